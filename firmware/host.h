@@ -1,0 +1,64 @@
+// What the firmware models (BIOS services, I/O ports, PXE ROM) need from the machine they run in.
+//
+// The Machine implements this. Keeping it an interface lets each firmware file stay about one service
+// and lets unit tests drive the services from a tiny guest program without a network.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "sim/sim_time.h"
+#include "sim/trace.h"
+
+namespace bootsim {
+
+class Cpu;
+class Nic;
+
+/// Why a machine's run ended.
+enum class StopReason {
+  kNone,
+  kTimeLimit,     ///< the configured virtual-time limit was reached
+  kNbpReturned,   ///< the NBP far-returned to the ROM
+  kBootFailed,    ///< INT 18h/19h: the BIOS's "boot failed, try next device"
+  kHandoff,       ///< a sentinel OS payload reported that it was reached
+  kReset,         ///< the guest asked for a reboot (iPXE `reboot`)
+  kGuestFault,    ///< the guest crashed or misbehaved; see the fault event
+  kRomFailed,     ///< the PXE ROM's own boot phase gave up (no offer, TFTP error)
+  kInternalError, ///< a bootsim bug surfaced while servicing the guest
+};
+const char* stop_reason_name(StopReason r);
+
+class FirmwareHost {
+ public:
+  virtual ~FirmwareHost() = default;
+
+  virtual Cpu& cpu() = 0;
+  virtual Nic& nic() = 0;
+  virtual SimTime now() const = 0;
+  /// Name of this machine in the trace.
+  virtual const std::string& name() const = 0;
+  virtual void trace(const std::string& kind, TraceEvent fields) = 0;
+
+  // --- Console and keyboard. --------------------------------------------------------------------------
+  virtual void console_put(std::uint8_t ch) = 0;
+  /// The next key (scancode<<8 | ascii) if one is available now; nullopt when none.
+  virtual std::optional<std::uint16_t> peek_key() = 0;
+  /// Removes and returns the next key, fast-forwarding virtual time until one arrives. Returns nullopt
+  /// when the run is stopping before a key arrived.
+  virtual std::optional<std::uint16_t> take_key() = 0;
+  virtual void push_key(std::uint16_t key) = 0;
+
+  // --- Virtual time accounting (see Machine for the idle rule). ----------------------------------------
+  /// The guest polled and found nothing to do (empty UNDI_ISR, no key): a candidate idle point.
+  virtual void idle_poll() = 0;
+  /// The guest polled the keyboard and found nothing: neutral, neither activity nor idle.
+  virtual void quiet_key_check() = 0;
+
+  /// Ends the run after the current instruction. `detail` goes into the exit event.
+  virtual void stop(StopReason reason, const std::string& detail) = 0;
+  virtual bool stopping() const = 0;
+};
+
+}  // namespace bootsim

@@ -1,0 +1,43 @@
+// The I/O ports a PC BIOS machine answers (ref/ipxe-platform-contract.md §4): 8254 PIT (channel 0 count,
+// channel 2 gate/OUT2 for iPXE's udelay), 8259 PIC masks, CMOS/RTC, A20 (92h), keyboard controller
+// status, POST port 80h, and the handoff ports the sentinel payloads report through.
+// Every value that depends on time is derived from the virtual clock when the guest reads it.
+#pragma once
+
+#include <cstdint>
+#include <set>
+
+#include "firmware/host.h"
+
+namespace bootsim {
+
+class IoPorts {
+ public:
+  explicit IoPorts(FirmwareHost& host) : host_(host) {}
+
+  std::uint32_t in(std::uint16_t port, int size);
+  void out(std::uint16_t port, int size, std::uint32_t value);
+
+ private:
+  std::uint64_t pit_counts(SimTime t) const;  // PIT input clock pulses since t = 0
+  std::uint8_t cmos_read(std::uint8_t index) const;
+  void unsupported(const char* dir, std::uint16_t port);
+
+  FirmwareHost& host_;
+  // PIT channel 2 (speaker timer used by udelay): mode-0 one-shot started when the count is complete.
+  std::uint16_t ch2_count_ = 0;
+  bool ch2_lsb_next_ = true;
+  SimTime ch2_start_{};
+  bool ch2_armed_ = false;
+  std::uint8_t port61_ = 0;
+  // PIT channel 0 latch for reads through port 40h.
+  std::uint16_t ch0_latch_ = 0;
+  bool ch0_lsb_next_ = true;
+  std::uint8_t pic_mask_[2] = {0xB8, 0x8F};
+  std::uint8_t cmos_index_ = 0;
+  std::uint8_t port92_ = 0x02;
+  std::uint32_t handoff_kind_ = 0;
+  std::set<std::uint16_t> reported_;
+};
+
+}  // namespace bootsim

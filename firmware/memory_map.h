@@ -1,0 +1,63 @@
+// Where the emulated PC keeps things in guest memory, and the memory map its BIOS reports.
+//
+// Layout follows ref/ipxe-platform-contract.md §6.1 "Suggested map":
+//   0x00000-0x003FF  IVT            0x00400-0x004FF  BDA
+//   0x07C00-0x1BADF  NBP image and its prefix's temporary segment (never touched by us)
+//   0x8C000-0x8FFFF  PXE base code (freed by the NBP's UNLOAD_STACK, as on real hardware)
+//   0x90000-0x90FFF  UNDI code segment: entry stubs
+//   0x91000-0x94FFF  UNDI data segment: PXENV+, !PXE, receive buffer, cached packets
+//   0x9FC00-0x9FFFF  EBDA           0xF0000-0xFFFFF  BIOS ROM: interrupt stubs, return stub
+//   0x100000-top     extended RAM
+// E820, E801 and INT 15h/88h all agree on this map.
+#pragma once
+
+#include <cstdint>
+
+namespace bootsim::layout {
+
+constexpr std::uint32_t kDefaultRamBytes = 64u << 20;
+
+constexpr std::uint32_t kBdaBase = 0x400;
+constexpr std::uint32_t kBdaFbms = 0x413;        // free base memory, KB
+constexpr std::uint32_t kBdaTicks = 0x46C;       // BIOS tick counter, 18.2 Hz
+constexpr std::uint32_t kBdaMidnight = 0x470;
+constexpr std::uint32_t kBdaEbdaSeg = 0x40E;
+
+constexpr std::uint16_t kNbpSeg = 0x0000;
+constexpr std::uint16_t kNbpOff = 0x7C00;
+constexpr std::uint16_t kEntryStackSeg = 0x0000;
+constexpr std::uint16_t kEntryStackTop = 0x7BF0;  // SP at NBP entry; the PXE spec asks for 1.5 KB below
+
+constexpr std::uint16_t kBaseCodeSeg = 0x8C00;    // 560 KB: initial FBMS
+constexpr std::uint16_t kUndiCodeSeg = 0x9000;    // 576 KB
+constexpr std::uint16_t kUndiCodeSize = 0x1000;
+constexpr std::uint16_t kUndiDataSeg = 0x9100;
+constexpr std::uint16_t kUndiDataSize = 0x4000;
+constexpr std::uint16_t kEbdaSeg = 0x9FC0;
+
+// Offsets in the UNDI code segment: one RETF byte each, serviced by a host code hook.
+constexpr std::uint16_t kPxeEntrySpOff = 0x0000;   // !PXE EntryPointSP
+constexpr std::uint16_t kPxenvEntryOff = 0x0010;   // PXENV+ RMEntry
+// Offsets in the UNDI data segment.
+constexpr std::uint16_t kPxenvOff = 0x0000;
+constexpr std::uint16_t kPxeOff = 0x0040;
+constexpr std::uint16_t kRxBufferOff = 0x0100;     // frames handed out by UNDI_ISR (max 1514 bytes)
+constexpr std::uint16_t kCachedPacketOff = 0x0800; // cached DHCP packets for GET_CACHED_INFO with size 0
+constexpr std::uint16_t kCachedPacketMax = 0x0800;
+
+constexpr std::uint16_t kBiosSeg = 0xF000;
+constexpr std::uint16_t kIntStubOff = 0x1000;      // 256 one-byte IRET stubs: vector n at F000:1000+n
+constexpr std::uint16_t kReturnStubOff = 0x2000;   // far return address given to the NBP
+constexpr std::uint32_t kIntStubBase = 0xF0000 + kIntStubOff;
+constexpr std::uint32_t kReturnStub = 0xF0000 + kReturnStubOff;
+
+constexpr std::uint32_t kExtendedBase = 0x100000;
+
+/// I/O ports the sentinel payloads use to report "handoff reached" (firmware/payloads/).
+/// Write the kind to kHandoffKindPort, then the 32-bit argument to kHandoffArgPort.
+constexpr std::uint16_t kHandoffKindPort = 0xB000;
+constexpr std::uint16_t kHandoffArgPort = 0xB004;
+constexpr std::uint32_t kHandoffMultiboot = 1;  // argument: physical address of the multiboot info
+constexpr std::uint32_t kHandoffLinux = 2;      // argument: physical address of the real-mode setup header base
+
+}  // namespace bootsim::layout

@@ -1,0 +1,81 @@
+// The PXE option ROM as the NBP sees it: PXENV+ and !PXE structures, and the PXE/UNDI API behind them.
+//
+// Calls arrive at one RETF byte in the UNDI code segment (the !PXE entry, stack convention, or the PXENV+
+// entry, BX and ES:DI convention); a host code hook calls entry(). Every call goes through one dispatch
+// table whose default answer is failure; every reply writes Status at offset 0 of the parameter block and
+// AX = PXENV_EXIT (ref/ipxe-platform-contract.md §1.3). UNDI calls reach the NIC model.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firmware/host.h"
+
+namespace bootsim {
+
+struct PxeRomConfig {
+  /// DHCP packets GET_CACHED_INFO hands out: the ROM's own DISCOVER, the ACK, and the boot-server reply.
+  /// Empty means "not available" (the call fails).
+  std::vector<std::uint8_t> cached_discover;
+  std::vector<std::uint8_t> cached_ack;
+  std::vector<std::uint8_t> cached_reply;
+  /// Answer to PXENV_FILE_CMDLINE; nullopt answers "unsupported" as a normal PXE ROM does.
+  std::optional<std::string> cmdline;
+};
+
+class PxeRom {
+ public:
+  PxeRom(FirmwareHost& host, PxeRomConfig config) : host_(host), config_(std::move(config)) {}
+
+  /// Writes PXENV+, !PXE and the entry stubs into guest memory.
+  void install();
+  /// Services a call that reached an entry stub. `stack_convention` is true for the !PXE entry
+  /// (opcode and parameter far pointer on the stack), false for PXENV+ (BX and ES:DI, result in CF too).
+  void entry(bool stack_convention);
+
+  /// Replaces what GET_CACHED_INFO returns (the ROM's own DHCP phase fills these in).
+  PxeRomConfig& config() { return config_; }
+
+  std::uint64_t isr_polls() const { return isr_polls_; }
+  std::uint64_t calls() const { return calls_; }
+
+ private:
+  using Handler = std::uint16_t (PxeRom::*)(std::uint32_t params);
+  struct Api {
+    std::uint16_t opcode;
+    Handler handler;
+  };
+  static const Api kApi[];
+
+  std::uint16_t undi_startup(std::uint32_t p);
+  std::uint16_t undi_cleanup(std::uint32_t p);
+  std::uint16_t undi_initialize(std::uint32_t p);
+  std::uint16_t undi_reset_adapter(std::uint32_t p);
+  std::uint16_t undi_shutdown(std::uint32_t p);
+  std::uint16_t undi_open(std::uint32_t p);
+  std::uint16_t undi_close(std::uint32_t p);
+  std::uint16_t undi_transmit(std::uint32_t p);
+  std::uint16_t undi_set_station_address(std::uint32_t p);
+  std::uint16_t undi_accept(std::uint32_t p);
+  std::uint16_t undi_get_information(std::uint32_t p);
+  std::uint16_t undi_get_statistics(std::uint32_t p);
+  std::uint16_t undi_get_nic_type(std::uint32_t p);
+  std::uint16_t undi_get_iface_info(std::uint32_t p);
+  std::uint16_t undi_isr(std::uint32_t p);
+  std::uint16_t stop_undi(std::uint32_t p);
+  std::uint16_t start_undi(std::uint32_t p);
+  std::uint16_t unload_stack(std::uint32_t p);
+  std::uint16_t get_cached_info(std::uint32_t p);
+  std::uint16_t file_cmdline(std::uint32_t p);
+
+  FirmwareHost& host_;
+  PxeRomConfig config_;
+  std::uint64_t isr_polls_ = 0;
+  std::uint64_t calls_ = 0;
+  std::uint64_t tx_count_ = 0, rx_count_ = 0;
+  std::optional<std::vector<std::uint8_t>> station_mac_;
+};
+
+}  // namespace bootsim

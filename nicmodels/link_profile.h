@@ -1,0 +1,35 @@
+// Vendor-like NIC behaviour as data. A "Broadcom-like" NIC is a profile, not a code branch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/sim_time.h"
+
+namespace bootsim {
+
+struct LinkProfile {
+  std::string name;            ///< "generic", "intel-like", "broadcom-like", …
+  std::string description;     ///< one line for reports
+  // PCI identity reported through UNDI_GET_NIC_TYPE and the PCI BIOS.
+  std::uint16_t pci_vendor = 0x8086, pci_device = 0x100e;
+  std::uint16_t pci_subvendor = 0x1af4, pci_subdevice = 0x1100;
+  std::uint8_t pci_revision = 0x03;
+  std::uint32_t link_speed_bps = 1000000000;
+  // Which UNDI calls make the PHY renegotiate (link drops, then returns after `autoneg`).
+  bool drop_on_initialize = false;
+  bool drop_on_reset = false;
+  bool drop_on_shutdown = false;
+  bool drop_on_open = false;
+  SimTime autoneg{};           ///< link-down time after a disturbing call
+  SimTime jitter{};            ///< uniform extra time in [0, jitter], from the seeded generator
+  std::string source;          ///< where the numbers come from (cited in reports)
+};
+
+/// The built-in profiles (nicmodels/profiles.cpp). Returns nullopt for an unknown name.
+std::optional<LinkProfile> find_profile(const std::string& name);
+std::vector<std::string> profile_names();
+
+}  // namespace bootsim

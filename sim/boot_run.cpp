@@ -1,0 +1,93 @@
+#include "sim/boot_run.h"
+
+#include <cstdio>
+#include <memory>
+
+#include "sim/guest_fault.h"
+#include "sim/net/dhcp_server.h"
+#include "sim/net/packet.h"
+
+namespace bootsim {
+
+namespace {
+
+/// A wire whose only other station answers ARP for the server address and DHCP. Replies reach the NIC
+/// 100 µs after the request, through the scheduler.
+class MiniLan final : public FramePort {
+ public:
+  MiniLan(Scheduler& sched, Trace& trace, FramePort& nic) : sched_(sched), trace_(trace), nic_(nic), dhcp_({}) {}
+
+  void deliver(const Frame& f) override {
+    if (auto arp = parse_arp_frame(f.bytes); arp && arp->op == 1 && arp->target_ip == dhcp_.config().server_ip) {
+      ArpPacket reply{2, dhcp_.config().server_mac, arp->sender_mac, dhcp_.config().server_ip, arp->sender_ip};
+      send(build_arp_frame(reply, arp->sender_mac));
+      return;
+    }
+    auto udp = parse_udp_frame(f.bytes);
+    if (!udp || udp->dst_port != 67) return;
+    std::string why;
+    if (auto r = dhcp_.handle(*udp, &why)) {
+      trace_.emit(sched_.now(), "dhcpd", "dhcp",
+                  {{"msg", dhcp_message_name(r->packet.message_type())},
+                   {"xid", r->packet.xid},
+                   {"yiaddr", format_ipv4(r->packet.yiaddr)},
+                   {"file", r->packet.file}});
+      send(std::move(r->frame));
+    } else {
+      trace_.emit(sched_.now(), "dhcpd", "dhcp_ignored", {{"why", why}});
+    }
+  }
+
+ private:
+  void send(std::vector<std::uint8_t> bytes) {
+    auto frame = std::make_shared<Frame>(Frame{sched_.now(), std::move(bytes)});
+    sched_.schedule_in(SimTime::from_us(100), "lan.reply", [this, frame] {
+      frame->t = sched_.now();
+      nic_.deliver(*frame);
+    });
+  }
+  Scheduler& sched_;
+  Trace& trace_;
+  FramePort& nic_;
+  DhcpServer dhcp_;
+};
+
+}  // namespace
+
+int exit_code_for(StopReason reason) {
+  switch (reason) {
+    case StopReason::kGuestFault: return kExitGuestFault;
+    case StopReason::kInternalError: return kExitInternalError;
+    default: return kExitOk;
+  }
+}
+
+BootRunOutcome run_boot(const BootRunSpec& spec) {
+  BootRunOutcome out;
+  Scheduler sched;
+  Machine machine(sched, out.trace, spec.machine);
+  std::unique_ptr<MiniLan> lan;
+  if (spec.responder == BootRunSpec::Responder::kDhcp) {
+    lan = std::make_unique<MiniLan>(sched, out.trace, machine.nic());
+    machine.nic().connect(lan.get());
+  }
+  if (spec.echo_console) {
+    bool ts = spec.echo_timestamps;
+    machine.console().on_line([ts, &machine](const Console::Line& l) {
+      (void)machine;
+      if (ts) std::printf("[%12s] %s\n", format_time(l.t).c_str(), l.text.c_str());
+      else std::printf("%s\n", l.text.c_str());
+      std::fflush(stdout);
+    });
+  }
+  out.result = machine.run(spec.until);
+  if (spec.echo_console && !machine.console().current_line().empty()) {
+    std::printf("%s\n", machine.console().current_line().c_str());
+  }
+  out.console_raw = machine.console().raw();
+  out.console_text = machine.console().screen_text();
+  out.stats = machine.stats();
+  return out;
+}
+
+}  // namespace bootsim

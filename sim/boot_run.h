@@ -1,0 +1,37 @@
+// One boot of one machine, end to end: build the World (clock, trace, machine, peer on the wire), run it
+// to a stop, and hand back the trace. `bootsim run` and the firmware tests use this.
+#pragma once
+
+#include <string>
+
+#include "sim/machine.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+
+namespace bootsim {
+
+struct BootRunSpec {
+  MachineConfig machine;
+  SimTime until = SimTime::from_s(60);
+  enum class Responder { kNone, kDhcp };
+  /// kDhcp: a minimal LAN on the wire (our DHCP server plus ARP for its address).
+  Responder responder = Responder::kNone;
+  bool echo_console = false;     ///< print rendered console lines to stdout as they complete
+  bool echo_timestamps = false;  ///< prefix them with the virtual time
+};
+
+struct BootRunOutcome {
+  RunResult result;
+  Trace trace;
+  std::string console_raw;
+  std::string console_text;
+  Machine::Stats stats;
+};
+
+/// Runs the spec. Throws InputError for bad input; guest faults end up in the result, never thrown.
+BootRunOutcome run_boot(const BootRunSpec& spec);
+
+/// The process exit code for a run without expectations (DESIGN.md "Exit codes").
+int exit_code_for(StopReason reason);
+
+}  // namespace bootsim

@@ -1,0 +1,96 @@
+// `bootsim run --nbp PATH`: boots one NBP on one machine and prints its console.
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+#include "firmware/cached_ack.h"
+#include "sim/boot_run.h"
+#include "sim/cli/commands.h"
+#include "sim/guest_fault.h"
+
+namespace bootsim::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string nbp;
+  std::string until = "60s";
+  std::string cmdline;
+  bool has_cmdline = false;
+  std::vector<std::string> keys;
+  std::string trace_path;
+  std::string console_path;
+  std::uint64_t seed = 0;
+  std::string mac = "52:54:00:12:34:56";
+  std::string nic = "generic";
+  std::string responder = "none";
+  bool verbose = false;
+  bool quiet = false;
+};
+
+int run(const RunOptions& o) {
+  BootRunSpec spec;
+  spec.machine.nbp_path = o.nbp;
+  std::ifstream f(o.nbp, std::ios::binary);
+  if (!f) throw InputError(o.nbp + ": cannot open the NBP file (--nbp)");
+  spec.machine.nbp.assign(std::istreambuf_iterator<char>(f), {});
+  auto until = parse_duration(o.until);
+  if (!until) throw InputError("--until: '" + o.until + "' is not a duration (e.g. 10s, 500ms)");
+  spec.until = *until;
+  auto mac = parse_mac(o.mac);
+  if (!mac) throw InputError("--mac: '" + o.mac + "' is not a MAC address (e.g. 52:54:00:12:34:56)");
+  spec.machine.mac = *mac;
+  auto profile = find_profile(o.nic);
+  if (!profile) throw InputError("--nic: unknown NIC profile '" + o.nic + "'");
+  spec.machine.nic_profile = *profile;
+  spec.machine.seed = o.seed;
+  if (o.has_cmdline) spec.machine.rom.cmdline = o.cmdline;
+  for (const auto& k : o.keys) {
+    std::string err;
+    auto t = parse_key_trigger(k, &err);
+    if (!t) throw InputError("--key '" + k + "': " + err);
+    spec.machine.keys.push_back(std::move(*t));
+  }
+  spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
+  if (o.responder == "dhcp") spec.responder = BootRunSpec::Responder::kDhcp;
+  else if (o.responder != "none") throw InputError("--responder: expected 'none' or 'dhcp'");
+  spec.echo_console = !o.quiet;
+  spec.echo_timestamps = o.verbose;
+
+  BootRunOutcome out = run_boot(spec);
+  if (!o.trace_path.empty() && !out.trace.write_file(o.trace_path)) {
+    std::fprintf(stderr, "bootsim: cannot write trace %s\n", o.trace_path.c_str());
+    return kExitInternalError;
+  }
+  if (!o.console_path.empty()) {
+    std::ofstream c(o.console_path, std::ios::binary);
+    c << out.console_raw;
+  }
+  std::fprintf(stderr, "bootsim: %s after %s virtual (%s)\n", stop_reason_name(out.result.reason),
+               format_time(out.result.end_time).c_str(), out.result.detail.c_str());
+  return exit_code_for(out.result.reason);
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& result) {
+  auto opts = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Boot an NBP (e.g. Debian's undionly.kpxe) on one emulated PC");
+  cmd->add_option("--nbp", opts->nbp, "NBP image to boot as if a PXE ROM had downloaded it")->required();
+  cmd->add_option("--until", opts->until, "virtual time limit (e.g. 10s, 500ms)")->capture_default_str();
+  cmd->add_option("--cmdline", opts->cmdline, "answer PXENV_FILE_CMDLINE with this iPXE script")
+      ->each([opts](const std::string&) { opts->has_cmdline = true; });
+  cmd->add_option("--key", opts->keys,
+                  "WHEN:KEYS, WHEN a duration or console text (no ':'); KEYS text with \\n and <ctrl-b> etc. Repeatable; fires in order");
+  cmd->add_option("--trace", opts->trace_path, "write the JSON Lines trace here");
+  cmd->add_option("--console-log", opts->console_path, "write the raw console stream here");
+  cmd->add_option("--seed", opts->seed, "seed for every random choice")->capture_default_str();
+  cmd->add_option("--mac", opts->mac, "the NIC's MAC address")->capture_default_str();
+  cmd->add_option("--nic", opts->nic, "NIC profile: generic, intel-like, broadcom-like")->capture_default_str();
+  cmd->add_option("--responder", opts->responder, "built-in peer on the wire: none or dhcp")->capture_default_str();
+  cmd->add_flag("--verbose,-v", opts->verbose, "prefix console lines with virtual timestamps");
+  cmd->add_flag("--quiet,-q", opts->quiet, "do not echo the console");
+  cmd->callback([opts, &result] { result = run(*opts); });
+}
+
+}  // namespace bootsim::cli

@@ -1,0 +1,11 @@
+// The bootsim subcommands. Each registers its options on the app and sets `result` when it runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace bootsim::cli {
+
+void add_run_command(CLI::App& app, int& result);
+void add_bench_command(CLI::App& app, int& result);
+
+}  // namespace bootsim::cli

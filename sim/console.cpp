@@ -1,0 +1,52 @@
+#include "sim/console.h"
+
+namespace bootsim {
+
+void Console::put(std::uint8_t ch, SimTime now) {
+  raw_ += static_cast<char>(ch);
+  if (burst_.empty()) burst_start_ = now;
+  burst_ += static_cast<char>(ch);
+  if (!line_started_) {
+    line_start_ = now;
+    line_started_ = true;
+  }
+  switch (ch) {
+    case '\n':
+      // Trailing blanks (what "\b \b" erasing leaves behind) are not text.
+      while (!current_.empty() && current_.back() == ' ') current_.pop_back();
+      lines_.push_back({line_start_, current_});
+      if (line_cb_) line_cb_(lines_.back());
+      current_.clear();
+      cursor_ = 0;
+      line_started_ = false;
+      break;
+    case '\r': cursor_ = 0; break;
+    case '\b': if (cursor_) --cursor_; break;
+    case '\a': case 0: break;
+    default:
+      // A character overwrites at the cursor, as on a screen; "\b \b" erases.
+      if (cursor_ < current_.size()) current_[cursor_] = static_cast<char>(ch);
+      else current_ += static_cast<char>(ch);
+      ++cursor_;
+      break;
+  }
+}
+
+std::string Console::screen_text() const {
+  std::string out;
+  for (const auto& l : lines_) {
+    out += l.text;
+    out += '\n';
+  }
+  out += current_;
+  return out;
+}
+
+std::optional<std::pair<SimTime, std::string>> Console::take_burst() {
+  if (burst_.empty()) return std::nullopt;
+  auto r = std::make_pair(burst_start_, std::move(burst_));
+  burst_.clear();
+  return r;
+}
+
+}  // namespace bootsim

@@ -1,0 +1,132 @@
+#include "sim/cpu.h"
+
+#include <sys/mman.h>
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "realmode_entry.bin.h"
+#include "sim/guest_fault.h"
+
+namespace bootsim {
+
+namespace {
+constexpr std::uint32_t kTrampolineAddr = 0x3000;  // free low memory; the NBP never sees it in use
+}
+
+void uc_check(uc_err err, const char* what) {
+  if (err != UC_ERR_OK) throw std::runtime_error(std::string(what) + ": " + uc_strerror(err));
+}
+
+Cpu::Cpu(std::uint32_t ram_bytes) : ram_size_(ram_bytes) {
+  uc_check(uc_open(UC_ARCH_X86, UC_MODE_32, &uc_), "uc_open");
+  // MAP_NORESERVE: pages cost host memory only when the guest touches them.
+  void* p = mmap(nullptr, ram_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    uc_close(uc_);
+    throw std::runtime_error("cannot reserve guest RAM");
+  }
+  ram_ = static_cast<std::uint8_t*>(p);
+  uc_err err = uc_mem_map_ptr(uc_, 0, ram_bytes, UC_PROT_ALL, ram_);
+  if (err != UC_ERR_OK) {
+    munmap(ram_, ram_size_);
+    uc_close(uc_);
+    uc_check(err, "uc_mem_map_ptr");
+  }
+}
+
+Cpu::~Cpu() {
+  if (uc_) uc_close(uc_);
+  if (ram_) munmap(ram_, ram_size_);
+}
+
+std::uint32_t Cpu::reg(int id) const {
+  std::uint64_t v = 0;  // uc_reg_read of a 16-bit register fills only 2 bytes
+  uc_check(uc_reg_read(uc_, id, &v), "uc_reg_read");
+  return static_cast<std::uint32_t>(v);
+}
+
+void Cpu::set_reg(int id, std::uint32_t value) {
+  std::uint64_t v = value;
+  uc_check(uc_reg_write(uc_, id, &v), "uc_reg_write");
+}
+
+void Cpu::read(std::uint32_t addr, void* dst, std::size_t len) const {
+  if (addr >= ram_size_ || len > ram_size_ - addr) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "guest address 0x%08x+%zu is outside RAM", addr, len);
+    throw GuestFault("bad_pointer", buf);
+  }
+  std::memcpy(dst, ram_ + addr, len);
+}
+
+void Cpu::write(std::uint32_t addr, const void* src, std::size_t len) {
+  if (addr >= ram_size_ || len > ram_size_ - addr) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "guest address 0x%08x+%zu is outside RAM", addr, len);
+    throw GuestFault("bad_pointer", buf);
+  }
+  if (len) uc_check(uc_mem_write(uc_, addr, src, len), "uc_mem_write");
+}
+
+std::uint32_t Cpu::read_segoff(std::uint32_t a) const {
+  std::uint16_t off = read16(a), seg = read16(a + 2);
+  return linear(seg, off);
+}
+
+std::uint32_t Cpu::cs_base() const {
+  std::uint32_t cs = reg(UC_X86_REG_CS);
+  if (!protected_mode()) return cs << 4;
+  uc_x86_mmr gdtr{};
+  uc_check(uc_reg_read(uc_, UC_X86_REG_GDTR, &gdtr), "uc_reg_read(GDTR)");
+  std::uint32_t desc = static_cast<std::uint32_t>(gdtr.base) + (cs & ~7u);
+  if (desc + 8 > ram_size_) return 0;
+  const std::uint8_t* d = ram_ + desc;
+  return d[2] | (d[3] << 8) | (d[4] << 16) | (std::uint32_t{d[7]} << 24);
+}
+
+std::string Cpu::describe_pc() const {
+  char buf[96];
+  std::uint32_t cs = reg(UC_X86_REG_CS), eip = reg(UC_X86_REG_EIP);
+  std::snprintf(buf, sizeof buf, "%s %04x:%08x (linear 0x%08x)", protected_mode() ? "protected" : "real", cs, eip,
+                cs_base() + eip);
+  return buf;
+}
+
+void Cpu::enter_real_mode() {
+  write(kTrampolineAddr, realmode_entry_bin, sizeof realmode_entry_bin);
+  uc_check(uc_emu_start(uc_, kTrampolineAddr, 0xFFFFFFFF, 0, 0), "real-mode trampoline");
+  if (protected_mode()) throw std::runtime_error("real-mode trampoline did not leave protected mode");
+  // Real hardware starts with the real-mode IDT at 0 (ref/ipxe-platform-contract.md §9.10).
+  uc_x86_mmr idtr{};
+  idtr.base = 0;
+  idtr.limit = 0x3ff;
+  uc_check(uc_reg_write(uc_, UC_X86_REG_IDTR, &idtr), "uc_reg_write(IDTR)");
+  const std::vector<std::uint8_t> zeros(sizeof realmode_entry_bin, 0);
+  write(kTrampolineAddr, zeros.data(), zeros.size());
+}
+
+uc_err Cpu::run(std::uint32_t eip) {
+  // `until` is an address the guest never executes; we stop from hooks or at HLT.
+  return uc_emu_start(uc_, eip, 0xFFFFFFFF, 0, 0);
+}
+
+void Cpu::save(Snapshot& snap) const {
+  if (!snap.ctx) uc_check(uc_context_alloc(uc_, &snap.ctx), "uc_context_alloc");
+  uc_check(uc_context_save(uc_, snap.ctx), "uc_context_save");
+  snap.ram.assign(ram_, ram_ + ram_size_);
+}
+
+void Cpu::restore(const Snapshot& snap) {
+  uc_check(uc_context_restore(uc_, snap.ctx), "uc_context_restore");
+  uc_check(uc_mem_write(uc_, 0, snap.ram.data(), snap.ram.size()), "uc_mem_write(snapshot)");
+}
+
+void Cpu::free_snapshot(Snapshot& snap) {
+  if (snap.ctx) uc_context_free(snap.ctx);
+  snap.ctx = nullptr;
+  snap.ram.clear();
+}
+
+}  // namespace bootsim

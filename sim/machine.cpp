@@ -1,0 +1,468 @@
+#include "sim/machine.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "firmware/memory_map.h"
+#include "sim/guest_fault.h"
+
+namespace bootsim {
+
+const char* stop_reason_name(StopReason r) {
+  switch (r) {
+    case StopReason::kNone: return "none";
+    case StopReason::kTimeLimit: return "time_limit";
+    case StopReason::kNbpReturned: return "nbp_returned";
+    case StopReason::kBootFailed: return "boot_failed";
+    case StopReason::kHandoff: return "handoff";
+    case StopReason::kReset: return "reset";
+    case StopReason::kGuestFault: return "guest_fault";
+    case StopReason::kRomFailed: return "rom_failed";
+    case StopReason::kInternalError: return "internal_error";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr std::uint32_t kFlagIF = 1u << 9;
+constexpr std::uint32_t kFlagTF = 1u << 8;
+
+const char* exception_name(std::uint32_t n) {
+  switch (n) {
+    case 0: return "#DE divide error";
+    case 1: return "#DB debug";
+    case 3: return "#BP breakpoint";
+    case 5: return "#BR bound range";
+    case 6: return "#UD invalid opcode";
+    case 7: return "#NM no FPU";
+    case 8: return "#DF double fault";
+    case 10: return "#TS invalid TSS";
+    case 11: return "#NP segment not present";
+    case 12: return "#SS stack fault";
+    case 13: return "#GP general protection";
+    case 14: return "#PF page fault";
+    case 16: return "#MF FPU error";
+    case 17: return "#AC alignment";
+    default: return "interrupt";
+  }
+}
+
+std::uint64_t mix_seed(std::uint64_t seed, const std::string& name) {
+  std::uint64_t h = seed ^ 0x9E3779B97F4A7C15ull;
+  for (unsigned char c : name) h = (h ^ c) * 0x100000001B3ull;
+  return h;
+}
+
+}  // namespace
+
+Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
+    : sched_(sched), trace_(trace), config_(std::move(config)), bios_(*this), ports_(*this) {
+  using namespace layout;
+  const std::size_t max_nbp = (std::uint32_t{kBaseCodeSeg} << 4) - kNbpOff;
+  if (config_.nbp.empty() || config_.nbp.size() > max_nbp)
+    throw InputError(config_.nbp_path + ": NBP is " + std::to_string(config_.nbp.size()) +
+                     " bytes; it must be 1.." + std::to_string(max_nbp) + " to fit in base memory");
+  if (config_.ram_bytes < (16u << 20)) throw InputError("guest RAM must be at least 16 MiB");
+
+  cpu_ = std::make_unique<Cpu>(config_.ram_bytes);
+  nic_ = std::make_unique<Nic>(sched_, trace_, config_.name, config_.mac, config_.nic_profile,
+                               mix_seed(config_.seed, config_.name + ".nic"));
+  rom_ = std::make_unique<PxeRom>(*this, config_.rom);
+
+  cpu_->enter_real_mode();
+  // Time of day at power-on: within the first hour, chosen by the seed. It seeds iPXE's random(), hence
+  // its DHCP xid, so different seeds give different (but reproducible) transactions.
+  bios_.set_tick_base(static_cast<std::uint32_t>(mix_seed(config_.seed, config_.name) % 65536));
+  bios_.install();
+  rom_->install();
+  cpu_->write(Cpu::linear(kNbpSeg, kNbpOff), config_.nbp.data(), config_.nbp.size());
+
+  uc_engine* uc = cpu_->uc();
+  auto add = [&](int type, void* cb, std::uint64_t begin, std::uint64_t end, int insn = -1) {
+    uc_hook h;
+    uc_err err = insn < 0 ? uc_hook_add(uc, &h, type, cb, this, begin, end)
+                          : uc_hook_add(uc, &h, type, cb, this, begin, end, insn);
+    uc_check(err, "uc_hook_add");
+    hooks_.push_back(h);
+  };
+  add(UC_HOOK_INTR, reinterpret_cast<void*>(&Machine::hook_intr), 1, 0);
+  add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_int_stub), kIntStubBase, kIntStubBase + 255);
+  add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_pxe_entry), Cpu::linear(kUndiCodeSeg, kPxeEntrySpOff),
+      Cpu::linear(kUndiCodeSeg, kPxenvEntryOff));
+  add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_rom_exit), kReturnStub, kReturnStub);
+  add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_rom_exit), 0xFFFF0, 0xFFFF0);
+  add(UC_HOOK_INSN, reinterpret_cast<void*>(&Machine::hook_in), 1, 0, UC_X86_INS_IN);
+  add(UC_HOOK_INSN, reinterpret_cast<void*>(&Machine::hook_out), 1, 0, UC_X86_INS_OUT);
+  add(UC_HOOK_INSN, reinterpret_cast<void*>(&Machine::hook_cpuid), 1, 0, UC_X86_INS_CPUID);
+  add(UC_HOOK_BLOCK, reinterpret_cast<void*>(&Machine::hook_block), 1, 0);
+  add(UC_HOOK_MEM_UNMAPPED, reinterpret_cast<void*>(&Machine::hook_unmapped), 1, 0);
+}
+
+Machine::~Machine() {
+  for (auto h : hooks_) uc_hook_del(cpu_->uc(), h);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Running
+
+void Machine::start_nbp() {
+  using namespace layout;
+  // The PXE ROM's handoff to an NBP (PXE spec 2.1 §4.4.5; contract §1.1): CS:IP = 0000:7C00, ES:BX and
+  // FS:DX -> PXENV+ (the prefix's "Plan B" reads FS:DX), SS:SP with the return address at +0 and the
+  // !PXE far pointer at +4.
+  std::uint32_t sp = Cpu::linear(kEntryStackSeg, kEntryStackTop);
+  cpu_->write16(sp + 0, kReturnStubOff);
+  cpu_->write16(sp + 2, kBiosSeg);
+  cpu_->write16(sp + 4, kPxeOff);
+  cpu_->write16(sp + 6, kUndiDataSeg);
+  cpu_->set_reg(UC_X86_REG_SS, kEntryStackSeg);
+  cpu_->set_reg(UC_X86_REG_ESP, kEntryStackTop);
+  cpu_->set_reg(UC_X86_REG_ES, kUndiDataSeg);
+  cpu_->set_reg(UC_X86_REG_EBX, kPxenvOff);
+  cpu_->set_reg(UC_X86_REG_FS, kUndiDataSeg);
+  cpu_->set_reg(UC_X86_REG_EDX, kPxenvOff);
+  cpu_->set_reg(UC_X86_REG_DS, 0);
+  cpu_->set_reg(UC_X86_REG_GS, 0);
+  cpu_->set_reg(UC_X86_REG_EFLAGS, 0x202);
+  cpu_->set_reg(UC_X86_REG_CS, kNbpSeg);
+  cpu_->set_reg(UC_X86_REG_EIP, kNbpOff);
+}
+
+RunResult Machine::run(SimTime until) {
+  until_ = until;
+  if (stats_.emu_starts == 0) {
+    trace("phase", {{"phase", "nbp_start"}, {"nbp", config_.nbp_path}, {"size", config_.nbp.size()}});
+    arm_next_trigger();
+    start_nbp();
+    advance_to(sched_.now());
+  }
+  while (!stopping()) {
+    std::uint32_t eip = cpu_->reg(UC_X86_REG_EIP);
+    ++stats_.emu_starts;
+    uc_err err = cpu_->run(eip);
+    if (stopping()) break;
+    if (err != UC_ERR_OK) {
+      std::string kind = "emulator_error";
+      std::string what = uc_strerror(err);
+      if (err == UC_ERR_READ_UNMAPPED || err == UC_ERR_WRITE_UNMAPPED || err == UC_ERR_FETCH_UNMAPPED) {
+        kind = "unmapped_access";
+        char buf[64];
+        std::snprintf(buf, sizeof buf, " at 0x%llx", static_cast<unsigned long long>(unmapped_addr_));
+        if (unmapped_seen_) what += buf;
+      } else if (err == UC_ERR_INSN_INVALID) {
+        kind = "invalid_opcode";
+      } else if (err == UC_ERR_EXCEPTION) {
+        kind = "cpu_exception";
+      }
+      fault(kind, what);
+      break;
+    }
+    // uc_emu_start returned without an error and without a stop request: the guest executed HLT.
+    std::uint32_t pc = 0;
+    bool hlt = false;
+    try {
+      pc = cpu_->cs_base() + cpu_->reg(UC_X86_REG_EIP);
+      hlt = pc > 0 && cpu_->read8(pc - 1) == 0xF4;
+    } catch (const GuestFault&) {
+    }
+    if (!hlt) {
+      fault("unexpected_stop", "the CPU stopped outside HLT");
+      break;
+    }
+    if (!(cpu_->reg(UC_X86_REG_EFLAGS) & kFlagIF)) {
+      // No interrupt can ever wake it: iPXE's install_death, or a guest that gave up.
+      fault("halted", "HLT with interrupts disabled");
+      break;
+    }
+    ++stats_.hlt_resumes;
+    ++stats_.host_entries;
+    blocks_since_entry_ = 0;
+    quiet_polls_ = 0;
+    if (keyboard_.empty()) idle_jump();
+    else advance_to(sched_.now() + config_.host_entry_cost);
+  }
+  flush_console();
+  RunResult r{stop_reason_, stop_detail_, sched_.now()};
+  trace_.emit(sched_.now(), config_.name, "exit",
+              {{"reason", stop_reason_name(stop_reason_)},
+               {"detail", stop_detail_},
+               {"host_entries", stats_.host_entries},
+               {"pxe_calls", rom_->calls()},
+               {"isr_polls", rom_->isr_polls()},
+               {"idle_jumps", stats_.idle_jumps},
+               {"hlt_resumes", stats_.hlt_resumes}});
+  return r;
+}
+
+void Machine::stop(StopReason reason, const std::string& detail) {
+  if (stopping()) return;
+  stop_reason_ = reason;
+  stop_detail_ = detail;
+  uc_emu_stop(cpu_->uc());
+}
+
+void Machine::fault(const std::string& kind, const std::string& what) {
+  if (faulted_) return;
+  faulted_ = true;
+  TraceEvent ev = {{"fault", kind}, {"message", what}};
+  try {
+    ev["mode"] = cpu_->protected_mode() ? "protected" : "real";
+    ev["pc"] = cpu_->describe_pc();
+  } catch (const std::exception&) {
+  }
+  ev["recent_calls"] = recent_calls();
+  trace("fault", std::move(ev));
+  stop(kind == "internal_error" ? StopReason::kInternalError : StopReason::kGuestFault, kind + ": " + what);
+}
+
+std::string Machine::recent_calls() const {
+  std::string out;
+  for (size_t i = 0; i < recent_.size(); ++i) {
+    const Call& c = recent_[(recent_pos_ + i) % recent_.size()];
+    if (!c.what) continue;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%s %04X@%s", out.empty() ? "" : ", ", c.what, c.code, format_time(c.t).c_str());
+    out += buf;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Virtual time
+
+void Machine::advance_to(SimTime t) {
+  if (t > until_) t = until_;
+  if (t > sched_.now()) sched_.advance_to(t);
+  sched_.run_due();
+  bios_.update_ticks(sched_.now());
+  if (sched_.now() >= until_ && !stopping()) stop(StopReason::kTimeLimit, "reached " + format_time(until_));
+}
+
+void Machine::idle_jump() {
+  flush_console();
+  SimTime now = sched_.now();
+  SimTime next_tick = Bios::time_of_tick(Bios::ticks_at(now) + 1);
+  SimTime target = std::min(next_tick, sched_.next_event_time());
+  if (target < now) target = now;
+  ++stats_.idle_jumps;
+  quiet_polls_ = 0;
+  advance_to(target);
+}
+
+template <typename Fn>
+void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
+  if (stopping()) return;  // a stop is pending: the CPU is about to leave uc_emu_start
+  ++stats_.host_entries;
+  blocks_since_entry_ = 0;
+  recent_[recent_pos_] = {what, code, sched_.now()};
+  recent_pos_ = (recent_pos_ + 1) % recent_.size();
+  entry_quiet_ = entry_neutral_ = false;
+  advance_to(sched_.now() + config_.host_entry_cost);
+  if (stopping()) return;
+  try {
+    fn();
+  } catch (const GuestFault& f) {
+    fault(f.kind(), f.what());
+    return;
+  } catch (const std::exception& e) {
+    fault("internal_error", e.what());
+    return;
+  }
+  if (entry_quiet_) {
+    std::uint64_t tick = Bios::ticks_at(sched_.now());
+    if (tick != quiet_tick_) {
+      quiet_polls_ = 0;
+      quiet_tick_ = tick;
+    }
+    if (++quiet_polls_ >= config_.idle_polls && keyboard_.empty() && !nic_->rx_pending()) idle_jump();
+  } else if (!entry_neutral_) {
+    quiet_polls_ = 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Console, keyboard, trace
+
+void Machine::trace(const std::string& kind, TraceEvent fields) {
+  flush_console();
+  trace_.emit(sched_.now(), config_.name, kind, std::move(fields));
+}
+
+void Machine::flush_console() {
+  if (auto burst = console_.take_burst())
+    trace_.emit(burst->first, config_.name, "console", {{"text", latin1_to_utf8(burst->second)}});
+}
+
+void Machine::console_put(std::uint8_t ch) {
+  console_.put(ch, sched_.now());
+  if (ch == '\n') flush_console();  // one console event per line or burst
+  if (trigger_armed_) {
+    const std::string& want = config_.keys[next_trigger_].on_console;
+    const std::string& raw = console_.raw();
+    if (raw.size() >= want.size() && raw.compare(raw.size() - want.size(), want.size(), want) == 0)
+      fire_trigger(next_trigger_);
+  }
+}
+
+std::optional<std::uint16_t> Machine::peek_key() { return keyboard_.peek(); }
+
+std::optional<std::uint16_t> Machine::take_key() {
+  // A BIOS read blocks until a key arrives: let virtual time pass until one does.
+  while (keyboard_.empty() && !stopping()) idle_jump();
+  return keyboard_.take();
+}
+
+void Machine::arm_next_trigger() {
+  if (next_trigger_ >= config_.keys.size()) return;
+  const KeyTrigger& t = config_.keys[next_trigger_];
+  if (t.at) {
+    size_t index = next_trigger_;
+    trigger_event_ = sched_.schedule_at(std::max(*t.at, sched_.now()), config_.name + ".key",
+                                        [this, index] { fire_trigger(index); });
+  } else {
+    trigger_armed_ = true;
+  }
+}
+
+void Machine::fire_trigger(size_t index) {
+  const KeyTrigger& t = config_.keys[index];
+  trigger_armed_ = false;
+  keyboard_.push(t.keys);
+  trace("key", {{"keys", t.keys_text}, {"trigger", t.at ? "at " + format_time(*t.at) : "console: " + t.on_console}});
+  next_trigger_ = index + 1;
+  arm_next_trigger();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Hooks
+
+void Machine::hook_intr(uc_engine*, std::uint32_t intno, void* user) {
+  static_cast<Machine*>(user)->on_intr(intno);
+}
+
+void Machine::on_intr(std::uint32_t intno) {
+  if (stopping()) return;
+  try {
+    if (cpu_->protected_mode()) {
+      // iPXE never issues INT in protected mode; an interrupt here is a CPU exception.
+      fault("cpu_exception", std::string(exception_name(intno)) + " (vector " + std::to_string(intno) +
+                                 ") in protected mode");
+      return;
+    }
+    // Unicorn 2.0.1 reports a real-mode INT n with EIP already past it and does not consult the IVT
+    // (ref/unicorn-notes.md, obstacle 3). Tell a software INT from an exception by the bytes before EIP.
+    std::uint16_t cs = static_cast<std::uint16_t>(cpu_->reg(UC_X86_REG_CS));
+    std::uint32_t eip = cpu_->reg(UC_X86_REG_EIP) & 0xFFFF;
+    std::uint32_t base = std::uint32_t{cs} << 4;
+    bool soft = (eip >= 2 && cpu_->read8(base + eip - 2) == 0xCD && cpu_->read8(base + eip - 1) == intno) ||
+                (intno == 3 && eip >= 1 && cpu_->read8(base + eip - 1) == 0xCC);
+    if (!soft) {
+      fault("cpu_exception", std::string(exception_name(intno)) + " (vector " + std::to_string(intno) + ") in real mode");
+      return;
+    }
+    // Dispatch through the IVT as the CPU would: push FLAGS, CS, IP; clear IF and TF; load CS:IP.
+    std::uint16_t ss = static_cast<std::uint16_t>(cpu_->reg(UC_X86_REG_SS));
+    std::uint16_t sp = static_cast<std::uint16_t>(cpu_->reg(UC_X86_REG_SP));
+    std::uint32_t flags = cpu_->reg(UC_X86_REG_EFLAGS);
+    sp = static_cast<std::uint16_t>(sp - 2);
+    cpu_->write16(Cpu::linear(ss, sp), static_cast<std::uint16_t>(flags));
+    sp = static_cast<std::uint16_t>(sp - 2);
+    cpu_->write16(Cpu::linear(ss, sp), cs);
+    sp = static_cast<std::uint16_t>(sp - 2);
+    cpu_->write16(Cpu::linear(ss, sp), static_cast<std::uint16_t>(eip));
+    cpu_->set_reg(UC_X86_REG_SP, sp);
+    cpu_->set_reg(UC_X86_REG_EFLAGS, flags & ~(kFlagIF | kFlagTF));
+    cpu_->set_reg(UC_X86_REG_CS, cpu_->read16(intno * 4 + 2));
+    cpu_->set_reg(UC_X86_REG_EIP, cpu_->read16(intno * 4));
+    ++stats_.int_dispatches;
+  } catch (const GuestFault& f) {
+    fault(f.kind(), f.what());
+  }
+}
+
+void Machine::hook_int_stub(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  std::uint8_t vector = static_cast<std::uint8_t>(addr - layout::kIntStubBase);
+  std::uint32_t code = std::uint32_t{vector} << 8 | ((m->cpu_->reg(UC_X86_REG_AX) >> 8) & 0xFF);
+  m->host_entry("INT", code, [m, vector] { m->bios_.service(vector); });
+}
+
+void Machine::hook_pxe_entry(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  bool stack_convention = addr == Cpu::linear(layout::kUndiCodeSeg, layout::kPxeEntrySpOff);
+  if (!stack_convention && addr != Cpu::linear(layout::kUndiCodeSeg, layout::kPxenvEntryOff)) return;
+  std::uint32_t code = m->cpu_->reg(UC_X86_REG_BX) & 0xFFFF;
+  m->host_entry("PXE", code, [m, stack_convention] { m->rom_->entry(stack_convention); });
+}
+
+void Machine::hook_rom_exit(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  if (addr == layout::kReturnStub) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "AX=%04X", m->cpu_->reg(UC_X86_REG_AX) & 0xFFFF);
+    m->trace("phase", {{"phase", "nbp_returned"}});
+    m->stop(StopReason::kNbpReturned, buf);
+  } else {
+    m->trace("phase", {{"phase", "reset"}});
+    m->stop(StopReason::kReset, "jump to the reset vector");
+  }
+}
+
+std::uint32_t Machine::hook_in(uc_engine*, std::uint32_t port, int size, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  std::uint32_t v = 0xFFFFFFFF;
+  m->host_entry("IN", port, [&] { v = m->ports_.in(static_cast<std::uint16_t>(port), size); });
+  return v;
+}
+
+void Machine::hook_out(uc_engine*, std::uint32_t port, int size, std::uint32_t value, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  m->host_entry("OUT", port, [&] { m->ports_.out(static_cast<std::uint16_t>(port), size, value); });
+}
+
+int Machine::hook_cpuid(uc_engine*, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  m->host_entry("CPUID", m->cpu_->reg(UC_X86_REG_EAX), [m] { m->cpuid(); });
+  return 1;  // we wrote the result: skip the instruction's own emulation
+}
+
+void Machine::cpuid() {
+  // A plain 32-bit CPU with FXSR/SSE (iPXE fxsaves on every mode switch) and no invariant TSC
+  // (CPUID 80000007h EDX bit 8 clear), so nothing would pick the TSC as a clock.
+  std::uint32_t leaf = cpu_->reg(UC_X86_REG_EAX);
+  std::uint32_t a = 0, b = 0, c = 0, d = 0;
+  switch (leaf) {
+    case 0:
+      a = 1;
+      b = 0x756E6547;  // "GenuineIntel"
+      d = 0x49656E69;
+      c = 0x6C65746E;
+      break;
+    case 1:
+      a = 0x000006F1;
+      d = (1u << 0) | (1u << 4) | (1u << 8) | (1u << 15) | (1u << 23) | (1u << 24) | (1u << 25) | (1u << 26);
+      break;
+    case 0x80000000: a = 0x80000007; break;
+    default: break;
+  }
+  cpu_->set_reg(UC_X86_REG_EAX, a);
+  cpu_->set_reg(UC_X86_REG_EBX, b);
+  cpu_->set_reg(UC_X86_REG_ECX, c);
+  cpu_->set_reg(UC_X86_REG_EDX, d);
+}
+
+void Machine::hook_block(uc_engine*, std::uint64_t, std::uint32_t, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping())
+    m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
+}
+
+bool Machine::hook_unmapped(uc_engine*, uc_mem_type, std::uint64_t addr, int, std::int64_t, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  m->unmapped_addr_ = addr;
+  m->unmapped_seen_ = true;
+  return false;  // let Unicorn stop with the access error
+}
+
+}  // namespace bootsim

@@ -1,0 +1,160 @@
+// One emulated PC: Unicorn CPU + RAM, BIOS, I/O ports, PXE ROM, NIC model, console and keyboard, booting
+// a real NBP (Debian's undionly.kpxe) in virtual time.
+//
+// Time model (documented in README "Virtual time"):
+//  - every host entry (BIOS service, PXE call, port access, CPUID) costs `host_entry_cost` of virtual time;
+//  - HLT with IF=1 jumps the clock to the next BIOS tick or scheduled event, whichever is first;
+//  - an UNDI_ISR poll that finds nothing is an idle point: after `idle_polls` such polls within one BIOS
+//    tick with no other activity, the clock jumps the same way. iPXE only sees time through the 18.2 Hz
+//    tick counter, so nothing it can observe changes in between (ref/unicorn-notes.md "Performance facts").
+// The CPU only leaves uc_emu_start at HLT or a fatal condition; everything else happens inside hooks.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firmware/bios.h"
+#include "firmware/host.h"
+#include "firmware/io_ports.h"
+#include "firmware/pxe_rom.h"
+#include "nicmodels/nic.h"
+#include "sim/console.h"
+#include "sim/cpu.h"
+#include "sim/keyboard.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+
+namespace bootsim {
+
+struct MachineConfig {
+  std::string name = "pc0";
+  std::vector<std::uint8_t> nbp;      ///< the NBP image, loaded at 0000:7C00
+  std::string nbp_path;               ///< for messages and the trace
+  MacAddr mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+  LinkProfile nic_profile;
+  PxeRomConfig rom;
+  std::vector<KeyTrigger> keys;
+  std::uint64_t seed = 0;
+  std::uint32_t ram_bytes = 64u << 20;
+  SimTime host_entry_cost = SimTime::from_us(50);
+  int idle_polls = 4;
+  /// Abort-only watchdog: this many translated blocks with no host entry is a hung guest.
+  std::uint64_t watchdog_blocks = 400000000;
+};
+
+/// How a run ended and what the guest looked like then.
+struct RunResult {
+  StopReason reason = StopReason::kNone;
+  std::string detail;
+  SimTime end_time{};
+};
+
+class Machine final : public FirmwareHost {
+ public:
+  /// Builds the machine and loads the NBP. Throws std::runtime_error when the engine cannot be set up,
+  /// InputError when the NBP does not fit in base memory.
+  Machine(Scheduler& sched, Trace& trace, MachineConfig config);
+  ~Machine() override;
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  /// Runs the machine until it stops or virtual time reaches `until`.
+  RunResult run(SimTime until);
+
+  Nic& nic() override { return *nic_; }
+  Console& console() { return console_; }
+  const PxeRom& rom() const { return *rom_; }
+  const std::string& name() const override { return config_.name; }
+
+  /// Host-entry and fast-forward counters, for benchmarks and the exit event.
+  struct Stats {
+    std::uint64_t host_entries = 0, int_dispatches = 0, hlt_resumes = 0, idle_jumps = 0, emu_starts = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
+ private:
+  // FirmwareHost
+  Cpu& cpu() override { return *cpu_; }
+  SimTime now() const override { return sched_.now(); }
+  void trace(const std::string& kind, TraceEvent fields) override;
+  void console_put(std::uint8_t ch) override;
+  std::optional<std::uint16_t> peek_key() override;
+  std::optional<std::uint16_t> take_key() override;
+  void push_key(std::uint16_t key) override { keyboard_.push(key); }
+  void idle_poll() override { entry_quiet_ = true; }
+  void quiet_key_check() override { entry_neutral_ = true; }
+  void stop(StopReason reason, const std::string& detail) override;
+  bool stopping() const override { return stop_reason_ != StopReason::kNone; }
+
+  // Unicorn hooks (static trampolines; user data is the Machine).
+  static void hook_intr(uc_engine* uc, std::uint32_t intno, void* user);
+  static void hook_int_stub(uc_engine* uc, std::uint64_t addr, std::uint32_t size, void* user);
+  static void hook_pxe_entry(uc_engine* uc, std::uint64_t addr, std::uint32_t size, void* user);
+  static void hook_rom_exit(uc_engine* uc, std::uint64_t addr, std::uint32_t size, void* user);
+  static std::uint32_t hook_in(uc_engine* uc, std::uint32_t port, int size, void* user);
+  static void hook_out(uc_engine* uc, std::uint32_t port, int size, std::uint32_t value, void* user);
+  static int hook_cpuid(uc_engine* uc, void* user);
+  static void hook_block(uc_engine* uc, std::uint64_t addr, std::uint32_t size, void* user);
+  static bool hook_unmapped(uc_engine* uc, uc_mem_type type, std::uint64_t addr, int size, std::int64_t value,
+                            void* user);
+
+  void on_intr(std::uint32_t intno);
+  void cpuid();
+  /// Wraps one host entry: charges its cost, runs `fn`, applies the idle rule, turns exceptions into stops.
+  template <typename Fn>
+  void host_entry(const char* what, std::uint32_t code, Fn&& fn);
+  void advance_to(SimTime t);
+  void idle_jump();
+  void flush_console();
+  void arm_next_trigger();
+  void fire_trigger(size_t index);
+  void fault(const std::string& kind, const std::string& what);
+  std::string recent_calls() const;
+  void start_nbp();
+
+  Scheduler& sched_;
+  Trace& trace_;
+  MachineConfig config_;
+  std::unique_ptr<Cpu> cpu_;
+  std::unique_ptr<Nic> nic_;
+  Bios bios_;
+  IoPorts ports_;
+  std::unique_ptr<PxeRom> rom_;
+  Console console_;
+  Keyboard keyboard_;
+  std::vector<uc_hook> hooks_;
+
+  SimTime until_ = SimTime::max();
+  StopReason stop_reason_ = StopReason::kNone;
+  std::string stop_detail_;
+  bool faulted_ = false;
+  Stats stats_;
+
+  // Idle rule state.
+  bool entry_quiet_ = false, entry_neutral_ = false;
+  int quiet_polls_ = 0;
+  std::uint64_t quiet_tick_ = 0;
+  std::uint64_t blocks_since_entry_ = 0;
+  std::uint64_t unmapped_addr_ = 0;
+  bool unmapped_seen_ = false;
+
+  // Key triggers.
+  size_t next_trigger_ = 0;
+  bool trigger_armed_ = false;
+  Scheduler::EventId trigger_event_ = 0;
+
+  // The last host entries, for fault diagnostics.
+  struct Call {
+    const char* what;
+    std::uint32_t code;
+    SimTime t;
+  };
+  std::array<Call, 8> recent_{};
+  size_t recent_pos_ = 0;
+};
+
+}  // namespace bootsim

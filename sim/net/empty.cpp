@@ -1,0 +1,1 @@
+// Keeps bootsim_net non-empty while its modules are being added.

@@ -1,0 +1,60 @@
+// The event queue of a World: named callbacks at virtual times, run in (time, insertion sequence) order.
+//
+// Usage: `auto id = sched.schedule_at(t, "nic0.link_up", [this] { link_up(); });` — the callback runs
+// when the owner of the clock calls run_due() with now >= t. Ties run first-in first-out, so the
+// same inputs always give the same order. cancel(id) is safe for ids that already ran.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "sim/sim_time.h"
+
+namespace bootsim {
+
+class Scheduler {
+ public:
+  using EventId = std::uint64_t;
+  using Callback = std::function<void()>;
+
+  /// Current virtual time. Only advance_to() moves it, and never backwards.
+  SimTime now() const { return now_; }
+
+  /// Schedules `cb` at absolute time `at` (clamped to now). `name` labels the event in logs.
+  EventId schedule_at(SimTime at, std::string name, Callback cb);
+  EventId schedule_in(SimTime delay, std::string name, Callback cb) {
+    return schedule_at(now_ + delay, std::move(name), std::move(cb));
+  }
+  /// Removes a pending event; returns false when it already ran or was never there.
+  bool cancel(EventId id);
+
+  /// Time of the earliest pending event, or SimTime::max() when the queue is empty.
+  SimTime next_event_time() const;
+  bool empty() const { return events_.empty(); }
+
+  /// Moves the clock to `t` (must be >= now) without running anything.
+  void advance_to(SimTime t);
+  /// Runs every event with time <= now, including ones they schedule for <= now. Returns how many ran.
+  int run_due();
+
+ private:
+  struct Key {
+    SimTime at;
+    std::uint64_t seq;
+    bool operator<(const Key& o) const { return at < o.at || (at == o.at && seq < o.seq); }
+  };
+  struct Event {
+    EventId id;
+    std::string name;
+    Callback cb;
+  };
+  SimTime now_{};
+  std::uint64_t next_seq_ = 0;
+  std::map<Key, Event> events_;
+  std::map<EventId, Key> index_;
+};
+
+}  // namespace bootsim

@@ -1,0 +1,88 @@
+#include "sim/trace.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace bootsim {
+
+const TraceEvent& Trace::emit(SimTime t, const std::string& machine, const std::string& kind,
+                              TraceEvent fields) {
+  TraceEvent ev = TraceEvent::object();
+  ev["t_ns"] = t.ns;
+  ev["machine"] = machine;
+  ev["kind"] = kind;
+  if (fields.is_object()) {
+    for (auto it = fields.begin(); it != fields.end(); ++it) ev[it.key()] = std::move(it.value());
+  }
+  events_.push_back(std::move(ev));
+  if (listener_) listener_(events_.back());
+  return events_.back();
+}
+
+std::string Trace::to_jsonl() const {
+  std::string out;
+  for (const auto& ev : events_) {
+    out += ev.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += '\n';
+  }
+  return out;
+}
+
+bool Trace::write_file(const std::string& path) const {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) return false;
+  f << to_jsonl();
+  return static_cast<bool>(f);
+}
+
+std::vector<TraceEvent> Trace::parse_jsonl(const std::string& text) {
+  std::vector<TraceEvent> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(TraceEvent::parse(line));
+  }
+  return out;
+}
+
+std::string to_hex(const std::uint8_t* data, size_t len) {
+  static const char digits[] = "0123456789abcdef";
+  std::string s(len * 2, '0');
+  for (size_t i = 0; i < len; ++i) {
+    s[2 * i] = digits[data[i] >> 4];
+    s[2 * i + 1] = digits[data[i] & 15];
+  }
+  return s;
+}
+
+std::vector<std::uint8_t> from_hex(const std::string& hex) {
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::vector<std::uint8_t> out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+    if (hi < 0 || lo < 0) break;
+    out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+  }
+  return out;
+}
+
+std::string latin1_to_utf8(const std::string& bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (unsigned char c : bytes) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+}  // namespace bootsim
