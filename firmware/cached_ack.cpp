@@ -17,7 +17,6 @@ std::vector<std::uint8_t> build_cached_ack(const MacAddr& mac, const CachedAckPa
   ack.set_u32(51, 86400);
   ack.set_u32(1, p.netmask);
   ack.set_u32(3, p.server_ip);
-  ack.set_string(60, "PXEClient");
   return ack.encode();
 }
 
