@@ -80,7 +80,13 @@ BootRunOutcome run_boot(const BootRunSpec& spec) {
       std::fflush(stdout);
     });
   }
+  if (spec.watch) {
+    out.trace.set_listener([&spec, &machine](const TraceEvent& ev) {
+      if (spec.watch(ev) && ev["kind"] != "exit") machine.request_stop(StopReason::kTimeLimit, "stopped by watcher");
+    });
+  }
   out.result = machine.run(spec.until);
+  out.trace.set_listener(nullptr);
   if (spec.echo_console && !machine.console().current_line().empty()) {
     std::printf("%s\n", machine.console().current_line().c_str());
   }

@@ -2,6 +2,7 @@
 // to a stop, and hand back the trace. `bootsim run` and the firmware tests use this.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "sim/machine.h"
@@ -18,6 +19,8 @@ struct BootRunSpec {
   Responder responder = Responder::kNone;
   bool echo_console = false;     ///< print rendered console lines to stdout as they complete
   bool echo_timestamps = false;  ///< prefix them with the virtual time
+  /// Called for every trace event as it happens (benchmarks, live logs). Returning true stops the run.
+  std::function<bool(const TraceEvent&)> watch;
 };
 
 struct BootRunOutcome {

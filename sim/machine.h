@@ -65,6 +65,9 @@ class Machine final : public FirmwareHost {
   /// Runs the machine until it stops or virtual time reaches `until`.
   RunResult run(SimTime until);
 
+  /// Ends the run at the next instruction boundary (from a trace listener or a scheduled event).
+  void request_stop(StopReason reason, const std::string& detail) { stop(reason, detail); }
+
   Nic& nic() override { return *nic_; }
   Console& console() { return console_; }
   const PxeRom& rom() const { return *rom_; }

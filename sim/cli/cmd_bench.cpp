@@ -1,0 +1,153 @@
+// `bootsim bench`: how fast the emulated PC runs the real iPXE. Wall-clock time is read here only to
+// measure the simulator; nothing it measures feeds back into the simulation.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+#include "firmware/cached_ack.h"
+#include "sim/boot_run.h"
+#include "sim/cli/commands.h"
+#include "sim/guest_fault.h"
+
+namespace bootsim::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+BootRunSpec base_spec(const std::string& nbp_path) {
+  BootRunSpec spec;
+  spec.machine.nbp_path = nbp_path;
+  std::ifstream f(nbp_path, std::ios::binary);
+  if (!f) throw InputError(nbp_path + ": cannot open the NBP file (--nbp)");
+  spec.machine.nbp.assign(std::istreambuf_iterator<char>(f), {});
+  spec.machine.nic_profile = *find_profile("generic");
+  spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
+  return spec;
+}
+
+std::string console_text_of(const TraceEvent& ev) {
+  return ev["kind"] == "console" ? ev["text"].get<std::string>() : std::string();
+}
+
+struct Sample {
+  double startup_wall = 0, startup_virtual = 0;       // reset -> first DHCPDISCOVER
+  double configure_wall = 0, configure_virtual = 0;  // "Configuring" -> its failure, no DHCP answer
+  double sleep_wall = 0, sleep_virtual = 0;          // `sleep 60` typed at the shell
+  std::uint64_t host_entries = 0;
+};
+
+Sample measure(const std::string& nbp) {
+  Sample s;
+  {
+    BootRunSpec spec = base_spec(nbp);
+    spec.until = SimTime::from_s(60);
+    std::int64_t first_tx = -1;
+    spec.watch = [&](const TraceEvent& ev) {
+      if (ev["kind"] == "frame_tx" && ev["hex"].get<std::string>().substr(24, 4) == "0800") {
+        first_tx = ev["t_ns"];
+        return true;
+      }
+      return false;
+    };
+    auto t0 = Clock::now();
+    BootRunOutcome out = run_boot(spec);
+    s.startup_wall = seconds_since(t0);
+    s.startup_virtual = first_tx / 1e9;
+    s.host_entries = out.stats.host_entries;
+  }
+  {
+    BootRunSpec spec = base_spec(nbp);
+    spec.until = SimTime::from_s(60);
+    Clock::time_point wall_start{};
+    std::int64_t virt_start = -1;
+    std::string raw;
+    spec.watch = [&](const TraceEvent& ev) {
+      raw += console_text_of(ev);
+      if (virt_start < 0 && raw.find("Configuring (") != std::string::npos) {
+        virt_start = ev["t_ns"];
+        wall_start = Clock::now();
+      }
+      if (virt_start >= 0 && raw.find("No configuration methods succeeded") != std::string::npos) {
+        s.configure_wall = seconds_since(wall_start);
+        s.configure_virtual = (ev["t_ns"].get<std::int64_t>() - virt_start) / 1e9;
+        return true;
+      }
+      return false;
+    };
+    run_boot(spec);
+  }
+  {
+    BootRunSpec spec = base_spec(nbp);
+    spec.until = SimTime::from_s(120);
+    for (const char* k : {"Press Ctrl-B:<ctrl-b>", "iPXE>:sleep 60\\n", "iPXE>:echo slept\\n"})
+      spec.machine.keys.push_back(*parse_key_trigger(k, nullptr));
+    Clock::time_point wall_start{};
+    std::int64_t virt_start = -1;
+    int keys = 0;
+    spec.watch = [&](const TraceEvent& ev) {
+      if (ev["kind"] == "key" && ++keys == 2) {
+        virt_start = ev["t_ns"];
+        wall_start = Clock::now();
+      }
+      if (virt_start >= 0 && console_text_of(ev) == "slept\r\n") {
+        s.sleep_wall = seconds_since(wall_start);
+        s.sleep_virtual = (ev["t_ns"].get<std::int64_t>() - virt_start) / 1e9;
+        return true;
+      }
+      return false;
+    };
+    run_boot(spec);
+  }
+  return s;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+int bench(const std::string& nbp, int repeat) {
+  std::vector<Sample> samples;
+  for (int i = 0; i < repeat; ++i) samples.push_back(measure(nbp));
+  auto col = [&](double Sample::*field) {
+    std::vector<double> v;
+    for (const auto& s : samples) v.push_back(s.*field);
+    return median(v);
+  };
+  double cw = col(&Sample::configure_wall), cv = col(&Sample::configure_virtual);
+  double sw = col(&Sample::sleep_wall), sv = col(&Sample::sleep_virtual);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("bootsim bench: %s, median of %d\n", nbp.c_str(), repeat);
+  std::printf("  reset -> first DHCPDISCOVER      wall %7.3f s   virtual %7.3f s   (%llu host entries)\n",
+              col(&Sample::startup_wall), col(&Sample::startup_virtual),
+              static_cast<unsigned long long>(samples.front().host_entries));
+  std::printf("  'Configuring' wait, no DHCP      wall %7.3f s   virtual %7.3f s   %7.0f virtual s per wall s\n", cw, cv,
+              cw > 0 ? cv / cw : 0);
+  std::printf("  'sleep 60' at the shell          wall %7.3f s   virtual %7.3f s   %7.0f virtual s per wall s\n", sw, sv,
+              sw > 0 ? sv / sw : 0);
+  std::printf("  peak RSS                         %ld MiB\n", ru.ru_maxrss / 1024);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, int& result) {
+  auto nbp = std::make_shared<std::string>(std::string(BOOTSIM_IPXE_DIR) + "/undionly.kpxe");
+  auto repeat = std::make_shared<int>(3);
+  CLI::App* cmd = app.add_subcommand("bench", "Measure emulation speed on the real iPXE (wall time, not a test)");
+  cmd->add_option("--nbp", *nbp, "NBP to measure")->capture_default_str();
+  cmd->add_option("--repeat", *repeat, "runs per measurement (median reported)")->capture_default_str();
+  cmd->callback([nbp, repeat, &result] { result = bench(*nbp, *repeat); });
+}
+
+}  // namespace bootsim::cli
