@@ -5,6 +5,7 @@
 
 #include "firmware/memory_map.h"
 #include "sim/guest_fault.h"
+#include "sim/net/dhcp_packet.h"
 
 namespace bootsim {
 
@@ -60,7 +61,7 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
     : sched_(sched), trace_(trace), config_(std::move(config)), bios_(*this), ports_(*this) {
   using namespace layout;
   const std::size_t max_nbp = (std::uint32_t{kBaseCodeSeg} << 4) - kNbpOff;
-  if (config_.nbp.empty() || config_.nbp.size() > max_nbp)
+  if (!config_.rom_phase && (config_.nbp.empty() || config_.nbp.size() > max_nbp))
     throw InputError(config_.nbp_path + ": NBP is " + std::to_string(config_.nbp.size()) +
                      " bytes; it must be 1.." + std::to_string(max_nbp) + " to fit in base memory");
   if (config_.ram_bytes < (16u << 20)) throw InputError("guest RAM must be at least 16 MiB");
@@ -76,7 +77,6 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   bios_.set_tick_base(static_cast<std::uint32_t>(mix_seed(config_.seed, config_.name) % 65536));
   bios_.install();
   rom_->install();
-  cpu_->write(Cpu::linear(kNbpSeg, kNbpOff), config_.nbp.data(), config_.nbp.size());
 
   uc_engine* uc = cpu_->uc();
   auto add = [&](int type, void* cb, std::uint64_t begin, std::uint64_t end, int insn = -1) {
@@ -129,13 +129,52 @@ void Machine::start_nbp() {
   cpu_->set_reg(UC_X86_REG_EIP, kNbpOff);
 }
 
+void Machine::load_nbp() {
+  cpu_->write(Cpu::linear(layout::kNbpSeg, layout::kNbpOff), config_.nbp.data(), config_.nbp.size());
+}
+
+bool Machine::run_rom_phase() {
+  const std::size_t max_nbp = (std::uint32_t{layout::kBaseCodeSeg} << 4) - layout::kNbpOff;
+  PxeBaseCode base(*this, sched_, mix_seed(config_.seed, config_.name + ".rom"), max_nbp);
+  base.start();
+  // No guest code runs yet: time moves from one network event or ROM timeout to the next.
+  while (!base.done() && !stopping()) {
+    while (auto f = nic_->pop_rx()) base.receive(*f);
+    if (base.done()) break;
+    SimTime next = sched_.next_event_time();
+    if (next == SimTime::max()) {
+      fault("internal_error", "PXE ROM phase has nothing scheduled");
+      return false;
+    }
+    advance_to(next);
+  }
+  flush_console();
+  if (stopping()) return false;
+  const auto& r = base.result();
+  if (!r.ok) {
+    trace("phase", {{"phase", "rom_failed"}, {"error", r.error}});
+    stop(StopReason::kRomFailed, r.error);
+    return false;
+  }
+  config_.nbp = r.nbp;
+  config_.nbp_path = "tftp://" + format_ipv4(r.server_ip) + "/" + r.filename;
+  rom_->config().cached_discover = r.discover;
+  rom_->config().cached_ack = r.ack;
+  rom_->config().cached_reply = r.proxy_ack;
+  return true;
+}
+
 RunResult Machine::run(SimTime until) {
   until_ = until;
   if (stats_.emu_starts == 0) {
-    trace("phase", {{"phase", "nbp_start"}, {"nbp", config_.nbp_path}, {"size", config_.nbp.size()}});
     arm_next_trigger();
-    start_nbp();
     advance_to(sched_.now());
+    if (config_.rom_phase && !stopping()) run_rom_phase();
+    if (!stopping()) {
+      load_nbp();
+      trace("phase", {{"phase", "nbp_start"}, {"nbp", config_.nbp_path}, {"size", config_.nbp.size()}});
+      start_nbp();
+    }
   }
   while (!stopping()) {
     std::uint32_t eip = cpu_->reg(UC_X86_REG_EIP);

@@ -20,6 +20,7 @@
 #include "firmware/bios.h"
 #include "firmware/host.h"
 #include "firmware/io_ports.h"
+#include "firmware/pxe_base_code.h"
 #include "firmware/pxe_rom.h"
 #include "nicmodels/nic.h"
 #include "sim/console.h"
@@ -32,7 +33,9 @@ namespace bootsim {
 
 struct MachineConfig {
   std::string name = "pc0";
-  std::vector<std::uint8_t> nbp;      ///< the NBP image, loaded at 0000:7C00
+  std::vector<std::uint8_t> nbp;      ///< the NBP image, loaded at 0000:7C00 (empty with rom_phase)
+  /// Run the PXE ROM's own DHCP + TFTP phase first; the NBP is the file it downloads.
+  bool rom_phase = false;
   std::string nbp_path;               ///< for messages and the trace
   MacAddr mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
   LinkProfile nic_profile;
@@ -118,6 +121,9 @@ class Machine final : public FirmwareHost {
   void fault(const std::string& kind, const std::string& what);
   std::string recent_calls() const;
   void start_nbp();
+  /// The PXE ROM's base-code phase, host code in virtual time; false when it failed (run stops).
+  bool run_rom_phase();
+  void load_nbp();
 
   Scheduler& sched_;
   Trace& trace_;

@@ -56,7 +56,9 @@ TEST_F(UndionlyBoot, UndiCallsFollowTheContractOrder) {
   EXPECT_EQ(ops, expected);
   // FILE_CMDLINE answered "unsupported" as a plain PXE ROM does.
   for (const auto& ev : events_of(outcome_->trace, "pxe_call"))
-    if (ev["op"] == "FILE_CMDLINE") EXPECT_EQ(ev["status"], 3);
+    if (ev["op"] == "FILE_CMDLINE") {
+      EXPECT_EQ(ev["status"], 3);
+    }
 }
 
 TEST_F(UndionlyBoot, DhcpDiscoverIsTheOneIpxeBuilt) {
@@ -150,7 +152,9 @@ TEST(UndionlyCmdline, FileCmdlineScriptRunsBeforeAnyBanner) {
   // The script ends, iPXE exits and returns to the ROM.
   EXPECT_EQ(out.result.reason, StopReason::kNbpReturned);
   for (const auto& ev : events_of(out.trace, "pxe_call"))
-    if (ev["op"] == "FILE_CMDLINE") EXPECT_EQ(ev["status"], 0);
+    if (ev["op"] == "FILE_CMDLINE") {
+      EXPECT_EQ(ev["status"], 0);
+    }
 }
 
 class OtherDebianImages : public ::testing::TestWithParam<const char*> {};

@@ -1,0 +1,83 @@
+// The PXE ROM's own boot phase (the "base code"): its DHCP client, ARP, and TFTP download of the NBP,
+// before any guest code runs. Host code, driven by frames from the NIC and timeouts on the scheduler.
+//
+// Behaviour follows the PXE 2.1 spec: DISCOVER with option 60 "PXEClient:Arch:00000:UNDI:002001" and
+// options 93/94/97 (no option 77 — that is how a DHCP server tells the ROM from iPXE), retransmitted after
+// 4, 8, 16 and 32 s; REQUEST; an optional ProxyDHCP REQUEST to port 4011; then a TFTP read of the boot
+// file. Failures print the usual PXE-Exx messages and end the boot.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firmware/host.h"
+#include "sim/frame_port.h"
+#include "sim/net/dhcp_packet.h"
+#include "sim/scheduler.h"
+
+namespace bootsim {
+
+class PxeBaseCode {
+ public:
+  struct Result {
+    bool ok = false;
+    std::string error;                        ///< "PXE-E51: …" when !ok
+    std::vector<std::uint8_t> discover, ack, proxy_ack;  ///< DHCP payloads for GET_CACHED_INFO
+    std::vector<std::uint8_t> nbp;            ///< the downloaded boot file
+    std::string filename;
+    std::uint32_t client_ip = 0, server_ip = 0;
+  };
+
+  /// `seed` chooses the xid, the client UUID and the TFTP client port.
+  PxeBaseCode(FirmwareHost& host, Scheduler& sched, std::uint64_t seed, std::size_t max_nbp_bytes);
+  PxeBaseCode(const PxeBaseCode&) = delete;
+  PxeBaseCode& operator=(const PxeBaseCode&) = delete;
+  ~PxeBaseCode();
+
+  /// Opens the NIC and sends the first DHCPDISCOVER.
+  void start();
+  /// A frame the NIC received.
+  void receive(const Frame& frame);
+  bool done() const { return done_; }
+  const Result& result() const { return result_; }
+
+ private:
+  enum class State { kDiscover, kRequest, kProxyArp, kProxyRequest, kTftpArp, kTftpOpen, kTftpData, kDone };
+  void print(const std::string& text);
+  void send_dhcp(std::uint8_t type, std::uint32_t dst_ip, std::uint16_t dst_port);
+  void arm(SimTime delay, std::function<void()> on_timeout);
+  void fail(const std::string& message);
+  void handle_dhcp(const DhcpPacket& p, std::uint16_t src_port);
+  void after_ack();
+  void start_tftp();
+  void send_rrq();
+  void send_ack(std::uint16_t block);
+  void handle_tftp(const std::vector<std::uint8_t>& payload, std::uint16_t src_port);
+  void arp_then(std::uint32_t ip, State state, std::function<void()> next);
+
+  FirmwareHost& host_;
+  Scheduler& sched_;
+  std::size_t max_nbp_;
+  State state_ = State::kDiscover;
+  bool done_ = false;
+  Result result_;
+  std::uint32_t xid_;
+  std::uint8_t uuid_[16];
+  std::uint16_t tftp_port_;
+  int tries_ = 0;
+  Scheduler::EventId timer_ = 0;
+  std::optional<DhcpPacket> offer_, proxy_offer_, ack_;
+  std::uint32_t my_ip_ = 0, netmask_ = 0, gateway_ = 0, dhcp_server_ = 0, boot_server_ = 0;
+  std::uint8_t boot_server_mac_[6] = {};
+  std::uint32_t arp_target_ = 0;
+  std::function<void()> arp_next_;
+  std::uint16_t server_tid_ = 0, blksize_ = 512, next_block_ = 1;
+  std::uint16_t ip_id_ = 0;
+  std::shared_ptr<std::function<void()>> discover_timeout_;
+};
+
+}  // namespace bootsim
