@@ -67,7 +67,18 @@ BootRunOutcome run_boot(const BootRunSpec& spec) {
   Scheduler sched;
   Machine machine(sched, out.trace, spec.machine);
   std::unique_ptr<MiniLan> lan;
-  if (spec.responder == BootRunSpec::Responder::kDhcp) {
+  std::unique_ptr<BootNetwork> net;
+  if (spec.network) {
+    try {
+      net = std::make_unique<BootNetwork>(sched, out.trace, *spec.network);
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::runtime_error& e) {
+      throw InputError(std::string("network: ") + e.what());  // missing roots, unwritable pcap
+    }
+    net->attach(machine.nic(), machine.nic().mac());
+    machine.nic().connect(net.get());
+  } else if (spec.responder == BootRunSpec::Responder::kDhcp) {
     lan = std::make_unique<MiniLan>(sched, out.trace, machine.nic());
     machine.nic().connect(lan.get());
   }
@@ -93,6 +104,10 @@ BootRunOutcome run_boot(const BootRunSpec& spec) {
   out.console_raw = machine.console().raw();
   out.console_text = machine.console().screen_text();
   out.stats = machine.stats();
+  if (net) {
+    out.net_stats = net->stats();
+    net->flush();
+  }
   return out;
 }
 

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "sim/machine.h"
+#include "sim/net/boot_network.h"
 #include "sim/scheduler.h"
 #include "sim/trace.h"
 
@@ -17,6 +19,9 @@ struct BootRunSpec {
   enum class Responder { kNone, kDhcp };
   /// kDhcp: a minimal LAN on the wire (our DHCP server plus ARP for its address).
   Responder responder = Responder::kNone;
+  /// The real boot network (our DHCP, libslirp TCP/IP + TFTP, our HTTP, pcap tap). Set, it replaces
+  /// `responder`. The machine's NIC is attached to it.
+  std::optional<NetworkConfig> network;
   bool echo_console = false;     ///< print rendered console lines to stdout as they complete
   bool echo_timestamps = false;  ///< prefix them with the virtual time
   /// Called for every trace event as it happens (benchmarks, live logs). Returning true stops the run.
@@ -29,6 +34,7 @@ struct BootRunOutcome {
   std::string console_raw;
   std::string console_text;
   Machine::Stats stats;
+  BootNetwork::Stats net_stats;  ///< zero unless spec.network was set
 };
 
 /// Runs the spec. Throws InputError for bad input; guest faults end up in the result, never thrown.

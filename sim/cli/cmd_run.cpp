@@ -24,6 +24,10 @@ struct RunOptions {
   std::string mac = "52:54:00:12:34:56";
   std::string nic = "generic";
   std::string responder = "none";
+  std::string pcap_path;
+  std::string tftp_root;
+  std::string http_root;
+  std::string ipv6_ra = "off";
   bool verbose = false;
   bool quiet = false;
 };
@@ -53,7 +57,19 @@ int run(const RunOptions& o) {
   }
   spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
   if (o.responder == "dhcp") spec.responder = BootRunSpec::Responder::kDhcp;
-  else if (o.responder != "none") throw InputError("--responder: expected 'none' or 'dhcp'");
+  else if (o.responder == "net") spec.network = NetworkConfig{};
+  else if (o.responder != "none") throw InputError("--responder: expected 'none', 'dhcp' or 'net'");
+  if (!o.pcap_path.empty() || !o.tftp_root.empty() || !o.http_root.empty() || o.ipv6_ra != "off") {
+    if (!spec.network) spec.network = NetworkConfig{};
+  }
+  if (spec.network) {
+    spec.network->pcap_path = o.pcap_path;
+    spec.network->tftp_root = o.tftp_root;
+    spec.network->http_root = o.http_root;
+    if (o.ipv6_ra != "on" && o.ipv6_ra != "off") throw InputError("--ipv6-ra: expected 'on' or 'off'");
+    spec.network->ipv6_ra = o.ipv6_ra == "on";
+    spec.network->dhcp.seed = o.seed;
+  }
   spec.echo_console = !o.quiet;
   spec.echo_timestamps = o.verbose;
 
@@ -87,7 +103,12 @@ void add_run_command(CLI::App& app, int& result) {
   cmd->add_option("--seed", opts->seed, "seed for every random choice")->capture_default_str();
   cmd->add_option("--mac", opts->mac, "the NIC's MAC address")->capture_default_str();
   cmd->add_option("--nic", opts->nic, "NIC profile: generic, intel-like, broadcom-like")->capture_default_str();
-  cmd->add_option("--responder", opts->responder, "built-in peer on the wire: none or dhcp")->capture_default_str();
+  cmd->add_option("--responder", opts->responder, "peer on the wire: none, dhcp (minimal) or net (the boot network: DHCP, slirp TCP/IP+TFTP, HTTP)")->capture_default_str();
+  cmd->add_option("--pcap", opts->pcap_path, "write every frame on the wire here (implies --responder net)");
+  cmd->add_option("--tftp-root", opts->tftp_root, "serve TFTP from this directory (implies --responder net)");
+  cmd->add_option("--http-root", opts->http_root,
+                  "serve HTTP at 10.0.2.100:80 from this directory (implies --responder net)");
+  cmd->add_option("--ipv6-ra", opts->ipv6_ra, "answer IPv6 router solicitations: on or off")->capture_default_str();
   cmd->add_flag("--verbose,-v", opts->verbose, "prefix console lines with virtual timestamps");
   cmd->add_flag("--quiet,-q", opts->quiet, "do not echo the console");
   cmd->callback([opts, &result] { result = run(*opts); });

@@ -1,0 +1,38 @@
+#include "sim/net/pcap_tap.h"
+
+#include <pcap/pcap.h>
+
+#include <stdexcept>
+
+namespace bootsim {
+
+PcapTap::PcapTap(const std::string& path) {
+  pcap_ = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
+  if (!pcap_) throw std::runtime_error("pcap: cannot create a capture handle");
+  dumper_ = pcap_dump_open(pcap_, path.c_str());
+  if (!dumper_) {
+    std::string err = pcap_geterr(pcap_);
+    pcap_close(pcap_);
+    pcap_ = nullptr;
+    throw std::runtime_error("pcap: cannot open " + path + ": " + err);
+  }
+}
+
+PcapTap::~PcapTap() {
+  if (dumper_) pcap_dump_close(dumper_);
+  if (pcap_) pcap_close(pcap_);
+}
+
+void PcapTap::write(SimTime t, const std::vector<std::uint8_t>& frame) {
+  pcap_pkthdr h{};
+  // With nanosecond precision libpcap stores tv_usec as nanoseconds.
+  h.ts.tv_sec = static_cast<time_t>(t.ns / 1000000000);
+  h.ts.tv_usec = static_cast<suseconds_t>(t.ns % 1000000000);
+  h.caplen = h.len = static_cast<bpf_u_int32>(frame.size());
+  pcap_dump(reinterpret_cast<u_char*>(dumper_), &h, frame.data());
+  ++frames_;
+}
+
+void PcapTap::flush() { pcap_dump_flush(dumper_); }
+
+}  // namespace bootsim
