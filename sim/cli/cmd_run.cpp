@@ -30,14 +30,19 @@ struct RunOptions {
   std::string ipv6_ra = "off";
   bool verbose = false;
   bool quiet = false;
+  bool rom = false;
 };
 
 int run(const RunOptions& o) {
   BootRunSpec spec;
-  spec.machine.nbp_path = o.nbp;
-  std::ifstream f(o.nbp, std::ios::binary);
-  if (!f) throw InputError(o.nbp + ": cannot open the NBP file (--nbp)");
-  spec.machine.nbp.assign(std::istreambuf_iterator<char>(f), {});
+  if (o.rom == !o.nbp.empty()) throw InputError("give exactly one of --nbp PATH or --rom");
+  spec.machine.rom_phase = o.rom;
+  if (!o.rom) {
+    spec.machine.nbp_path = o.nbp;
+    std::ifstream f(o.nbp, std::ios::binary);
+    if (!f) throw InputError(o.nbp + ": cannot open the NBP file (--nbp)");
+    spec.machine.nbp.assign(std::istreambuf_iterator<char>(f), {});
+  }
   auto until = parse_duration(o.until);
   if (!until) throw InputError("--until: '" + o.until + "' is not a duration (e.g. 10s, 500ms)");
   spec.until = *until;
@@ -55,7 +60,7 @@ int run(const RunOptions& o) {
     if (!t) throw InputError("--key '" + k + "': " + err);
     spec.machine.keys.push_back(std::move(*t));
   }
-  spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
+  if (!o.rom) spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
   if (o.responder == "dhcp") spec.responder = BootRunSpec::Responder::kDhcp;
   else if (o.responder == "net") spec.network = NetworkConfig{};
   else if (o.responder != "none") throw InputError("--responder: expected 'none', 'dhcp' or 'net'");
@@ -92,7 +97,9 @@ int run(const RunOptions& o) {
 void add_run_command(CLI::App& app, int& result) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Boot an NBP (e.g. Debian's undionly.kpxe) on one emulated PC");
-  cmd->add_option("--nbp", opts->nbp, "NBP image to boot as if a PXE ROM had downloaded it")->required();
+  cmd->add_option("--nbp", opts->nbp, "NBP image to boot as if a PXE ROM had downloaded it");
+  cmd->add_flag("--rom", opts->rom,
+                "power on with the PXE ROM's own DHCP + TFTP phase; the NBP is the file it downloads (needs --tftp-root)");
   cmd->add_option("--until", opts->until, "virtual time limit (e.g. 10s, 500ms)")->capture_default_str();
   cmd->add_option("--cmdline", opts->cmdline, "answer PXENV_FILE_CMDLINE with this iPXE script")
       ->each([opts](const std::string&) { opts->has_cmdline = true; });
