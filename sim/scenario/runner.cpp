@@ -1,0 +1,370 @@
+#include "sim/scenario/runner.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <variant>
+
+#include "firmware/cached_ack.h"
+#include "sim/console.h"
+#include "sim/guest_fault.h"
+#include "sim/net/dhcp_packet.h"
+#include "sim/net/packet.h"
+
+namespace bootsim::scenario {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::uint8_t> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(path + ": cannot read");
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+/// Copies a server root and the extra files served under it into one directory the server can serve
+/// from without following links out of it.
+std::string stage(const std::string& root, const std::vector<ServedFile>& files, const fs::path& dir) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  if (!root.empty()) fs::copy(root, dir, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  for (const auto& f : files) {
+    fs::path to = dir / f.name;
+    fs::create_directories(to.parent_path());
+    fs::copy_file(f.source, to, fs::copy_options::overwrite_existing);
+  }
+  return dir.string();
+}
+
+std::int64_t t_of(const TraceEvent& ev) { return ev["t_ns"].get<std::int64_t>(); }
+
+std::optional<DhcpPacket> dhcp_of(const TraceEvent& ev) {
+  if (!ev.contains("hex")) return std::nullopt;
+  auto udp = parse_udp_frame(from_hex(ev["hex"].get<std::string>()));
+  if (!udp || (udp->dst_port != 67 && udp->dst_port != 68 && udp->dst_port != 4011)) return std::nullopt;
+  return DhcpPacket::decode(udp->payload.data(), udp->payload.size(), nullptr);
+}
+
+std::string quote(const std::string& s) { return "\"" + s + "\""; }
+
+}  // namespace
+
+BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& staging_dir) {
+  if (v.machines.size() != 1)
+    throw InputError(s.file + ": variant '" + v.name + "' has " + std::to_string(v.machines.size()) +
+                     " machines; this version of bootsim runs one machine per variant");
+  const Machine& m = v.machines.front();
+  const Network& n = v.network;
+  BootRunSpec spec;
+  spec.until = v.until;
+
+  std::uint32_t mask = n.prefix_len == 0 ? 0 : 0xFFFFFFFFu << (32 - n.prefix_len);
+  NetworkConfig net = NetworkConfig::for_subnet(n.subnet, mask);
+  net.ipv6_ra = n.ipv6_ra;
+  fs::path stage_dir(staging_dir);
+  if (!n.tftp.root.empty() || !n.tftp.files.empty()) net.tftp_root = stage(n.tftp.root, n.tftp.files, stage_dir / "tftp");
+  if (n.http.enabled) {
+    net.http_root = stage(n.http.root, n.http.files, stage_dir / "http");
+    net.http_addr = n.http.address;
+    net.http_port = n.http.port;
+  }
+  DhcpServerConfig& d = net.dhcp;
+  if (n.dhcp.server) d.server_ip = n.dhcp.server;
+  if (n.dhcp.next_server) d.next_server = n.dhcp.next_server;
+  if (n.dhcp.pool_start) d.pool_start = n.dhcp.pool_start;
+  if (n.dhcp.pool_size) d.pool_size = n.dhcp.pool_size;
+  if (n.dhcp.lease.ns) d.lease_seconds = static_cast<std::uint32_t>(n.dhcp.lease.ns / 1000000000);
+  d.reply_delay = n.dhcp.reply_delay;
+  d.drop_rate = n.dhcp.drop_rate;
+  d.seed = s.seed;
+  if (n.dhcp.mode == DhcpMode::kProxy) {
+    // The address server knows nothing of PXE; a ProxyDHCP service hands out the boot file.
+    DhcpServerConfig proxy = d;
+    proxy.mode = DhcpServerConfig::Mode::kProxy;
+    proxy.name = "proxydhcp";
+    proxy.rom_filename = n.dhcp.rom_filename;
+    proxy.ipxe_filename = n.dhcp.ipxe_filename;
+    net.proxy_dhcp = proxy;
+    d.rom_filename.clear();
+    d.ipxe_filename.clear();
+  } else {
+    d.rom_filename = n.dhcp.rom_filename;
+    d.ipxe_filename = n.dhcp.ipxe_filename;
+    if (n.dhcp.mode == DhcpMode::kNone) d.drop_rate = 1.0;
+  }
+
+  MachineConfig& mc = spec.machine;
+  mc.name = m.name;
+  mc.mac = m.mac;
+  mc.nic_profile = m.nic;
+  mc.seed = s.seed;
+  if (m.ram_bytes) mc.ram_bytes = m.ram_bytes;
+  mc.keys = m.keys;
+  mc.rom.cmdline = m.cmdline;
+  if (m.start == FirmwareStart::kPxeRom) {
+    mc.rom_phase = true;
+  } else {
+    mc.nbp_path = m.nbp;
+    mc.nbp = read_file(m.nbp);
+    CachedAckParams ack;
+    ack.client_ip = d.pool_start;
+    ack.server_ip = d.server_ip;
+    ack.netmask = mask;
+    ack.filename = n.dhcp.rom_filename;
+    mc.rom.cached_ack = build_cached_ack(m.mac, ack);
+  }
+  spec.network = net;
+  return spec;
+}
+
+std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts) {
+  std::vector<VariantResult> results;
+  fs::create_directories(opts.out_dir);
+  for (const Variant& v : s.variants) {
+    VariantResult r;
+    r.name = v.name;
+    r.description = v.description;
+    r.skip_reason = v.skip_reason;
+    if (!v.skip_reason.empty()) {
+      for (const auto& e : v.expectations) r.verdicts.push_back({describe(e), "skip", v.skip_reason, e.where});
+      results.push_back(std::move(r));
+      continue;
+    }
+    fs::path base = fs::absolute(fs::path(opts.out_dir) / v.name);
+    BootRunSpec spec = make_spec(s, v, (fs::path(opts.out_dir) / ".staging" / v.name).string());
+    r.pcap_path = base.string() + ".pcap";
+    spec.network->pcap_path = r.pcap_path;
+    spec.echo_console = opts.echo;
+    auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
+    BootRunOutcome out = run_boot(spec);
+    r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.result = out.result;
+    r.events = out.trace.events();
+    r.console_raw = out.console_raw;
+    r.console_text = out.console_text;
+    r.trace_path = base.string() + ".trace.jsonl";
+    r.console_path = base.string() + ".console.log";
+    out.trace.write_file(r.trace_path);
+    std::ofstream(r.console_path, std::ios::binary) << out.console_raw;
+    for (const auto& e : v.expectations) r.verdicts.push_back(check(e, r));
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Expectations, each decided from the trace.
+
+namespace {
+
+Verdict check_console(const ExpectConsole& c, const VariantResult& v) {
+  // Rebuild the console from its events so every match has a time.
+  std::int64_t found_at = -1;
+  std::string where_text;
+  auto in_window = [&](std::int64_t t) {
+    return (!c.before || t < c.before->ns) && (!c.after || t >= c.after->ns);
+  };
+  if (c.raw) {
+    std::string raw;
+    for (const auto& ev : v.events) {
+      if (ev["kind"] != "console") continue;
+      raw += ev["text"].get<std::string>();
+      if (in_window(t_of(ev)) && raw.find(c.text) != std::string::npos) {
+        found_at = t_of(ev);
+        break;
+      }
+    }
+  } else {
+    Console console;
+    for (const auto& ev : v.events) {
+      if (ev["kind"] != "console") continue;
+      for (char ch : ev["text"].get<std::string>()) console.put(static_cast<std::uint8_t>(ch), SimTime::from_ns(t_of(ev)));
+    }
+    for (const auto& line : console.lines())
+      if (line.text.find(c.text) != std::string::npos && in_window(line.t.ns)) {
+        found_at = line.t.ns;
+        where_text = line.text;
+        break;
+      }
+    if (found_at < 0 && console.current_line().find(c.text) != std::string::npos) {
+      found_at = v.result.end_time.ns;
+      where_text = console.current_line();
+    }
+  }
+  bool ok = (found_at >= 0) == c.present;
+  std::string ev = found_at >= 0 ? "seen at " + format_time(SimTime::from_ns(found_at)) +
+                                       (where_text.empty() ? "" : ": " + quote(where_text))
+                                 : "not on the console" + std::string(c.before || c.after ? " in that window" : "");
+  return {"", ok ? "pass" : "fail", ev, {}};
+}
+
+Verdict check_dhcp(const ExpectDhcp& d, const VariantResult& v) {
+  std::int64_t lease_at = -1;
+  int discovers = 0;
+  if (d.phase == DhcpPhase::kRom) {
+    for (const auto& ev : v.events)
+      if (ev["kind"] == "phase" && ev["phase"] == "rom_dhcp_done") lease_at = t_of(ev);
+  } else {
+    // iPXE's DHCP: after the NBP started, an ACK reached the guest for a request that carried option 77.
+    bool started = false;
+    std::set<std::uint32_t> ipxe_xids;
+    for (const auto& ev : v.events) {
+      if (ev["kind"] == "phase" && ev["phase"] == "nbp_start") started = true;
+      if (!started) continue;
+      if (ev["kind"] == "frame_tx" || ev["kind"] == "frame_drop") {
+        auto p = dhcp_of(ev);
+        if (p && p->op == 1 && p->option_string(77) == "iPXE") {
+          ipxe_xids.insert(p->xid);
+          if (p->message_type() == DHCPDISCOVER) ++discovers;
+        }
+      } else if (ev["kind"] == "frame_rx" && lease_at < 0) {
+        auto p = dhcp_of(ev);
+        if (p && p->op == 2 && p->message_type() == DHCPACK && ipxe_xids.count(p->xid)) lease_at = t_of(ev);
+      }
+    }
+  }
+  bool ok = (lease_at >= 0) == d.lease;
+  std::string ev = lease_at >= 0 ? "DHCPACK accepted at " + format_time(SimTime::from_ns(lease_at))
+                                 : "no lease" + (d.phase == DhcpPhase::kIpxe
+                                                      ? " (" + std::to_string(discovers) + " iPXE DISCOVERs sent)"
+                                                      : std::string());
+  return {"", ok ? "pass" : "fail", ev, {}};
+}
+
+Verdict check_handoff(const ExpectHandoff& h, const VariantResult& v) {
+  const TraceEvent* handoff = nullptr;
+  for (const auto& ev : v.events)
+    if (ev["kind"] == "handoff") handoff = &ev;
+  if (h.kind == ExpectHandoff::Kind::kNone)
+    return {"", handoff ? "fail" : "pass",
+            handoff ? "handoff at " + format_time(SimTime::from_ns(t_of(*handoff))) : "no handoff; run ended: " +
+                                                                                         std::string(stop_reason_name(v.result.reason)),
+            {}};
+  if (!handoff) return {"", "fail", std::string("no handoff; run ended: ") + stop_reason_name(v.result.reason) +
+                                        (v.result.detail.empty() ? "" : " (" + v.result.detail + ")"), {}};
+  std::string cmdline = handoff->value("cmdline", std::string());
+  std::string ev = handoff->value("protocol", std::string("?")) + " handoff at " +
+                   format_time(SimTime::from_ns(t_of(*handoff))) + ", cmdline " + quote(cmdline);
+  if (h.kind == ExpectHandoff::Kind::kKernel) {
+    // iPXE passes the image name as the first word of a Multiboot command line; otherwise accept the
+    // kernel having been fetched by that name.
+    std::string first = cmdline.substr(0, cmdline.find(' '));
+    bool named = first == h.kernel || (first.size() > h.kernel.size() &&
+                                       first.compare(first.size() - h.kernel.size() - 1, std::string::npos, "/" + h.kernel) == 0);
+    for (const auto& e : v.events)
+      if ((e["kind"] == "http" || e["kind"] == "tftp") && e.value("path", e.value("file", std::string())).find(h.kernel) != std::string::npos)
+        named = true;
+    if (!named) return {"", "fail", ev + ": not " + quote(h.kernel), {}};
+  }
+  if (!h.cmdline_contains.empty() && cmdline.find(h.cmdline_contains) == std::string::npos)
+    return {"", "fail", ev, {}};
+  return {"", "pass", ev, {}};
+}
+
+Verdict check_drops(const ExpectDroppedFrames& d, const VariantResult& v) {
+  std::uint64_t n = 0;
+  for (const auto& ev : v.events)
+    if (ev["kind"] == "frame_drop" && ev.value("reason", std::string()) == "link_down") ++n;
+  bool ok = n >= d.min && (!d.max || n <= *d.max);
+  return {"", ok ? "pass" : "fail", std::to_string(n) + " frames dropped while the link was down", {}};
+}
+
+Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v) {
+  std::int64_t start = -1, end = -1;
+  auto phase_at = [&](const char* name) {
+    for (const auto& ev : v.events)
+      if (ev["kind"] == "phase" && ev["phase"] == name) return t_of(ev);
+    return std::int64_t{-1};
+  };
+  switch (p.phase) {
+    case Phase::kRomDhcp: start = phase_at("rom_dhcp"); end = phase_at("rom_dhcp_done"); break;
+    case Phase::kNbpDownload: start = phase_at("nbp_download"); end = phase_at("nbp_downloaded"); break;
+    case Phase::kIpxeInit: {
+      start = phase_at("nbp_start");
+      std::string raw;
+      for (const auto& ev : v.events)
+        if (ev["kind"] == "console" && start >= 0 && t_of(ev) >= start) {
+          raw += ev["text"].get<std::string>();
+          if (raw.find("initialising devices...ok") != std::string::npos) {
+            end = t_of(ev);
+            break;
+          }
+        }
+      break;
+    }
+    case Phase::kIpxeDhcp: {
+      // From iPXE's first DISCOVER to the ACK it accepted.
+      bool started = false;
+      for (const auto& ev : v.events) {
+        if (ev["kind"] == "phase" && ev["phase"] == "nbp_start") started = true;
+        if (!started) continue;
+        auto p2 = dhcp_of(ev);
+        if (!p2) continue;
+        if ((ev["kind"] == "frame_tx" || ev["kind"] == "frame_drop") && p2->op == 1 && start < 0 &&
+            p2->option_string(77) == "iPXE")
+          start = t_of(ev);
+        if (ev["kind"] == "frame_rx" && p2->message_type() == DHCPACK && start >= 0 && end < 0) end = t_of(ev);
+      }
+      break;
+    }
+    case Phase::kLinkDown: {
+      for (const auto& ev : v.events) {
+        if (ev["kind"] != "link") continue;
+        if (ev["state"] == "down" && start < 0) start = t_of(ev);
+        if (ev["state"] == "up" && start >= 0) end = t_of(ev);
+      }
+      break;
+    }
+    case Phase::kScriptDownload:
+    case Phase::kKernelDownload: {
+      int wanted = p.phase == Phase::kScriptDownload ? 0 : 1;
+      int i = 0;
+      for (const auto& ev : v.events)
+        if (ev["kind"] == "http" && i++ == wanted) {
+          start = ev.value("start_ns", t_of(ev));
+          end = ev.value("end_ns", t_of(ev));
+        }
+      break;
+    }
+  }
+  if (start < 0 || end < 0) return {"", "fail", std::string("phase ") + to_string(p.phase) + " did not complete", {}};
+  SimTime d = SimTime::from_ns(end - start);
+  bool ok = (!p.min || d >= *p.min) && (!p.max || d <= *p.max);
+  return {"", ok ? "pass" : "fail",
+          std::string(to_string(p.phase)) + " took " + format_time(d) + " (" + format_time(SimTime::from_ns(start)) +
+              " to " + format_time(SimTime::from_ns(end)) + ")",
+          {}};
+}
+
+}  // namespace
+
+Verdict check(const Expectation& e, const VariantResult& v) {
+  Verdict r = std::visit(
+      [&](const auto& body) -> Verdict {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, ExpectConsole>) return check_console(body, v);
+        else if constexpr (std::is_same_v<T, ExpectDhcp>) return check_dhcp(body, v);
+        else if constexpr (std::is_same_v<T, ExpectHandoff>) return check_handoff(body, v);
+        else if constexpr (std::is_same_v<T, ExpectDroppedFrames>) return check_drops(body, v);
+        else if constexpr (std::is_same_v<T, ExpectPhaseDuration>) return check_phase(body, v);
+        else {
+          bool ok = v.result.reason == body.reason;
+          return {"", ok ? "pass" : "fail",
+                  std::string("run ended: ") + stop_reason_name(v.result.reason) +
+                      (v.result.detail.empty() ? "" : " (" + v.result.detail + ")"),
+                  {}};
+        }
+      },
+      e.body);
+  r.expectation = describe(e);
+  r.where = e.where;
+  return r;
+}
+
+}  // namespace bootsim::scenario

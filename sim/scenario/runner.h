@@ -1,0 +1,46 @@
+// Runs a loaded scenario: one World per variant (clock, trace, boot network, machine), then checks the
+// variant's expectations against its trace. The trace is the only evidence: verdicts are computed from it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/boot_run.h"
+#include "sim/scenario/scenario.h"
+
+namespace bootsim::scenario {
+
+struct Verdict {
+  std::string expectation;  ///< describe(expectation)
+  std::string status;       ///< "pass", "fail", "skip"
+  std::string evidence;     ///< what in the trace decided it
+  SourceLocation where;
+};
+
+struct VariantResult {
+  std::string name, description;
+  std::string skip_reason;              ///< non-empty: not run
+  RunResult result;
+  std::vector<Verdict> verdicts;
+  std::vector<TraceEvent> events;
+  std::string console_raw, console_text;
+  std::string trace_path, console_path, pcap_path;  ///< written artifacts (absolute)
+  double wall_seconds = 0;
+};
+
+struct RunOptions {
+  std::string out_dir;  ///< where per-variant trace, console log and pcap go (created)
+  bool echo = false;    ///< print each variant's console as it runs
+};
+
+/// Runs every variant of `s` that is not skipped. Throws InputError for configurations the simulator
+/// cannot build (e.g. several machines in one variant, not supported yet).
+std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts);
+
+/// Checks one expectation against a finished variant's trace.
+Verdict check(const Expectation& e, const VariantResult& v);
+
+/// Builds the single-machine run a variant describes (exposed for sweeps and tests).
+BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& staging_dir);
+
+}  // namespace bootsim::scenario
