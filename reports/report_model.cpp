@@ -1,0 +1,37 @@
+#include "reports/report_model.h"
+
+namespace bootsim::reports {
+
+VerdictCounts count_verdicts(const VariantRun& v) {
+  VerdictCounts c;
+  for (const auto& vd : v.verdicts) {
+    if (vd.status == "pass") ++c.pass;
+    else if (vd.status == "skip") ++c.skip;
+    else ++c.fail;  // "fail" and anything unexpected: a report must never hide a problem
+  }
+  return c;
+}
+
+VerdictCounts count_verdicts(const ScenarioReport& r) {
+  VerdictCounts c;
+  for (const auto& v : r.variants) {
+    VerdictCounts x = count_verdicts(v);
+    c.pass += x.pass;
+    c.fail += x.fail;
+    c.skip += x.skip;
+  }
+  return c;
+}
+
+IndexEntry make_index_entry(const ScenarioReport& r, const std::string& href) {
+  IndexEntry e;
+  e.scenario = r.scenario;
+  e.description = r.description;
+  e.href = href;
+  e.counts = count_verdicts(r);
+  for (const auto& v : r.variants)
+    if (count_verdicts(v).fail) e.failed_variants.push_back(v.variant);
+  return e;
+}
+
+}  // namespace bootsim::reports

@@ -1,0 +1,80 @@
+// The input of every report: what ran (scenario, variants), what happened (each variant's trace) and what
+// was judged (verdicts). Plain structs filled by the scenario runner (or by tests from `bootsim run`
+// traces); the renderers in this folder only read them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/trace.h"
+
+namespace bootsim::reports {
+
+/// One expectation of a variant, judged against its trace.
+struct Verdict {
+  std::string expectation;  ///< the expectation as written or summarised, e.g. "console contains 'ok'"
+  std::string status;       ///< "pass", "fail" or "skip" (anything else is shown as-is and counted as fail)
+  std::string evidence;     ///< why: the matching event, or what was seen instead
+  int line = 0;             ///< line of the expectation in the scenario file; 0 = unknown
+};
+
+/// One variant of a scenario as it ran.
+struct VariantRun {
+  std::string variant;      ///< e.g. "stock", "embedded-sleep"
+  std::string description;
+  std::vector<TraceEvent> events;  ///< the whole trace, in file order
+  std::vector<Verdict> verdicts;
+  std::string exit_reason;  ///< e.g. "time_limit", "nbp_returned", "fault"; empty = take it from the exit event
+  /// Label -> path relative to the report's own location ("trace" -> "stock/trace.jsonl",
+  /// "console log", "pcap"). Shown as links; never read.
+  std::map<std::string, std::string> artifacts;
+};
+
+/// A scenario file's run: every variant, shown on one shared time axis.
+struct ScenarioReport {
+  std::string scenario;     ///< scenario name
+  std::string file;         ///< scenario file path as given
+  std::string description;
+  std::uint64_t seed = 0;
+  std::vector<VariantRun> variants;
+};
+
+/// Verdict counts of a variant or scenario.
+struct VerdictCounts {
+  int pass = 0, fail = 0, skip = 0;
+  int total() const { return pass + fail + skip; }
+};
+VerdictCounts count_verdicts(const VariantRun& v);
+VerdictCounts count_verdicts(const ScenarioReport& r);
+
+/// One line of the index page (a CI run of many scenarios).
+struct IndexEntry {
+  std::string scenario;
+  std::string description;
+  std::string href;          ///< relative link to the scenario's HTML report
+  VerdictCounts counts;
+  std::vector<std::string> failed_variants;
+};
+/// Summarises `r` for the index page; `href` is where its report will be, relative to the index.
+IndexEntry make_index_entry(const ScenarioReport& r, const std::string& href);
+
+/// A parameter sweep: the same scenario run over a grid of parameter values.
+struct SweepCell {
+  std::vector<std::string> values;  ///< one value per parameter, in SweepReport::parameters order
+  std::string outcome;              ///< "pass", "fail", "skip", "error"
+  std::string detail;               ///< short text shown on hover (e.g. "DHCP ok at 13.5 s")
+  std::string href;                 ///< optional relative link to that cell's scenario report
+};
+
+struct SweepReport {
+  std::string scenario;
+  std::string description;
+  std::vector<std::string> parameters;               ///< e.g. {"link_up_delay", "sleep"}
+  std::vector<std::vector<std::string>> values;      ///< values[i] = the grid values of parameters[i]
+  std::vector<SweepCell> cells;                      ///< any order; missing cells are shown as "not run"
+  std::string boundary;  ///< the boundary in words, e.g. "passes when sleep >= link_up_delay - 3 s"
+};
+
+}  // namespace bootsim::reports

@@ -1,0 +1,614 @@
+#include "reports/timeline.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "reports/frame_summary.h"
+#include "sim/net/dhcp_packet.h"
+
+namespace bootsim::reports {
+
+namespace {
+
+std::string str_field(const TraceEvent& e, const char* key) {
+  auto it = e.find(key);
+  if (it == e.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_null()) return {};
+  return it->dump();
+}
+
+bool has_int(const TraceEvent& e, const char* key) {
+  auto it = e.find(key);
+  return it != e.end() && it->is_number();
+}
+
+std::int64_t int_field(const TraceEvent& e, const char* key, std::int64_t def = 0) {
+  auto it = e.find(key);
+  if (it == e.end() || !it->is_number()) return def;
+  if (it->is_number_float()) return static_cast<std::int64_t>(it->get<double>());
+  if (it->is_number_unsigned()) return static_cast<std::int64_t>(it->get<std::uint64_t>());
+  return it->get<std::int64_t>();
+}
+
+std::int64_t t_of(const TraceEvent& e) { return int_field(e, "t_ns"); }
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+std::string hex32(std::uint32_t v) {
+  char b[12];
+  std::snprintf(b, sizeof b, "0x%08x", v);
+  return b;
+}
+
+std::string truncate(const std::string& s, size_t n) {
+  if (s.size() <= n) return s;
+  size_t cut = n;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+  return s.substr(0, cut) + "...";
+}
+
+/// A terminal screen: one cell per character (UTF-8 sequence), with the time it was written.
+class Screen {
+ public:
+  struct Cell {
+    std::string ch;
+    std::int64_t t;
+  };
+  struct Line {
+    std::vector<Cell> cells;
+  };
+
+  void feed(const std::string& s, std::int64_t t) {
+    for (size_t i = 0; i < s.size();) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c == '\n') { lines_.emplace_back(); col_ = 0; ++i; continue; }
+      if (c == '\r') { col_ = 0; ++i; continue; }
+      if (c == '\b') { if (col_ > 0) --col_; ++i; continue; }
+      if (c == '\t') { size_t next = (col_ / 8 + 1) * 8; while (col_ < next) put(" ", t); ++i; continue; }
+      if (c < 0x20 || c == 0x7f) { ++i; continue; }  // other controls do not print
+      size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+      put(s.substr(i, n), t);
+      i += n;
+    }
+  }
+
+  std::vector<ConsoleLine> lines(const std::string& machine) const {
+    std::vector<ConsoleLine> out;
+    for (const auto& l : lines_) {
+      ConsoleLine cl;
+      cl.machine = machine;
+      size_t last = l.cells.size();
+      while (last > 0 && l.cells[last - 1].ch == " ") --last;
+      std::int64_t first_t = -1, any_t = -1;
+      for (size_t i = 0; i < last; ++i) {
+        cl.text += l.cells[i].ch;
+        if (l.cells[i].ch != " " && (first_t < 0 || l.cells[i].t < first_t)) first_t = l.cells[i].t;
+      }
+      for (const auto& c : l.cells) any_t = std::max(any_t, c.t);
+      cl.t_ns = first_t >= 0 ? first_t : (any_t >= 0 ? any_t : last_t_);
+      out.push_back(std::move(cl));
+    }
+    // The line the cursor is on is empty after a final newline: drop it.
+    if (!out.empty() && out.back().text.empty() && lines_.back().cells.empty()) out.pop_back();
+    return out;
+  }
+
+ private:
+  void put(const std::string& ch, std::int64_t t) {
+    auto& cells = lines_.back().cells;
+    while (cells.size() < col_) cells.push_back({" ", t});
+    if (col_ < cells.size()) cells[col_] = {ch, t};
+    else cells.push_back({ch, t});
+    ++col_;
+    last_t_ = t;
+  }
+
+  std::vector<Line> lines_{Line{}};
+  size_t col_ = 0;
+  std::int64_t last_t_ = 0;
+};
+
+std::string event_detail(const TraceEvent& e) {
+  std::string d;
+  for (auto it = e.begin(); it != e.end(); ++it) {
+    if (it.key() == "t_ns") {
+      d += "t: " + format_seconds(it->get<std::int64_t>()) + " (" + it->dump() + " ns)\n";
+      continue;
+    }
+    std::string v = it->is_string() ? it->get<std::string>() : it->dump();
+    if (it.key() == "hex") v = truncate(v, 96) + " (" + std::to_string(v.size() / 2) + " bytes)";
+    d += it.key() + ": " + truncate(visible_controls(v), 400) + "\n";
+  }
+  if (!d.empty()) d.pop_back();
+  return d;
+}
+
+const std::set<std::string>& known_kinds() {
+  static const std::set<std::string> k{"phase", "console", "pxe_call", "bios_call", "frame_tx", "frame_rx",
+                                       "frame_drop", "link", "key", "dhcp", "tftp", "http", "handoff",
+                                       "fault", "exit", "counter"};
+  return k;
+}
+
+/// Interval of a transaction event (tftp/http): explicit start/end fields or a duration ending at t.
+void transaction_span(const TraceEvent& e, std::int64_t* start, std::int64_t* end) {
+  std::int64_t t = t_of(e);
+  *start = t;
+  *end = -1;
+  if (has_int(e, "start_ns")) *start = int_field(e, "start_ns");
+  else if (has_int(e, "start")) *start = int_field(e, "start");
+  if (has_int(e, "end_ns")) *end = int_field(e, "end_ns");
+  else if (has_int(e, "end")) *end = int_field(e, "end");
+  else if (has_int(e, "duration_ns")) { *end = t; *start = t - int_field(e, "duration_ns"); }
+  else if (*start != t) *end = t;
+}
+
+Marker make_marker(const TraceEvent& e, size_t index) {
+  Marker m;
+  m.event_index = index;
+  m.t_ns = t_of(e);
+  m.machine = str_field(e, "machine");
+  m.kind = str_field(e, "kind");
+  m.detail = event_detail(e);
+  const std::string& k = m.kind;
+  if (k == "phase") {
+    m.lane = "stages"; m.category = "phase";
+    m.label = "phase " + str_field(e, "phase");
+  } else if (k == "console") {
+    m.lane = "console"; m.category = "console";
+    std::string text = str_field(e, "text");
+    std::string shown;
+    for (const auto& l : render_console_text(text)) if (!trim(l).empty()) { shown = trim(l); break; }
+    m.label = shown.empty() ? "console " + truncate(visible_controls(text), 60) : "console: " + truncate(shown, 100);
+  } else if (k == "pxe_call") {
+    m.lane = "calls";
+    std::int64_t st = int_field(e, "status");
+    m.category = st == 0 ? "call" : "call-error";
+    m.label = "PXE " + str_field(e, "op") + " status " + str_field(e, "status");
+  } else if (k == "bios_call") {
+    m.lane = "calls"; m.category = "call";
+    m.label = "BIOS INT " + str_field(e, "int") + " " + str_field(e, "result");
+  } else if (k == "frame_tx" || k == "frame_rx" || k == "frame_drop") {
+    m.lane = "net";
+    FrameSummary s = summarize_frame_hex(str_field(e, "hex"));
+    if (k == "frame_drop") {
+      m.category = "drop";
+      m.highlight = true;
+      m.label = "DROPPED " + str_field(e, "dir") + " (" + str_field(e, "reason") + "): " + s.label;
+    } else {
+      m.category = k == "frame_tx" ? "tx" : "rx";
+      m.label = std::string(k == "frame_tx" ? "TX " : "RX ") + s.label;
+    }
+    m.detail = m.label + "\n" + s.detail + "\n" + m.detail;
+  } else if (k == "link") {
+    m.lane = "link";
+    m.category = str_field(e, "state") == "up" ? "link-up" : "link-down";
+    m.label = "link " + str_field(e, "state") + " (" + str_field(e, "cause") + ")";
+  } else if (k == "key") {
+    m.lane = "console"; m.category = "key";
+    m.label = "key " + visible_controls(str_field(e, "keys")) + " (" + str_field(e, "trigger") + ")";
+  } else if (k == "dhcp") {
+    m.lane = "net"; m.category = "dhcp";
+    m.label = "DHCP " + str_field(e, "msg");
+    if (has_int(e, "xid")) m.label += " xid " + hex32(static_cast<std::uint32_t>(int_field(e, "xid")));
+    if (!str_field(e, "yiaddr").empty()) m.label += " " + str_field(e, "yiaddr");
+    if (!str_field(e, "dir").empty()) m.label += " (" + str_field(e, "dir") + ")";
+  } else if (k == "tftp" || k == "http") {
+    m.lane = "net"; m.category = k;
+    std::int64_t s, en;
+    transaction_span(e, &s, &en);
+    if (en >= 0) { m.t_ns = std::min(s, en); m.end_ns = std::max(s, en); }
+    if (k == "tftp") m.label = "TFTP " + str_field(e, "file");
+    else m.label = "HTTP " + str_field(e, "method") + " " + str_field(e, "path") + " -> " + str_field(e, "status");
+    if (has_int(e, "bytes")) m.label += " (" + str_field(e, "bytes") + " B)";
+    if (!str_field(e, "error").empty()) { m.label += " error " + str_field(e, "error"); m.highlight = true; }
+  } else if (k == "handoff") {
+    m.lane = "stages"; m.category = "handoff";
+    m.label = "handoff " + str_field(e, "protocol") + " " + truncate(str_field(e, "cmdline"), 80);
+  } else if (k == "fault") {
+    m.lane = "calls"; m.category = "fault"; m.highlight = true;
+    m.label = "FAULT " + str_field(e, "fault") + ": " + truncate(str_field(e, "message"), 120);
+  } else if (k == "exit") {
+    m.lane = "stages"; m.category = "exit";
+    m.label = "exit: " + str_field(e, "reason");
+  } else {
+    m.lane = "other"; m.category = "other";
+    m.label = k.empty() ? "event without kind" : k;
+    std::string extra;
+    for (auto it = e.begin(); it != e.end() && extra.size() < 80; ++it)
+      if (it.key() != "t_ns" && it.key() != "machine" && it.key() != "kind")
+        extra += " " + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+    m.label += truncate(visible_controls(extra), 90);
+  }
+  return m;
+}
+
+bool starts_with_ok(const std::string& s) {
+  std::string t = s;
+  t.erase(0, t.find_first_not_of(" .\r\n"));
+  return t.rfind("ok", 0) == 0;
+}
+
+bool only_progress(const std::string& s) { return s.find_first_not_of(" .\r\n\b") == std::string::npos; }
+
+/// Derives firmware stages from one machine's console output (iPXE's messages).
+class ConsoleStages {
+ public:
+  ConsoleStages(std::string machine, std::vector<Stage>* out) : machine_(std::move(machine)), out_(out) {}
+
+  void feed(const std::string& text, std::int64_t t) {
+    // The rendered lines of this burst, each checked for openers and results in order.
+    std::string pending = text;
+    while (!pending.empty()) {
+      if (awaiting_ && !only_progress(pending)) {
+        close_result(pending, t);
+        if (pending.empty()) return;
+        continue;
+      }
+      if (awaiting_) return;  // dots while waiting
+      if (banner_open_) {
+        std::string first = trim(first_line(pending));
+        if (first.empty() || first.rfind("Features", 0) == 0 || is_banner(first)) {
+          banner_end_ = t;
+          pending = after_first_line(pending);
+          continue;
+        }
+        close(banner_end_, "", "");
+        banner_open_ = false;
+      }
+      if (prompt_open_) {
+        close(t, "", "");
+        prompt_open_ = false;
+      }
+      size_t pos;
+      std::string line = first_line(pending);
+      std::string rest = after_first_line(pending);
+      if ((pos = line.find("iPXE initialising devices")) != std::string::npos) {
+        open("ipxe_init", "iPXE init", t);
+        awaiting_ = true;
+        pending = line.substr(pos + 25) + rest;
+        strip_dots(pending);
+        continue;
+      }
+      if (is_banner(trim(line))) {
+        open("banner", "banner: " + trim(line).substr(0, 40), t);
+        banner_open_ = true;
+        banner_end_ = t;
+        pending = rest;
+        continue;
+      }
+      if ((pos = line.find("Press Ctrl-B")) != std::string::npos) {
+        open("ctrl_b_prompt", "Ctrl-B prompt", t);
+        prompt_open_ = true;
+        return;  // the prompt stays until the next output (its erasure)
+      }
+      if ((pos = line.find("Configuring (")) != std::string::npos) {
+        size_t close_paren = line.find(')', pos);
+        std::string what = close_paren == std::string::npos ? "" : line.substr(pos + 13, close_paren - pos - 13);
+        open("configuring", "configuring " + what, t);
+        awaiting_ = true;
+        pending = close_paren == std::string::npos ? rest : line.substr(close_paren + 1) + rest;
+        strip_dots(pending);
+        continue;
+      }
+      if (auto url = find_url(line); !url.empty()) {
+        open("download", "download " + url, t);
+        awaiting_ = true;
+        pending = line.substr(line.find(url) + url.size()) + rest;
+        strip_dots(pending);
+        continue;
+      }
+      if (line.find("Booting") != std::string::npos || line.find("Starting") != std::string::npos) {
+        open_instant("boot_message", trim(line), t);
+      }
+      pending = rest;
+    }
+  }
+
+  void finish(std::int64_t end) {
+    if (banner_open_) close(banner_end_, "", "");
+    else if (prompt_open_) close(end, "unfinished", "still waiting at the end of the trace");
+    else if (awaiting_) close(end, "unfinished", "no result printed before the end of the trace");
+  }
+
+ private:
+  static std::string first_line(const std::string& s) {
+    size_t n = s.find('\n');
+    return n == std::string::npos ? s : s.substr(0, n + 1);
+  }
+  static std::string after_first_line(const std::string& s) {
+    size_t n = s.find('\n');
+    return n == std::string::npos ? std::string() : s.substr(n + 1);
+  }
+  static void strip_dots(std::string& s) { s.erase(0, s.find_first_not_of(".")); }
+  static bool is_banner(const std::string& l) {
+    return l.size() > 6 && l.rfind("iPXE ", 0) == 0 && l[5] >= '0' && l[5] <= '9';
+  }
+  static std::string find_url(const std::string& line) {
+    for (const char* scheme : {"tftp://", "http://", "https://", "ftp://", "nfs://", "file://"}) {
+      size_t p = line.find(scheme);
+      if (p == std::string::npos) continue;
+      size_t e = line.find("...", p);
+      if (e == std::string::npos) continue;  // a URL in a message, not a download in progress
+      std::string url = line.substr(p, e - p);
+      if (url.find(' ') != std::string::npos) continue;
+      return url;
+    }
+    return {};
+  }
+  void open(const std::string& name, const std::string& label, std::int64_t t) {
+    Stage s;
+    s.machine = machine_;
+    s.source = "console";
+    s.name = name;
+    s.label = label;
+    s.start_ns = s.end_ns = t;
+    out_->push_back(std::move(s));
+    current_ = out_->size() - 1;
+  }
+  void open_instant(const std::string& name, const std::string& label, std::int64_t t) {
+    open(name, label, t);
+    current_ = SIZE_MAX;
+  }
+  void close(std::int64_t t, const std::string& outcome, const std::string& detail) {
+    if (current_ == SIZE_MAX) return;
+    (*out_)[current_].end_ns = t;
+    (*out_)[current_].outcome = outcome;
+    (*out_)[current_].detail = detail;
+    current_ = SIZE_MAX;
+  }
+  void close_result(std::string& pending, std::int64_t t) {
+    std::string line = first_line(pending);
+    pending = after_first_line(pending);
+    awaiting_ = false;
+    if (starts_with_ok(line)) {
+      close(t, "ok", "");
+    } else {
+      std::vector<std::string> rendered = render_console_text(line);
+      std::string msg;
+      for (auto& l : rendered) msg += trim(l);
+      msg.erase(0, msg.find_first_not_of(". "));
+      close(t, "failed", msg);
+    }
+  }
+
+  std::string machine_;
+  std::vector<Stage>* out_;
+  size_t current_ = SIZE_MAX;
+  bool awaiting_ = false, banner_open_ = false, prompt_open_ = false;
+  std::int64_t banner_end_ = 0;
+};
+
+}  // namespace
+
+bool is_known_kind(const std::string& kind) { return known_kinds().count(kind) != 0; }
+
+std::string visible_controls(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '\b') out += "\\b";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02x", c);
+      out += b;
+    } else out += char(c);
+  }
+  return out;
+}
+
+std::string format_seconds(std::int64_t ns) {
+  char b[40];
+  std::int64_t a = ns < 0 ? -ns : ns;
+  if (a >= 1000000000) std::snprintf(b, sizeof b, "%.3f s", ns / 1e9);
+  else if (a >= 1000000) std::snprintf(b, sizeof b, "%.3f ms", ns / 1e6);
+  else if (a >= 1000) std::snprintf(b, sizeof b, "%.1f us", ns / 1e3);
+  else std::snprintf(b, sizeof b, "%lld ns", static_cast<long long>(ns));
+  return b;
+}
+
+std::vector<std::string> render_console_text(const std::string& raw) {
+  Screen s;
+  s.feed(raw, 0);
+  std::vector<std::string> out;
+  for (auto& l : s.lines("")) out.push_back(std::move(l.text));
+  return out;
+}
+
+std::string rendered_console(const std::vector<TraceEvent>& events, const std::string& machine) {
+  Screen s;
+  for (const auto& e : events)
+    if (str_field(e, "kind") == "console" && (machine.empty() || str_field(e, "machine") == machine))
+      s.feed(str_field(e, "text"), t_of(e));
+  std::string out;
+  for (const auto& l : s.lines(machine)) out += l.text + "\n";
+  return out;
+}
+
+Timeline build_timeline(const std::vector<TraceEvent>& events) {
+  Timeline tl;
+  std::vector<size_t> order(events.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return t_of(events[a]) < t_of(events[b]); });
+
+  std::set<std::string> unknown;
+  bool first = true;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (!e.is_object()) {  // defensive: a reader may hand us anything
+      Marker m;
+      m.event_index = i;
+      m.kind = "invalid";
+      m.lane = "other";
+      m.category = "other";
+      m.label = "not an object";
+      tl.markers.push_back(m);
+      continue;
+    }
+    Marker m = make_marker(e, i);
+    std::string machine = m.machine;
+    if (std::find(tl.machines.begin(), tl.machines.end(), machine) == tl.machines.end())
+      tl.machines.push_back(machine);
+    std::int64_t lo = std::min(m.t_ns, t_of(e)), hi = std::max(m.end_ns, t_of(e));
+    if (first) { tl.start_ns = std::min<std::int64_t>(0, lo); tl.end_ns = hi; first = false; }
+    tl.start_ns = std::min(tl.start_ns, lo);
+    tl.end_ns = std::max(tl.end_ns, hi);
+    if (!is_known_kind(m.kind)) unknown.insert(m.kind);
+    if (m.kind == "exit") tl.exit_reason = str_field(e, "reason");
+    tl.markers.push_back(std::move(m));
+  }
+  tl.unknown_kinds.assign(unknown.begin(), unknown.end());
+
+  for (const auto& machine : tl.machines) {
+    // Model phases: a phase lasts until the machine's next phase (or an explicit end).
+    std::vector<size_t> phase_idx;
+    for (size_t i : order)
+      if (events[i].is_object() && str_field(events[i], "machine") == machine && str_field(events[i], "kind") == "phase")
+        phase_idx.push_back(i);
+    for (size_t p = 0; p < phase_idx.size(); ++p) {
+      const auto& e = events[phase_idx[p]];
+      std::string state = str_field(e, "state");
+      if (state == "end" || state == "done" || state == "finished") continue;  // closes a phase below
+      Stage s;
+      s.machine = machine;
+      s.source = "model";
+      s.name = str_field(e, "phase");
+      s.label = s.name;
+      s.start_ns = t_of(e);
+      s.end_ns = tl.end_ns;
+      if (has_int(e, "end_ns")) s.end_ns = int_field(e, "end_ns");
+      else if (p + 1 < phase_idx.size()) s.end_ns = t_of(events[phase_idx[p + 1]]);
+      s.outcome = str_field(e, "outcome");
+      tl.stages.push_back(std::move(s));
+    }
+
+    // Console-derived stages.
+    ConsoleStages cs(machine, &tl.stages);
+    for (size_t i : order)
+      if (events[i].is_object() && str_field(events[i], "machine") == machine && str_field(events[i], "kind") == "console")
+        cs.feed(str_field(events[i], "text"), t_of(events[i]));
+    cs.finish(tl.end_ns);
+    Screen screen;
+    bool any_console = false;
+    for (size_t i : order)
+      if (events[i].is_object() && str_field(events[i], "machine") == machine && str_field(events[i], "kind") == "console") {
+        screen.feed(str_field(events[i], "text"), t_of(events[i]));
+        any_console = true;
+      }
+    if (any_console)
+      for (auto& l : screen.lines(machine)) tl.console.push_back(std::move(l));
+
+    // Link intervals.
+    std::vector<size_t> link_idx;
+    for (size_t i : order)
+      if (events[i].is_object() && str_field(events[i], "machine") == machine && str_field(events[i], "kind") == "link")
+        link_idx.push_back(i);
+    if (!link_idx.empty()) {
+      const auto& f = events[link_idx.front()];
+      if (t_of(f) > tl.start_ns) {
+        LinkInterval li;
+        li.machine = machine;
+        li.state = str_field(f, "state") == "up" ? "down" : "up";
+        li.start_ns = tl.start_ns;
+        li.end_ns = t_of(f);
+        li.inferred = true;
+        tl.links.push_back(li);
+      }
+      for (size_t k = 0; k < link_idx.size(); ++k) {
+        const auto& e = events[link_idx[k]];
+        std::string st = str_field(e, "state");
+        if (!tl.links.empty() && tl.links.back().machine == machine && tl.links.back().state == st &&
+            !tl.links.back().inferred)
+          continue;  // repeated state: the interval just continues
+        if (!tl.links.empty() && tl.links.back().machine == machine) tl.links.back().end_ns = t_of(e);
+        LinkInterval li;
+        li.machine = machine;
+        li.state = st;
+        li.start_ns = t_of(e);
+        li.end_ns = tl.end_ns;
+        li.cause = str_field(e, "cause");
+        tl.links.push_back(li);
+      }
+    }
+
+    // DHCP exchanges seen on this machine's wire, by xid.
+    struct Xchg { std::int64_t first = 0, last = 0; int tx = 0, rx = 0, dropped = 0; std::string result; std::int64_t result_t = -1; };
+    std::map<std::uint32_t, Xchg> xchg;
+    std::vector<std::uint32_t> xorder;
+    for (size_t i : order) {
+      const auto& e = events[i];
+      if (!e.is_object() || str_field(e, "machine") != machine) continue;
+      std::string k = str_field(e, "kind");
+      if (k != "frame_tx" && k != "frame_rx" && k != "frame_drop") continue;
+      FrameSummary s = summarize_frame_hex(str_field(e, "hex"));
+      if (!s.dhcp_type) continue;
+      auto [it, fresh] = xchg.try_emplace(s.dhcp_xid);
+      if (fresh) { it->second.first = t_of(e); xorder.push_back(s.dhcp_xid); }
+      it->second.last = t_of(e);
+      if (k == "frame_drop") ++it->second.dropped;
+      else if (k == "frame_tx") ++it->second.tx;
+      else ++it->second.rx;
+      if (k == "frame_rx" && (s.dhcp_type == DHCPACK || s.dhcp_type == DHCPNAK) && it->second.result_t < 0) {
+        it->second.result = s.dhcp_type == DHCPACK ? "ok" : "failed";
+        it->second.result_t = t_of(e);
+      }
+    }
+    for (auto xid : xorder) {
+      const Xchg& x = xchg[xid];
+      Stage s;
+      s.machine = machine;
+      s.source = "network";
+      s.name = "dhcp";
+      s.label = "DHCP xid " + hex32(xid);
+      s.start_ns = x.first;
+      s.end_ns = x.result_t >= 0 ? x.result_t : x.last;
+      s.outcome = x.result.empty() ? "failed" : x.result;
+      s.detail = std::to_string(x.tx) + " sent, " + std::to_string(x.rx) + " received, " +
+                 std::to_string(x.dropped) + " dropped" + (x.result.empty() ? "; no ACK" : "");
+      tl.stages.push_back(std::move(s));
+    }
+  }
+
+  // Transactions reported by the servers (tftp/http) and handoffs.
+  for (const auto& m : tl.markers) {
+    const TraceEvent& e = events[m.event_index];
+    if (!e.is_object()) continue;
+    if ((m.kind == "tftp" || m.kind == "http") && m.end_ns >= 0) {
+      Stage s;
+      s.machine = m.machine;
+      s.source = "network";
+      s.name = m.kind;
+      s.label = m.label;
+      s.start_ns = m.t_ns;
+      s.end_ns = m.end_ns;
+      std::string status = str_field(e, "status");
+      bool err = !str_field(e, "error").empty() || (m.kind == "http" && !status.empty() && status[0] != '2');
+      s.outcome = err ? "failed" : "ok";
+      tl.stages.push_back(std::move(s));
+    } else if (m.kind == "handoff") {
+      Stage s;
+      s.machine = m.machine;
+      s.source = "model";
+      s.name = "handoff";
+      s.label = m.label;
+      s.start_ns = m.t_ns;
+      s.end_ns = tl.end_ns;
+      s.outcome = "ok";
+      tl.stages.push_back(std::move(s));
+    }
+  }
+  return tl;
+}
+
+}  // namespace bootsim::reports
