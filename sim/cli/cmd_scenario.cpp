@@ -28,7 +28,7 @@ std::string resolve_scenario(const std::string& name) {
   if (fs::exists(name)) return name;
   // A bare name as the design card writes it: the current directory, then the scenarios shipped with bootsim.
   if (fs::path(name).has_parent_path()) throw InputError(name + ": no such scenario file");
-  for (const std::string dir : {std::string(BOOTSIM_SCENARIO_DIR), exe_dir() + "/../share/bootsim/scenarios",
+  for (const std::string& dir : {std::string(BOOTSIM_SCENARIO_DIR), exe_dir() + "/../share/bootsim/scenarios",
                                 std::string(BOOTSIM_INSTALLED_SCENARIO_DIR)}) {
     fs::path p = fs::path(dir) / name;
     if (fs::exists(p)) return p.string();

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int result = bootsim::kExitOk;
   bootsim::cli::add_run_command(app, result);
   bootsim::cli::add_bench_command(app, result);
+  bootsim::cli::add_scenario_command(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -35,3 +35,71 @@ int print_verdicts(const ScenarioOutcome& o) {
 }
 
 }  // namespace bootsim::cli
+
+// ---------------------------------------------------------------------------------------------------
+// Reports
+
+#include <filesystem>
+#include <fstream>
+
+#include "reports/html_report.h"
+
+namespace bootsim::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+reports::ScenarioReport to_report(const ScenarioOutcome& o) {
+  reports::ScenarioReport r;
+  r.scenario = o.scenario.name;
+  r.file = o.scenario.file;
+  r.description = o.scenario.description;
+  r.seed = o.scenario.seed;
+  for (const auto& v : o.variants) {
+    reports::VariantRun run;
+    run.variant = v.name;
+    run.description = v.skip_reason.empty() ? v.description : v.description + " (skipped: " + v.skip_reason + ")";
+    run.events = v.events;
+    for (const auto& verdict : v.verdicts)
+      run.verdicts.push_back({verdict.expectation, verdict.status, verdict.evidence, verdict.where.line});
+    run.exit_reason = v.skip_reason.empty() ? stop_reason_name(v.result.reason) : "skipped";
+    auto rel = [&](const std::string& p) { return p.empty() ? p : fs::relative(p, o.out_dir).string(); };
+    if (!v.trace_path.empty()) run.artifacts["trace"] = rel(v.trace_path);
+    if (!v.console_path.empty()) run.artifacts["console log"] = rel(v.console_path);
+    if (!v.pcap_path.empty() && fs::exists(v.pcap_path)) run.artifacts["pcap"] = rel(v.pcap_path);
+    r.variants.push_back(std::move(run));
+  }
+  return r;
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  if (!f) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace
+
+void write_reports(const ScenarioOutcome& o) {
+  reports::ScenarioReport r = to_report(o);
+  fs::path dir(o.out_dir);
+  write_text(dir / "report.html", reports::render_html(r));
+  std::printf("  report %s\n", (dir / "report.html").c_str());
+}
+
+void write_junit(const std::vector<ScenarioOutcome>& all, const std::string& path) {
+  (void)all;
+  (void)path;
+}
+
+void write_index(const std::vector<ScenarioOutcome>& all, const std::string& dir) {
+  std::vector<reports::IndexEntry> entries;
+  for (const auto& o : all) {
+    std::string href = fs::relative(fs::path(o.out_dir) / "report.html", dir).string();
+    entries.push_back(reports::make_index_entry(to_report(o), href));
+  }
+  write_text(fs::path(dir) / "index.html", reports::render_index_html(entries));
+}
+
+}  // namespace bootsim::cli

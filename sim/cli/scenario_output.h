@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 
 namespace bootsim::cli {
