@@ -21,7 +21,7 @@ std::string slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
-class BootE2E : public ::testing::Test {
+class net_BootE2E : public ::testing::Test {
  protected:
   void SetUp() override {
     nbp_path = std::string(BOOTSIM_IPXE_DIR) + "/undionly.kpxe";
@@ -48,7 +48,7 @@ class BootE2E : public ::testing::Test {
   std::string nbp_path;
 };
 
-TEST_F(BootE2E, DhcpThenHttpScriptRuns) {
+TEST_F(net_BootE2E, DhcpThenHttpScriptRuns) {
   BootRunOutcome out = run_boot(spec(dir.sub("a.pcap"), /*ra=*/true));
   ASSERT_EQ(out.result.reason, StopReason::kNbpReturned) << out.result.detail << "\n" << out.console_text;
   // The DHCP exchange, as our server saw it: iPXE (option 77) asks, we answer with its lease.
@@ -84,7 +84,7 @@ TEST_F(BootE2E, DhcpThenHttpScriptRuns) {
   EXPECT_GT(printed, http[0]["end_ns"].get<std::int64_t>());
 }
 
-TEST_F(BootE2E, WithoutRouterAdvertisementsIpxeWaitsForIpv6) {
+TEST_F(net_BootE2E, WithoutRouterAdvertisementsIpxeWaitsForIpv6) {
   BootRunOutcome out = run_boot(spec("", /*ra=*/false));
   auto http = events_of(out.trace, "http");
   ASSERT_EQ(http.size(), 1u) << out.console_text;
@@ -92,7 +92,7 @@ TEST_F(BootE2E, WithoutRouterAdvertisementsIpxeWaitsForIpv6) {
   EXPECT_NE(out.console_text.find("http-script-ran"), std::string::npos);
 }
 
-TEST_F(BootE2E, TwoRunsGiveIdenticalTracesAndPcaps) {
+TEST_F(net_BootE2E, TwoRunsGiveIdenticalTracesAndPcaps) {
   BootRunOutcome a = run_boot(spec(dir.sub("1.pcap"), true));
   BootRunOutcome b = run_boot(spec(dir.sub("2.pcap"), true));
   std::string ta = a.trace.to_jsonl(), tb = b.trace.to_jsonl();

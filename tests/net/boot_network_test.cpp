@@ -30,7 +30,7 @@ std::string pattern(std::size_t n, unsigned salt) {
   return s;
 }
 
-class NetBench : public ::testing::Test {
+class net_Bench : public ::testing::Test {
  protected:
   void SetUp() override {
     ::mkdir(dir.sub("tftp").c_str(), 0755);
@@ -75,7 +75,7 @@ std::vector<TftpRx> tftp_rx(const FakeGuest& g, std::uint16_t port) {
   return out;
 }
 
-TEST_F(NetBench, TftpFileNotFoundIsAnErrorFromSlirpAndATraceEvent) {
+TEST_F(net_Bench, TftpFileNotFoundIsAnErrorFromSlirpAndATraceEvent) {
   start();
   FakeGuest g(sched, *net, kG1, kIp1);
   g.arp_for(kGwIp);
@@ -93,7 +93,7 @@ TEST_F(NetBench, TftpFileNotFoundIsAnErrorFromSlirpAndATraceEvent) {
   EXPECT_EQ(ev[0]["error_code"], 1);
 }
 
-TEST_F(NetBench, TftpTransfersAFileBlockByBlockAndTracesIt) {
+TEST_F(net_Bench, TftpTransfersAFileBlockByBlockAndTracesIt) {
   std::string content = pattern(1000, 1);
   write(dir.sub("tftp/small.bin"), content);
   start();
@@ -125,7 +125,7 @@ TEST_F(NetBench, TftpTransfersAFileBlockByBlockAndTracesIt) {
   EXPECT_GT(ev[0]["end_ns"].get<std::int64_t>(), ev[0]["start_ns"].get<std::int64_t>());
 }
 
-TEST_F(NetBench, TftpSymlinkOutOfTheRootIsRefusedBeforeSlirp) {
+TEST_F(net_Bench, TftpSymlinkOutOfTheRootIsRefusedBeforeSlirp) {
   write(dir.sub("secret"), "outside the root");
   ASSERT_EQ(::symlink(dir.sub("secret").c_str(), dir.sub("tftp/escape").c_str()), 0);
   write(dir.sub("tftp/ok.txt"), "fine");
@@ -172,7 +172,7 @@ std::vector<std::uint8_t> discover(const Mac& mac) {
   return build_udp_frame(d);
 }
 
-TEST_F(NetBench, DhcpRepliesAfterTheConfiguredDelayAndMalformedFramesAreTraced) {
+TEST_F(net_Bench, DhcpRepliesAfterTheConfiguredDelayAndMalformedFramesAreTraced) {
   cfg.dhcp.reply_delay = SimTime::from_ms(10);
   start();
   FakeGuest g(sched, *net, kG1, 0);
@@ -220,7 +220,7 @@ TEST_F(NetBench, DhcpRepliesAfterTheConfiguredDelayAndMalformedFramesAreTraced) 
   EXPECT_EQ(events_of(trace, "dhcp").size(), 2u) << "no reply to malformed requests";
 }
 
-TEST_F(NetBench, ProxyDhcpAddressIsAnsweredByOurArp) {
+TEST_F(net_Bench, ProxyDhcpAddressIsAnsweredByOurArp) {
   DhcpServerConfig proxy = cfg.dhcp;
   proxy.mode = DhcpServerConfig::Mode::kProxy;
   proxy.name = "proxydhcp";
@@ -249,7 +249,7 @@ TEST_F(NetBench, ProxyDhcpAddressIsAnsweredByOurArp) {
 }
 
 /// Unsolicited RAs on slirp's RA timer: at the virtual times asked (the overridden interval), exactly.
-TEST_F(NetBench, SlirpTimersFireAtTheirVirtualTimes) {
+TEST_F(net_Bench, SlirpTimersFireAtTheirVirtualTimes) {
   cfg.ipv6_ra = true;
   cfg.ra_interval = SimTime::from_s(7);
   start();
@@ -272,7 +272,7 @@ TEST_F(NetBench, SlirpTimersFireAtTheirVirtualTimes) {
   EXPECT_GE(net->slirp().stats().pumps, 15u);
 }
 
-TEST_F(NetBench, NoIpv6NoRouterAdvertisements) {
+TEST_F(net_Bench, NoIpv6NoRouterAdvertisements) {
   start();
   FakeGuest g(sched, *net, kG1, kIp1);
   run_until(sched, SimTime::from_s(700));
@@ -335,7 +335,7 @@ std::string body_of(const std::string& response) {
   return p == std::string::npos ? "" : response.substr(p + 4);
 }
 
-TEST_F(NetBench, HttpServesSeveralGuestsAtOnceAndClosesProperly) {
+TEST_F(net_Bench, HttpServesSeveralGuestsAtOnceAndClosesProperly) {
   std::string a = pattern(300000, 2), b = pattern(200000, 3);
   write(dir.sub("http/a.bin"), a);
   write(dir.sub("http/b.bin"), b);
@@ -371,7 +371,7 @@ TEST_F(NetBench, HttpServesSeveralGuestsAtOnceAndClosesProperly) {
   EXPECT_LT(by_path["/b.bin"]["start_ns"].get<std::int64_t>(), by_path["/a.bin"]["end_ns"].get<std::int64_t>());
 }
 
-TEST_F(NetBench, HttpKeepAliveHeadNotFoundAndTraversal) {
+TEST_F(net_Bench, HttpKeepAliveHeadNotFoundAndTraversal) {
   write(dir.sub("http/x.txt"), "hello");
   write(dir.sub("secret"), "outside");
   start();
@@ -403,7 +403,7 @@ TEST_F(NetBench, HttpKeepAliveHeadNotFoundAndTraversal) {
   EXPECT_TRUE(c.fin);
 }
 
-TEST_F(NetBench, PcapRecordsEveryFrameWithItsVirtualTime) {
+TEST_F(net_Bench, PcapRecordsEveryFrameWithItsVirtualTime) {
   cfg.pcap_path = dir.sub("wire.pcap");
   start();
   FakeGuest g(sched, *net, kG1, 0);

@@ -39,7 +39,7 @@ DhcpServerConfig base_config() {
   return c;
 }
 
-TEST(DhcpCodec, RoundTripsHeaderAndOptions) {
+TEST(net_DhcpCodec, RoundTripsHeaderAndOptions) {
   struct Case {
     const char* name;
     std::uint32_t xid;
@@ -74,7 +74,7 @@ TEST(DhcpCodec, RoundTripsHeaderAndOptions) {
   }
 }
 
-TEST(DhcpServer, BootFileByClientClass) {
+TEST(net_DhcpServer, BootFileByClientClass) {
   struct Case {
     const char* name;
     bool with77;
@@ -99,7 +99,7 @@ TEST(DhcpServer, BootFileByClientClass) {
   }
 }
 
-TEST(DhcpServer, OfferAndAckCarryLeaseRouterServerAndNextServer) {
+TEST(net_DhcpServer, OfferAndAckCarryLeaseRouterServerAndNextServer) {
   DhcpServerConfig cfg = base_config();
   cfg.dns = 0x0A000203;
   cfg.lease_seconds = 600;
@@ -141,7 +141,7 @@ TEST(DhcpServer, OfferAndAckCarryLeaseRouterServerAndNextServer) {
   EXPECT_EQ(s.lease_of(kClient), 0x0A00020Fu);
 }
 
-TEST(DhcpServer, RequestForAnotherServerIsIgnoredAndWrongAddressIsNaked) {
+TEST(net_DhcpServer, RequestForAnotherServerIsIgnoredAndWrongAddressIsNaked) {
   DhcpServer s(base_config());
   DhcpPacket other = request(DHCPREQUEST);
   other.set_u32(54, 0x0A000209);
@@ -158,7 +158,7 @@ TEST(DhcpServer, RequestForAnotherServerIsIgnoredAndWrongAddressIsNaked) {
   EXPECT_EQ(n.reply->packet.yiaddr, 0u);
 }
 
-TEST(DhcpServer, FullServerCanMarkOffersAsPxeClient) {
+TEST(net_DhcpServer, FullServerCanMarkOffersAsPxeClient) {
   DhcpServerConfig cfg = base_config();
   cfg.offer_pxeclient = true;
   DhcpServer s(cfg);
@@ -168,7 +168,7 @@ TEST(DhcpServer, FullServerCanMarkOffersAsPxeClient) {
   EXPECT_NE(r.reply->packet.yiaddr, 0u);
 }
 
-TEST(DhcpServer, ProxyModeOffersWithoutAddressAndAnswersPort4011) {
+TEST(net_DhcpServer, ProxyModeOffersWithoutAddressAndAnswersPort4011) {
   DhcpServerConfig cfg = base_config();
   cfg.mode = DhcpServerConfig::Mode::kProxy;
   cfg.name = "proxydhcp";
@@ -208,7 +208,7 @@ TEST(DhcpServer, ProxyModeOffersWithoutAddressAndAnswersPort4011) {
   EXPECT_FALSE(full.process(datagram(preq, 4011, 0x0A000202, 0x0A00020F)).reply);
 }
 
-TEST(DhcpServer, MalformedAndTruncatedPacketsAreCountedAndIgnored) {
+TEST(net_DhcpServer, MalformedAndTruncatedPacketsAreCountedAndIgnored) {
   auto good = request(DHCPDISCOVER).encode();
   std::vector<std::uint8_t> bad_cookie = good;
   bad_cookie[236] = 0;
@@ -255,7 +255,7 @@ std::vector<bool> drop_pattern(double rate, std::uint64_t seed, int n) {
   return out;
 }
 
-TEST(DhcpServer, DropsFollowTheSeed) {
+TEST(net_DhcpServer, DropsFollowTheSeed) {
   auto a = drop_pattern(0.5, 42, 200);
   EXPECT_EQ(a, drop_pattern(0.5, 42, 200)) << "same seed, same drops";
   EXPECT_NE(a, drop_pattern(0.5, 43, 200)) << "another seed, other drops";
@@ -275,7 +275,7 @@ TEST(DhcpServer, DropsFollowTheSeed) {
   EXPECT_EQ(why, "reply dropped");
 }
 
-TEST(DhcpServer, ReplyDelayIsCarried) {
+TEST(net_DhcpServer, ReplyDelayIsCarried) {
   DhcpServerConfig cfg = base_config();
   cfg.reply_delay = SimTime::from_ms(250);
   DhcpServer s(cfg);

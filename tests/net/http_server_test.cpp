@@ -13,7 +13,7 @@
 namespace bootsim {
 namespace {
 
-TEST(HttpParse, Table) {
+TEST(net_HttpParse, Table) {
   const struct {
     const char* name;
     std::string text;
@@ -49,7 +49,7 @@ TEST(HttpParse, Table) {
   }
 }
 
-TEST(HttpParse, PipelinedRequestsConsumeOneAtATime) {
+TEST(net_HttpParse, PipelinedRequestsConsumeOneAtATime) {
   std::string two = "GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\n";
   HttpRequest r;
   std::size_t used = 0;
@@ -59,7 +59,7 @@ TEST(HttpParse, PipelinedRequestsConsumeOneAtATime) {
   EXPECT_EQ(r.target, "/2");
 }
 
-class HttpResolve : public ::testing::Test {
+class net_HttpResolve : public ::testing::Test {
  protected:
   void SetUp() override {
     char tmpl[] = "/tmp/bootsim-http-test-XXXXXX";
@@ -81,7 +81,7 @@ class HttpResolve : public ::testing::Test {
   std::string base_, root_, root_real_;
 };
 
-TEST_F(HttpResolve, Table) {
+TEST_F(net_HttpResolve, Table) {
   const struct {
     const char* target;
     int status;
