@@ -82,11 +82,17 @@ BootNetwork::BootNetwork(Scheduler& sched, Trace& trace, NetworkConfig config)
   });
   if (!config_.http_root.empty()) {
     sock_dir_ = make_socket_dir();
-    http_ = std::make_unique<HttpServer>(sched_, trace_, HttpServerConfig{config_.http_root},
-                                         sock_dir_ + "/http.sock");
-    if (!slirp_->add_unix(http_->socket_path(), config_.http_addr, config_.http_port))
-      throw std::runtime_error("slirp refuses HTTP at " + format_ipv4(config_.http_addr) +
-                               " (outside the network, or the gateway/DNS address)");
+    try {
+      http_ = std::make_unique<HttpServer>(sched_, trace_, HttpServerConfig{config_.http_root},
+                                           sock_dir_ + "/http.sock");
+      if (!slirp_->add_unix(http_->socket_path(), config_.http_addr, config_.http_port))
+        throw std::runtime_error("slirp refuses HTTP at " + format_ipv4(config_.http_addr) +
+                                 " (outside the network, or the gateway/DNS address)");
+    } catch (...) {
+      http_.reset();
+      ::rmdir(sock_dir_.c_str());  // the destructor does not run for a half-built network
+      throw;
+    }
     slirp_->add_service([this] { return http_->service(); });
   }
 }

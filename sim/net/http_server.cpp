@@ -166,6 +166,7 @@ struct HttpServer::Conn {
   bool peer_eof = false;
   bool busy = false;        // a response is being written
   bool close_after = false;
+  bool draining = false;    // our side is shut down for writing; waiting for slirp's EOF
   std::string out;
   std::size_t out_pos = 0;
   // The request being answered, for the trace.
@@ -240,10 +241,21 @@ bool HttpServer::service_conn(Conn& c) {
   }
   for (;;) {
     if (!c.busy) {
-      if (c.close_after || (c.peer_eof && c.in.find("\r\n\r\n") == std::string::npos)) {
+      if (c.peer_eof && (c.close_after || c.in.find("\r\n\r\n") == std::string::npos)) {
         ::close(c.fd);
         c.fd = -1;
         return true;
+      }
+      if (c.close_after) {
+        // Half-close and drain until slirp's side ends: slirp writes to its socket without MSG_NOSIGNAL,
+        // so closing under it while the guest still sends would raise SIGPIPE in this process.
+        if (!c.draining) {
+          ::shutdown(c.fd, SHUT_WR);
+          c.draining = true;
+          moved = true;
+        }
+        c.in.clear();
+        return moved;
       }
       HttpRequest req;
       std::size_t used = 0;
