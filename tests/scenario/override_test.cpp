@@ -27,7 +27,7 @@ const char* kDoc = R"(<scenario name="t">
 </scenario>
 )";
 
-class Overrides : public ScenarioDir {
+class scenario_overrides : public ScenarioDir {
  protected:
   pugi::xml_document doc() {
     pugi::xml_document d;
@@ -47,7 +47,7 @@ class Overrides : public ScenarioDir {
   }
 };
 
-TEST_F(Overrides, ResolvesByNameIndexAndUniqueness) {
+TEST_F(scenario_overrides, ResolvesByNameIndexAndUniqueness) {
   pugi::xml_document d = doc();
   EXPECT_EQ(apply_override(d, "machine[r640-01]/nic/@autoneg", "10s"), "/scenario/machine[1]/nic/@autoneg");
   EXPECT_STREQ(d.child("scenario").child("machine").child("nic").attribute("autoneg").value(), "10s");
@@ -59,7 +59,7 @@ TEST_F(Overrides, ResolvesByNameIndexAndUniqueness) {
   EXPECT_STREQ(d.child("scenario").child("machine").child("cmdline").text().get(), "dhcp");
 }
 
-TEST_F(Overrides, CreatesMissingSingletons) {
+TEST_F(scenario_overrides, CreatesMissingSingletons) {
   pugi::xml_document d = doc();
   EXPECT_EQ(apply_override(d, "network/switch/@port", "rstp"), "/scenario/network/switch/@port");
   EXPECT_EQ(apply_override(d, "variant[stock]/network/dhcp/@reply-delay", "2s"),
@@ -67,7 +67,7 @@ TEST_F(Overrides, CreatesMissingSingletons) {
   EXPECT_EQ(apply_override(d, "machine[r640-02]/nic/@profile", "intel-like"), "/scenario/machine[2]/nic/@profile");
 }
 
-TEST_F(Overrides, ErrorsNameThePath) {
+TEST_F(scenario_overrides, ErrorsNameThePath) {
   EXPECT_EQ(bad("machine[r640-03]/nic/@autoneg"),
             "override: machine[r640-03]/nic/@autoneg: no <machine> with name='r640-03' (there are: r640-01, r640-02)");
   EXPECT_EQ(bad("machine/@ram"),
@@ -87,7 +87,7 @@ TEST_F(Overrides, ErrorsNameThePath) {
             "override: variant[stock]/expect[foo]/@machine: <expect> elements are selected by index only (expect[1])");
 }
 
-TEST_F(Overrides, AppliedByTheLoader) {
+TEST_F(scenario_overrides, AppliedByTheLoader) {
   LoadOptions o = options();
   o.overrides = {{"machine[r640-01]/nic/@autoneg", "10s"}, {"param[sleep]/@value", "7"}};
   Scenario s = load(kDoc, o);
@@ -99,7 +99,7 @@ TEST_F(Overrides, AppliedByTheLoader) {
   EXPECT_EQ(s.overrides.size(), 2u);
 }
 
-TEST_F(Overrides, BadValueNamesTheOverride) {
+TEST_F(scenario_overrides, BadValueNamesTheOverride) {
   LoadOptions o = options();
   o.overrides = {{"machine[r640-01]/nic/@autoneg", "10 sec"}};
   ScenarioError e = error(kDoc, o);
@@ -111,7 +111,7 @@ TEST_F(Overrides, BadValueNamesTheOverride) {
             "e.g. 10s, 250ms, 1.5s");
 }
 
-TEST_F(Overrides, SweepOverARange) {
+TEST_F(scenario_overrides, SweepOverARange) {
   // What `bootsim sweep --vary param[sleep]/@value=4..12/4` does: one load per value.
   std::vector<std::string> cmdlines;
   for (const auto& v : parse_range("4..12/4")) {

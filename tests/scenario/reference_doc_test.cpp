@@ -1,6 +1,6 @@
 // scenarios/README.md carries the attribute reference generated from the schema table, so the two can
 // not drift. To refresh it after changing sim/scenario/schema.cpp:
-//   BOOTSIM_UPDATE_REFERENCE=1 ./build/tests/scenario_tests --gtest_filter=ReferenceDoc.*
+//   BOOTSIM_UPDATE_REFERENCE=1 ./build/tests/scenario_tests --gtest_filter=scenario_reference_doc.*
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -15,7 +15,7 @@ namespace {
 const char* kBegin = "<!-- BEGIN GENERATED REFERENCE (schema_reference_markdown) -->\n";
 const char* kEnd = "<!-- END GENERATED REFERENCE -->";
 
-TEST(ReferenceDoc, ReadmeMatchesTheSchema) {
+TEST(scenario_reference_doc, ReadmeMatchesTheSchema) {
   std::string path = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/README.md";
   std::ifstream in(path);
   ASSERT_TRUE(in) << path;
@@ -36,7 +36,7 @@ TEST(ReferenceDoc, ReadmeMatchesTheSchema) {
       << "scenarios/README.md is out of date; rerun with BOOTSIM_UPDATE_REFERENCE=1";
 }
 
-TEST(ReferenceDoc, EveryElementIsReachableAndDescribed) {
+TEST(scenario_reference_doc, EveryElementIsReachableAndDescribed) {
   for (const auto& e : scenario_schema()) {
     SCOPED_TRACE(e.path);
     EXPECT_FALSE(e.description.empty());

@@ -11,7 +11,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class Shipped : public ScenarioDir {
+class scenario_shipped : public ScenarioDir {
  protected:
   LoadOptions shipped_options() const {
     LoadOptions o = options();
@@ -21,7 +21,7 @@ class Shipped : public ScenarioDir {
   static std::string scenario(const std::string& name) { return std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/" + name; }
 };
 
-TEST_F(Shipped, EveryScenarioLoads) {
+TEST_F(scenario_shipped, EveryScenarioLoads) {
   int count = 0;
   for (const auto& entry : fs::directory_iterator(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios")) {
     if (entry.path().extension() != ".xml") continue;
@@ -36,7 +36,7 @@ TEST_F(Shipped, EveryScenarioLoads) {
   EXPECT_GE(count, 7);
 }
 
-TEST_F(Shipped, BroadcomTimeoutBase) {
+TEST_F(scenario_shipped, BroadcomTimeoutBase) {
   Scenario s = load_scenario(scenario("broadcom_timeout.xml"), shipped_options());
   EXPECT_EQ(s.seed, 7u);
   EXPECT_EQ(s.until, SimTime::from_s(120));
@@ -59,7 +59,7 @@ TEST_F(Shipped, BroadcomTimeoutBase) {
   EXPECT_EQ(names, (std::vector<std::string>{"stock", "embedded-sleep", "shell", "custom-image"}));
 }
 
-TEST_F(Shipped, BroadcomTimeoutVariants) {
+TEST_F(scenario_shipped, BroadcomTimeoutVariants) {
   Scenario s = load_scenario(scenario("broadcom_timeout.xml"), shipped_options());
 
   const Variant& stock = *s.find_variant("stock");
@@ -104,7 +104,7 @@ TEST_F(Shipped, BroadcomTimeoutVariants) {
   EXPECT_EQ(custom2.machines[0].nbp, (dir_ / "nbp.bin").string());
 }
 
-TEST_F(Shipped, VariantOverridesAreResolved) {
+TEST_F(scenario_shipped, VariantOverridesAreResolved) {
   Scenario s = load_scenario(scenario("broadcom_sleep_margin.xml"), shipped_options());
   const Variant& slow = *s.find_variant("slow-phy");
   EXPECT_EQ(slow.machines[0].nic.autoneg, SimTime::from_s(20));

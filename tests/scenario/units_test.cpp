@@ -9,7 +9,7 @@
 namespace bootsim::scenario {
 namespace {
 
-TEST(Units, Durations) {
+TEST(scenario_units, Durations) {
   struct Case { const char* text; std::optional<std::int64_t> ns; } cases[] = {
       {"10s", 10000000000}, {"1.5s", 1500000000}, {"250ms", 250000000}, {"40us", 40000}, {"100ns", 100},
       {"2m", 120000000000}, {"0s", 0},
@@ -23,7 +23,7 @@ TEST(Units, Durations) {
   }
 }
 
-TEST(Units, Percentages) {
+TEST(scenario_units, Percentages) {
   EXPECT_DOUBLE_EQ(*parse_percent("0%"), 0.0);
   EXPECT_DOUBLE_EQ(*parse_percent("50%"), 0.5);
   EXPECT_DOUBLE_EQ(*parse_percent("2.5%"), 0.025);
@@ -31,7 +31,7 @@ TEST(Units, Percentages) {
   for (const char* bad : {"50", "0.5", "101%", "-1%", "%", "5 %", "5%%"}) EXPECT_FALSE(parse_percent(bad)) << bad;
 }
 
-TEST(Units, BitRatesAndSizes) {
+TEST(scenario_units, BitRatesAndSizes) {
   EXPECT_EQ(*parse_bitrate("1Gbps"), 1000000000u);
   EXPECT_EQ(*parse_bitrate("100Mbps"), 100000000u);
   EXPECT_EQ(*parse_bitrate("1.5Mbps"), 1500000u);
@@ -44,7 +44,7 @@ TEST(Units, BitRatesAndSizes) {
   for (const char* bad : {"64MB", "64", "64 MiB", "0.3B"}) EXPECT_FALSE(parse_bytes(bad)) << bad;
 }
 
-TEST(Units, BoolsAndIntegers) {
+TEST(scenario_units, BoolsAndIntegers) {
   EXPECT_EQ(parse_bool("true"), true);
   EXPECT_EQ(parse_bool("on"), true);
   EXPECT_EQ(parse_bool("off"), false);
@@ -56,7 +56,7 @@ TEST(Units, BoolsAndIntegers) {
   EXPECT_FALSE(parse_uint(""));
 }
 
-TEST(Units, Addresses) {
+TEST(scenario_units, Addresses) {
   EXPECT_EQ(*parse_ipv4_strict("10.0.2.100"), 0x0A000264u);
   for (const char* bad : {"10.0.2", "10.0.2.256", " 10.0.2.1", "10.0.2.1 ", "10.0.2.+1", "10..2.1", "a.b.c.d"})
     EXPECT_FALSE(parse_ipv4_strict(bad)) << bad;
@@ -68,7 +68,7 @@ TEST(Units, Addresses) {
     EXPECT_FALSE(parse_cidr(bad)) << bad;
 }
 
-TEST(Units, Macs) {
+TEST(scenario_units, Macs) {
   auto m = parse_mac("52:54:00:12:34:56");
   ASSERT_TRUE(m);
   EXPECT_EQ(format_mac(*m), "52:54:00:12:34:56");
@@ -77,20 +77,20 @@ TEST(Units, Macs) {
     EXPECT_FALSE(parse_mac(bad)) << bad;
 }
 
-TEST(Ranges, StepsWithUnits) {
+TEST(scenario_ranges, StepsWithUnits) {
   EXPECT_EQ(parse_range("1s..5s/1s"), (std::vector<std::string>{"1s", "2s", "3s", "4s", "5s"}));
   EXPECT_EQ(parse_range("8.5s..10s/0.5s"), (std::vector<std::string>{"8.5s", "9s", "9.5s", "10s"}));
   EXPECT_EQ(parse_range("0%..20%/10%"), (std::vector<std::string>{"0%", "10%", "20%"}));
   EXPECT_EQ(parse_range("5..15/5"), (std::vector<std::string>{"5", "10", "15"}));
 }
 
-TEST(Ranges, ListsAndSingleValues) {
+TEST(scenario_ranges, ListsAndSingleValues) {
   EXPECT_EQ(parse_range("off,on"), (std::vector<std::string>{"off", "on"}));
   EXPECT_EQ(parse_range("13s"), (std::vector<std::string>{"13s"}));
   EXPECT_EQ(parse_range("1000ms..2000ms/400ms"), (std::vector<std::string>{"1000ms", "1400ms", "1800ms"}));
 }
 
-TEST(Ranges, Errors) {
+TEST(scenario_ranges, Errors) {
   struct Case { const char* text; const char* gist; } cases[] = {
       {"1s..20s", "missing /STEP"},
       {"1s..2000ms/1s", "same unit"},

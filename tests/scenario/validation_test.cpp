@@ -8,7 +8,7 @@
 namespace bootsim::scenario::test {
 namespace {
 
-class Validation : public ScenarioDir {};
+class scenario_validation : public ScenarioDir {};
 
 // Given the scenario text, when it is loaded, then it fails with `code` at `line`:`col` on `path`, and
 // the description contains `gist`. A macro so that failures point at the test's own line.
@@ -32,7 +32,7 @@ const char* kValid = R"(<scenario name="t">
 </scenario>
 )";
 
-TEST_F(Validation, BaseIsValid) {
+TEST_F(scenario_validation, BaseIsValid) {
   Scenario s = load(kValid);
   ASSERT_EQ(s.variants.size(), 1u);
   EXPECT_EQ(s.variants[0].name, "default");
@@ -42,7 +42,7 @@ TEST_F(Validation, BaseIsValid) {
 
 // --- Files and syntax --------------------------------------------------------------------------------
 
-TEST_F(Validation, UnreadableFile) {
+TEST_F(scenario_validation, UnreadableFile) {
   try {
     load_scenario((dir_ / "missing.xml").string(), options());
     FAIL();
@@ -52,7 +52,7 @@ TEST_F(Validation, UnreadableFile) {
   }
 }
 
-TEST_F(Validation, XmlSyntaxError) {
+TEST_F(scenario_validation, XmlSyntaxError) {
   ScenarioError e = error(R"(<scenario name="t">
   <machine name="m1" mac="52:54:00:00:00:01">
   </machin>
@@ -64,12 +64,12 @@ TEST_F(Validation, XmlSyntaxError) {
 
 // --- Structure ---------------------------------------------------------------------------------------
 
-TEST_F(Validation, WrongRootElement) {
+TEST_F(scenario_validation, WrongRootElement) {
   EXPECT_REJECTED(R"(<scenarios name="t"/>
 )", ScenarioErrc::kUnknownElement, 1, 1, "/scenarios", "root element must be <scenario>");
 }
 
-TEST_F(Validation, UnknownElement) {
+TEST_F(scenario_validation, UnknownElement) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <machine name="m1" mac="52:54:00:00:00:01">
     <firmwar nbp="nbp.bin"/>
@@ -78,34 +78,34 @@ TEST_F(Validation, UnknownElement) {
 )", ScenarioErrc::kUnknownElement, 3, 5, "/scenario/machine[1]/firmwar", "allowed: <nic>, <firmware>, <cmdline>, <key>");
 }
 
-TEST_F(Validation, UnknownAttribute) {
+TEST_F(scenario_validation, UnknownAttribute) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <machine name="m1" mack="52:54:00:00:00:01"/>
 </scenario>
 )", ScenarioErrc::kUnknownAttribute, 2, 22, "/scenario/machine[1]/@mack", "allowed: name, mac, ram");
 }
 
-TEST_F(Validation, UnexpectedText) {
+TEST_F(scenario_validation, UnexpectedText) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <machine name="m1" mac="52:54:00:00:00:01">oops</machine>
 </scenario>
 )", ScenarioErrc::kUnexpectedText, 2, 46, "/scenario/machine[1]", "takes no text, found 'oops'");
 }
 
-TEST_F(Validation, MissingRequiredAttribute) {
+TEST_F(scenario_validation, MissingRequiredAttribute) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <machine name="m1"/>
 </scenario>
 )", ScenarioErrc::kMissingAttribute, 2, 3, "/scenario/machine[1]", "needs attribute 'mac'");
 }
 
-TEST_F(Validation, MissingMachine) {
+TEST_F(scenario_validation, MissingMachine) {
   EXPECT_REJECTED(R"(<scenario name="t">
 </scenario>
 )", ScenarioErrc::kMissingElement, 1, 1, "/scenario", "at least one <machine>");
 }
 
-TEST_F(Validation, DuplicateSingletonElement) {
+TEST_F(scenario_validation, DuplicateSingletonElement) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network/>
   <network/>
@@ -113,7 +113,7 @@ TEST_F(Validation, DuplicateSingletonElement) {
 )", ScenarioErrc::kDuplicateElement, 3, 3, "/scenario/network", "only once");
 }
 
-TEST_F(Validation, EmptyExpect) {
+TEST_F(scenario_validation, EmptyExpect) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01"><firmware nbp="nbp.bin"/></machine>
@@ -124,20 +124,20 @@ TEST_F(Validation, EmptyExpect) {
 
 // --- Values and units --------------------------------------------------------------------------------
 
-TEST_F(Validation, BadDurationUnit) {
+TEST_F(scenario_validation, BadDurationUnit) {
   EXPECT_REJECTED(R"(<scenario name="t" until="10 sec">
 </scenario>
 )", ScenarioErrc::kBadValue, 1, 20, "/scenario/@until", "'10 sec' is not a duration");
 }
 
-TEST_F(Validation, BadMac) {
+TEST_F(scenario_validation, BadMac) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <machine name="m1" mac="52:54:00:00:00"/>
 </scenario>
 )", ScenarioErrc::kBadValue, 2, 22, "/scenario/machine[1]/@mac", "is not a MAC address");
 }
 
-TEST_F(Validation, BadIpv4) {
+TEST_F(scenario_validation, BadIpv4) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <http address="10.0.2.300" root="http"/>
@@ -146,21 +146,21 @@ TEST_F(Validation, BadIpv4) {
 )", ScenarioErrc::kBadValue, 3, 11, "/scenario/network/http/@address", "'10.0.2.300' is not an IPv4 address");
 }
 
-TEST_F(Validation, BadCidrHostBits) {
+TEST_F(scenario_validation, BadCidrHostBits) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network subnet="10.0.2.1/24"/>
 </scenario>
 )", ScenarioErrc::kBadValue, 2, 12, "/scenario/network/@subnet", "zero host bits");
 }
 
-TEST_F(Validation, BadBool) {
+TEST_F(scenario_validation, BadBool) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network ipv6-ra="yes"/>
 </scenario>
 )", ScenarioErrc::kBadValue, 2, 12, "/scenario/network/@ipv6-ra", "is not a bool");
 }
 
-TEST_F(Validation, BadPercent) {
+TEST_F(scenario_validation, BadPercent) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <dhcp drop-rate="50"/>
@@ -169,7 +169,7 @@ TEST_F(Validation, BadPercent) {
 )", ScenarioErrc::kBadValue, 3, 11, "/scenario/network/dhcp/@drop-rate", "'50' is not a percentage");
 }
 
-TEST_F(Validation, BadSize) {
+TEST_F(scenario_validation, BadSize) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01" ram="64MB"/>
@@ -177,7 +177,7 @@ TEST_F(Validation, BadSize) {
 )", ScenarioErrc::kBadValue, 3, 46, "/scenario/machine[1]/@ram", "binary unit");
 }
 
-TEST_F(Validation, BadEnum) {
+TEST_F(scenario_validation, BadEnum) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <switch port="fast"/>
@@ -186,13 +186,13 @@ TEST_F(Validation, BadEnum) {
 )", ScenarioErrc::kBadValue, 3, 13, "/scenario/network/switch/@port", "not one of: edge, portfast, stp, rstp");
 }
 
-TEST_F(Validation, BadName) {
+TEST_F(scenario_validation, BadName) {
   EXPECT_REJECTED(R"(<scenario name="my scenario">
 </scenario>
 )", ScenarioErrc::kBadValue, 1, 11, "/scenario/@name", "is not a name");
 }
 
-TEST_F(Validation, BadKeys) {
+TEST_F(scenario_validation, BadKeys) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01">
@@ -202,7 +202,7 @@ TEST_F(Validation, BadKeys) {
 )", ScenarioErrc::kBadValue, 4, 18, "/scenario/machine[1]/key[1]/@keys", "unknown key <ctrl-shift-b>");
 }
 
-TEST_F(Validation, AddressOutsideSubnet) {
+TEST_F(scenario_validation, AddressOutsideSubnet) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network subnet="192.168.1.0/24">
     <http address="10.0.2.100" root="http"/>
@@ -211,7 +211,7 @@ TEST_F(Validation, AddressOutsideSubnet) {
 )", ScenarioErrc::kBadValue, 3, 11, "/scenario/network/http/@address", "is not a host address in 192.168.1.0/24");
 }
 
-TEST_F(Validation, PoolDoesNotFit) {
+TEST_F(scenario_validation, PoolDoesNotFit) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <dhcp pool-start="10.0.2.200" pool-size="100"/>
@@ -222,7 +222,7 @@ TEST_F(Validation, PoolDoesNotFit) {
 
 // --- Names and references ----------------------------------------------------------------------------
 
-TEST_F(Validation, DuplicateMachineName) {
+TEST_F(scenario_validation, DuplicateMachineName) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01"/>
@@ -231,7 +231,7 @@ TEST_F(Validation, DuplicateMachineName) {
 )", ScenarioErrc::kDuplicateName, 4, 12, "/scenario/machine[2]/@name", "already exists (line 3)");
 }
 
-TEST_F(Validation, DuplicateMac) {
+TEST_F(scenario_validation, DuplicateMac) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01"/>
@@ -240,7 +240,7 @@ TEST_F(Validation, DuplicateMac) {
 )", ScenarioErrc::kDuplicateName, 4, 22, "/scenario/machine[2]/@mac", "already used by machine 'm1'");
 }
 
-TEST_F(Validation, DuplicateVariantName) {
+TEST_F(scenario_validation, DuplicateVariantName) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01"/>
@@ -250,7 +250,7 @@ TEST_F(Validation, DuplicateVariantName) {
 )", ScenarioErrc::kDuplicateName, 5, 12, "/scenario/variant[2]/@name", "a variant named 'a' already exists");
 }
 
-TEST_F(Validation, DuplicateParam) {
+TEST_F(scenario_validation, DuplicateParam) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <param name="s" value="1"/>
   <param name="s" value="2"/>
@@ -258,7 +258,7 @@ TEST_F(Validation, DuplicateParam) {
 )", ScenarioErrc::kDuplicateName, 3, 10, "/scenario/param[2]/@name", "already exists");
 }
 
-TEST_F(Validation, DuplicateServedFile) {
+TEST_F(scenario_validation, DuplicateServedFile) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <tftp>
@@ -270,7 +270,7 @@ TEST_F(Validation, DuplicateServedFile) {
 )", ScenarioErrc::kDuplicateName, 5, 13, "/scenario/network/tftp/file[2]/@name", "already served here");
 }
 
-TEST_F(Validation, UnknownNicProfile) {
+TEST_F(scenario_validation, UnknownNicProfile) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01">
@@ -281,7 +281,7 @@ TEST_F(Validation, UnknownNicProfile) {
                   "unknown NIC profile 'realtek-like' (known: generic, intel-like, broadcom-like)");
 }
 
-TEST_F(Validation, UnknownMachineReference) {
+TEST_F(scenario_validation, UnknownMachineReference) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01"/>
@@ -292,7 +292,7 @@ TEST_F(Validation, UnknownMachineReference) {
 )", ScenarioErrc::kUnknownReference, 5, 10, "/scenario/variant[1]/nic[1]/@machine", "no machine named 'm2' (machines: m1)");
 }
 
-TEST_F(Validation, UnknownParamReference) {
+TEST_F(scenario_validation, UnknownParamReference) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <param name="sleep" value="10"/>
   <network><tftp root="tftp"/></network>
@@ -305,7 +305,7 @@ TEST_F(Validation, UnknownParamReference) {
 
 // --- Conflicts ---------------------------------------------------------------------------------------
 
-TEST_F(Validation, RomAndNbpExcludeEachOther) {
+TEST_F(scenario_validation, RomAndNbpExcludeEachOther) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01">
@@ -315,7 +315,7 @@ TEST_F(Validation, RomAndNbpExcludeEachOther) {
 )", ScenarioErrc::kConflict, 4, 25, "/scenario/machine[1]/firmware/@nbp", "rom and nbp exclude each other");
 }
 
-TEST_F(Validation, KeyNeedsExactlyOneTrigger) {
+TEST_F(scenario_validation, KeyNeedsExactlyOneTrigger) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01">
@@ -325,7 +325,7 @@ TEST_F(Validation, KeyNeedsExactlyOneTrigger) {
 )", ScenarioErrc::kConflict, 4, 18, "/scenario/machine[1]/key[1]/@on-console", "exactly one of 'at'");
 }
 
-TEST_F(Validation, KeyWithoutTrigger) {
+TEST_F(scenario_validation, KeyWithoutTrigger) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01">
@@ -335,7 +335,7 @@ TEST_F(Validation, KeyWithoutTrigger) {
 )", ScenarioErrc::kMissingAttribute, 4, 5, "/scenario/machine[1]/key[1]", "exactly one of 'at'");
 }
 
-TEST_F(Validation, SwitchAttributeThatDoesNotApply) {
+TEST_F(scenario_validation, SwitchAttributeThatDoesNotApply) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <switch port="edge" forward-delay="15s"/>
@@ -344,7 +344,7 @@ TEST_F(Validation, SwitchAttributeThatDoesNotApply) {
 )", ScenarioErrc::kConflict, 3, 25, "/scenario/network/switch/@forward-delay", "only applies to port=\"stp\"");
 }
 
-TEST_F(Validation, HttpOnTheGatewayAddress) {
+TEST_F(scenario_validation, HttpOnTheGatewayAddress) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <http address="10.0.2.2" root="http"/>
@@ -354,7 +354,7 @@ TEST_F(Validation, HttpOnTheGatewayAddress) {
 )", ScenarioErrc::kConflict, 4, 5, "/scenario/network/dhcp", "must differ");
 }
 
-TEST_F(Validation, RomDhcpExpectationWithoutRom) {
+TEST_F(scenario_validation, RomDhcpExpectationWithoutRom) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01"><firmware nbp="nbp.bin"/></machine>
@@ -365,7 +365,7 @@ TEST_F(Validation, RomDhcpExpectationWithoutRom) {
 )", ScenarioErrc::kConflict, 5, 5, "/scenario/expect[1]/dhcp[1]", "no ROM DHCP phase");
 }
 
-TEST_F(Validation, PhaseWindowNeedsABound) {
+TEST_F(scenario_validation, PhaseWindowNeedsABound) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01"/>
@@ -376,7 +376,7 @@ TEST_F(Validation, PhaseWindowNeedsABound) {
 )", ScenarioErrc::kMissingAttribute, 5, 5, "/scenario/expect[1]/phase[1]", "needs min, max or both");
 }
 
-TEST_F(Validation, SkipUnlessNeedsOneCondition) {
+TEST_F(scenario_validation, SkipUnlessNeedsOneCondition) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01"/>
@@ -389,7 +389,7 @@ TEST_F(Validation, SkipUnlessNeedsOneCondition) {
 
 // --- Referenced files --------------------------------------------------------------------------------
 
-TEST_F(Validation, MissingNbp) {
+TEST_F(scenario_validation, MissingNbp) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01">
@@ -399,7 +399,7 @@ TEST_F(Validation, MissingNbp) {
 )", ScenarioErrc::kMissingFile, 4, 15, "/scenario/machine[1]/firmware/@nbp", "no-such.kpxe' does not exist");
 }
 
-TEST_F(Validation, MissingTftpRoot) {
+TEST_F(scenario_validation, MissingTftpRoot) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <tftp root="nowhere"/>
@@ -408,7 +408,7 @@ TEST_F(Validation, MissingTftpRoot) {
 )", ScenarioErrc::kMissingFile, 3, 11, "/scenario/network/tftp/@root", "directory '");
 }
 
-TEST_F(Validation, MissingHttpRoot) {
+TEST_F(scenario_validation, MissingHttpRoot) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <http root="nowhere"/>
@@ -417,7 +417,7 @@ TEST_F(Validation, MissingHttpRoot) {
 )", ScenarioErrc::kMissingFile, 3, 11, "/scenario/network/http/@root", "nowhere' does not exist");
 }
 
-TEST_F(Validation, RomFilenameNotServed) {
+TEST_F(scenario_validation, RomFilenameNotServed) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <dhcp rom-filename="ipxe.pxe"/>
@@ -428,7 +428,7 @@ TEST_F(Validation, RomFilenameNotServed) {
 )", ScenarioErrc::kMissingFile, 3, 11, "/scenario/network/dhcp/@rom-filename", "rom-filename 'ipxe.pxe' is not served by TFTP");
 }
 
-TEST_F(Validation, IpxeScriptNotServed) {
+TEST_F(scenario_validation, IpxeScriptNotServed) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <dhcp ipxe-filename="http://10.0.2.100/menu.ipxe"/>
@@ -440,7 +440,7 @@ TEST_F(Validation, IpxeScriptNotServed) {
 )", ScenarioErrc::kMissingFile, 3, 11, "/scenario/network/dhcp/@ipxe-filename", "'menu.ipxe' is not served by <http>");
 }
 
-TEST_F(Validation, IpxeScriptOnAnotherHost) {
+TEST_F(scenario_validation, IpxeScriptOnAnotherHost) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <dhcp ipxe-filename="http://10.0.2.5/boot.ipxe"/>
@@ -452,7 +452,7 @@ TEST_F(Validation, IpxeScriptOnAnotherHost) {
 )", ScenarioErrc::kConflict, 3, 11, "/scenario/network/dhcp/@ipxe-filename", "does not point at the <http> server (10.0.2.100)");
 }
 
-TEST_F(Validation, UnsetEnvironmentVariable) {
+TEST_F(scenario_validation, UnsetEnvironmentVariable) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01">
@@ -462,7 +462,7 @@ TEST_F(Validation, UnsetEnvironmentVariable) {
 )", ScenarioErrc::kUnresolvedPlaceholder, 4, 15, "/scenario/machine[1]/firmware/@nbp", "MY_IPXE is not set");
 }
 
-TEST_F(Validation, PayloadNotFound) {
+TEST_F(scenario_validation, PayloadNotFound) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <http root="http">
@@ -473,7 +473,7 @@ TEST_F(Validation, PayloadNotFound) {
 )", ScenarioErrc::kUnresolvedPlaceholder, 4, 28, "/scenario/network/http/file[1]/@source", "${payloads}/vmlinuz: not found");
 }
 
-TEST_F(Validation, UnknownPlaceholderInPath) {
+TEST_F(scenario_validation, UnknownPlaceholderInPath) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network>
     <tftp root="${tftproot}"/>
@@ -484,7 +484,7 @@ TEST_F(Validation, UnknownPlaceholderInPath) {
 
 // --- Skipped variants are not validated against the environment --------------------------------------
 
-TEST_F(Validation, SkippedVariantToleratesWhatItNeeds) {
+TEST_F(scenario_validation, SkippedVariantToleratesWhatItNeeds) {
   const char* xml = R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
   <machine name="m1" mac="52:54:00:00:00:01"/>
