@@ -890,6 +890,19 @@ void Loader::read_expect(pugi::xml_node n, const std::vector<Machine>& machines,
   }
 }
 
+/// Expectations that cannot hold by construction, e.g. a ROM DHCP outcome for a machine that starts at
+/// the NBP (it has no ROM DHCP phase).
+void check_expectations(const std::vector<Machine>& machines, const std::vector<Expectation>& expectations) {
+  for (const auto& e : expectations) {
+    const auto* d = std::get_if<ExpectDhcp>(&e.body);
+    if (!d || d->phase != DhcpPhase::kRom) continue;
+    for (const auto& m : machines)
+      if ((e.machine.empty() || e.machine == m.name) && m.start == FirmwareStart::kNbp)
+        throw ScenarioError(ScenarioErrc::kConflict, e.where,
+                            "machine '" + m.name + "' starts at its NBP (<firmware nbp>), so it has no ROM DHCP phase");
+  }
+}
+
 bool served(const std::string& root, const std::vector<ServedFile>& files, const std::string& name) {
   for (const auto& f : files)
     if (f.name == name) return true;
@@ -981,6 +994,7 @@ Variant Loader::read_variant(pugi::xml_node n, const Scenario& s) {
   }
   for (auto c : doc_.child("scenario").children("expect")) read_expect(c, v.machines, v.expectations);
   for (auto c : n.children("expect")) read_expect(c, v.machines, v.expectations);
+  check_expectations(v.machines, v.expectations);
   cross_check(v.network, v.machines);
   lenient_ = false;
   return v;
@@ -1073,6 +1087,7 @@ Scenario Loader::load() {
     v.machines = s.machines;
     v.where = where(root);
     for (auto c : root.children("expect")) read_expect(c, v.machines, v.expectations);
+    check_expectations(v.machines, v.expectations);
     cross_check(v.network, v.machines);
     s.variants.push_back(std::move(v));
   }
