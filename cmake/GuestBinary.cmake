@@ -14,13 +14,16 @@ function(guest_binary name source)
   set(bin ${gen}/${name}.bin)
   set(hdr ${gen}/${name}.bin.h)
   get_filename_component(src ${source} ABSOLUTE)
+  # `.include "x.inc"` resolves against the source's folder (as would otherwise look in the build dir).
+  get_filename_component(srcdir ${src} DIRECTORY)
+  file(GLOB incs CONFIGURE_DEPENDS ${srcdir}/*.inc)
   add_custom_command(
     OUTPUT ${hdr}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${gen}
-    COMMAND as --32 -o ${obj} ${src}
+    COMMAND as --32 -I ${srcdir} -o ${obj} ${src}
     COMMAND ld -m elf_i386 -Ttext=${GB_ORG} -e 0 --oformat=binary -o ${bin} ${obj}
     COMMAND ${CMAKE_COMMAND} -DBIN=${bin} -DHDR=${hdr} -DNAME=${name} -P ${PROJECT_SOURCE_DIR}/cmake/BinToHeader.cmake
-    DEPENDS ${src} ${PROJECT_SOURCE_DIR}/cmake/BinToHeader.cmake
+    DEPENDS ${src} ${incs} ${PROJECT_SOURCE_DIR}/cmake/BinToHeader.cmake
     COMMENT "Assembling guest program ${name}"
     VERBATIM)
   add_custom_target(${name}_bin DEPENDS ${hdr})
@@ -30,13 +33,16 @@ endfunction()
 # (sentinel payloads are served to the guest as files, not compiled in).
 function(guest_raw_binary name source org outfile)
   get_filename_component(src ${source} ABSOLUTE)
+  get_filename_component(srcdir ${src} DIRECTORY)
+  get_filename_component(outdir ${outfile} DIRECTORY)
+  file(GLOB incs CONFIGURE_DEPENDS ${srcdir}/*.inc)
   set(gen ${CMAKE_BINARY_DIR}/generated)
   add_custom_command(
     OUTPUT ${outfile}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${gen}
-    COMMAND as --32 -o ${gen}/${name}.o ${src}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${gen} ${outdir}
+    COMMAND as --32 -I ${srcdir} -o ${gen}/${name}.o ${src}
     COMMAND ld -m elf_i386 -Ttext=${org} -e 0 --oformat=binary -o ${outfile} ${gen}/${name}.o
-    DEPENDS ${src}
+    DEPENDS ${src} ${incs}
     COMMENT "Assembling payload ${name}"
     VERBATIM)
   add_custom_target(${name}_payload ALL DEPENDS ${outfile})

@@ -48,8 +48,10 @@ void report_handoff(FirmwareHost& host, std::uint32_t kind, std::uint32_t arg) {
       ev["cmdline"] = cmdptr ? read_cstring(cpu, cmdptr) : "";
       ev["initrd_size"] = cpu.read32(arg + 0x21C);
     } else {
+      // Not "kind": that key is the trace event's own type and would be overwritten.
       ev["protocol"] = "unknown";
-      ev["kind"] = kind;
+      ev["handoff_kind"] = kind;
+      ev["arg"] = arg;
     }
   } catch (const GuestFault& f) {
     ev["error"] = f.what();

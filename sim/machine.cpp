@@ -247,7 +247,17 @@ void Machine::fault(const std::string& kind, const std::string& what) {
   TraceEvent ev = {{"fault", kind}, {"message", what}};
   try {
     ev["mode"] = cpu_->protected_mode() ? "protected" : "real";
-    ev["pc"] = cpu_->describe_pc();
+    if (hook_pc_) {
+      // Inside a UC_HOOK_CODE callback Unicorn 2.0.1 reports EIP as the linear address of the hooked
+      // instruction, not the CS-relative offset; name the instruction from the hook's own address.
+      char buf[96];
+      std::uint32_t base = cpu_->cs_base();
+      std::snprintf(buf, sizeof buf, "%s %04x:%08x (linear 0x%08x)", cpu_->protected_mode() ? "protected" : "real",
+                    cpu_->reg(UC_X86_REG_CS), *hook_pc_ - base, *hook_pc_);
+      ev["pc"] = buf;
+    } else {
+      ev["pc"] = cpu_->describe_pc();
+    }
   } catch (const std::exception&) {
   }
   ev["recent_calls"] = recent_calls();
@@ -424,7 +434,9 @@ void Machine::hook_int_stub(uc_engine*, std::uint64_t addr, std::uint32_t, void*
   auto* m = static_cast<Machine*>(user);
   std::uint8_t vector = static_cast<std::uint8_t>(addr - layout::kIntStubBase);
   std::uint32_t code = std::uint32_t{vector} << 8 | ((m->cpu_->reg(UC_X86_REG_AX) >> 8) & 0xFF);
+  m->hook_pc_ = static_cast<std::uint32_t>(addr);
   m->host_entry("INT", code, [m, vector] { m->bios_.service(vector); });
+  m->hook_pc_.reset();
 }
 
 void Machine::hook_pxe_entry(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
@@ -432,7 +444,9 @@ void Machine::hook_pxe_entry(uc_engine*, std::uint64_t addr, std::uint32_t, void
   bool stack_convention = addr == Cpu::linear(layout::kUndiCodeSeg, layout::kPxeEntrySpOff);
   if (!stack_convention && addr != Cpu::linear(layout::kUndiCodeSeg, layout::kPxenvEntryOff)) return;
   std::uint32_t code = m->cpu_->reg(UC_X86_REG_BX) & 0xFFFF;
+  m->hook_pc_ = static_cast<std::uint32_t>(addr);
   m->host_entry("PXE", code, [m, stack_convention] { m->rom_->entry(stack_convention); });
+  m->hook_pc_.reset();
 }
 
 void Machine::hook_rom_exit(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {

@@ -149,6 +149,8 @@ class Machine final : public FirmwareHost {
   std::uint64_t quiet_tick_ = 0;
   std::uint64_t blocks_since_entry_ = 0;
   std::uint64_t unmapped_addr_ = 0;
+  /// Linear address of the instruction whose UC_HOOK_CODE callback is running, for fault reports.
+  std::optional<std::uint32_t> hook_pc_;
   bool unmapped_seen_ = false;
 
   // Key triggers.
