@@ -33,7 +33,7 @@ std::string chromium_cmd(const std::string& profile, const std::string& extra, c
          extra + " '" + url + "'";
 }
 
-TEST(ChromiumEndToEnd, ReportRendersWithoutScriptErrors) {
+TEST(reports_ChromiumEndToEnd, ReportRendersWithoutScriptErrors) {
   struct stat st;
   if (::stat(kChromium, &st) != 0) GTEST_SKIP() << kChromium << " is not installed (apt-get install chromium)";
   ScenarioReport r = testing::broadcom_scenario();

@@ -21,7 +21,7 @@ pugi::xml_document parse_html(const std::string& html) {
   return doc;
 }
 
-class HtmlReportTest : public ::testing::Test {
+class reports_HtmlReportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     report_ = new ScenarioReport(broadcom_scenario());
@@ -35,10 +35,10 @@ class HtmlReportTest : public ::testing::Test {
   static ScenarioReport* report_;
   static std::string* html_;
 };
-ScenarioReport* HtmlReportTest::report_ = nullptr;
-std::string* HtmlReportTest::html_ = nullptr;
+ScenarioReport* reports_HtmlReportTest::report_ = nullptr;
+std::string* reports_HtmlReportTest::html_ = nullptr;
 
-TEST_F(HtmlReportTest, IsWellFormedSelfContainedXhtml) {
+TEST_F(reports_HtmlReportTest, IsWellFormedSelfContainedXhtml) {
   auto doc = parse_html(*html_);
   pugi::xml_node html = doc.child("html");
   ASSERT_TRUE(html);
@@ -54,7 +54,7 @@ TEST_F(HtmlReportTest, IsWellFormedSelfContainedXhtml) {
   }
 }
 
-TEST_F(HtmlReportTest, EveryTraceEventOfEveryVariantIsDrawnExactlyOnce) {
+TEST_F(reports_HtmlReportTest, EveryTraceEventOfEveryVariantIsDrawnExactlyOnce) {
   auto doc = parse_html(*html_);
   for (const auto& v : report_->variants) {
     ASSERT_FALSE(v.events.empty());
@@ -75,7 +75,7 @@ TEST_F(HtmlReportTest, EveryTraceEventOfEveryVariantIsDrawnExactlyOnce) {
   }
 }
 
-TEST_F(HtmlReportTest, ShowsLinkBarsStagesVariantsAndVerdicts) {
+TEST_F(reports_HtmlReportTest, ShowsLinkBarsStagesVariantsAndVerdicts) {
   auto doc = parse_html(*html_);
   // Stock and embedded-sleep run a Broadcom-like NIC: a red "down" bar, then "up" after ~13 s.
   for (const char* variant : {"stock", "embedded-sleep"}) {
@@ -104,7 +104,7 @@ TEST_F(HtmlReportTest, ShowsLinkBarsStagesVariantsAndVerdicts) {
   EXPECT_EQ(all.find("\\b"), std::string::npos);
 }
 
-TEST(HtmlReportEscaping, HostileTraceContentStaysText) {
+TEST(reports_HtmlReportEscaping, HostileTraceContentStaysText) {
   ScenarioReport r;
   r.scenario = "esc<aped>&\"";
   VariantRun v;
@@ -142,7 +142,7 @@ TEST(HtmlReportEscaping, HostileTraceContentStaysText) {
   EXPECT_EQ(html.find('\x01'), std::string::npos);
 }
 
-TEST(HtmlIndexAndSweep, IndexLinksEachScenarioWithCounts) {
+TEST(reports_HtmlIndexAndSweep, IndexLinksEachScenarioWithCounts) {
   ScenarioReport a = broadcom_scenario();
   ScenarioReport b;
   b.scenario = "empty";
@@ -158,7 +158,7 @@ TEST(HtmlIndexAndSweep, IndexLinksEachScenarioWithCounts) {
   EXPECT_TRUE(doc.select_node("//tr/td/a[@href='empty/report.html']"));
 }
 
-TEST(HtmlIndexAndSweep, SweepIsAHeatMap) {
+TEST(reports_HtmlIndexAndSweep, SweepIsAHeatMap) {
   SweepReport s;
   s.scenario = "broadcom-link-drop";
   s.parameters = {"link_up_delay", "sleep"};

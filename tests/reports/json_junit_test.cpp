@@ -10,7 +10,7 @@
 namespace bootsim::reports {
 namespace {
 
-TEST(JsonReport, TimelineStagesLinksMarkersAndVerdicts) {
+TEST(reports_JsonReport, TimelineStagesLinksMarkersAndVerdicts) {
   ScenarioReport r = testing::broadcom_scenario();
   std::string text = render_json(r);
   testing::write_file(testing::out_dir() + "/broadcom-link-drop.json", text);
@@ -38,7 +38,7 @@ TEST(JsonReport, TimelineStagesLinksMarkersAndVerdicts) {
   EXPECT_TRUE(j["variants"][2]["links"].empty());  // generic NIC: no link events
 }
 
-TEST(JunitReport, HasTheStructureCiServersRead) {
+TEST(reports_JunitReport, HasTheStructureCiServersRead) {
   ScenarioReport r = testing::broadcom_scenario();
   std::string xml = render_junit(r);
   testing::write_file(testing::out_dir() + "/broadcom-link-drop.junit.xml", xml);
@@ -75,7 +75,7 @@ TEST(JunitReport, HasTheStructureCiServersRead) {
   EXPECT_EQ(suites.attribute("failures").as_int(), failures);
 }
 
-TEST(JunitReport, VariantWithoutExpectationsStillReportsItsRun) {
+TEST(reports_JunitReport, VariantWithoutExpectationsStillReportsItsRun) {
   ScenarioReport r;
   r.scenario = "bare";
   VariantRun v;

@@ -10,13 +10,13 @@
 namespace bootsim::reports {
 namespace {
 
-TEST(ConsoleRendering, BackspaceAndCarriageReturnOverwrite) {
+TEST(reports_ConsoleRendering, BackspaceAndCarriageReturnOverwrite) {
   EXPECT_EQ(render_console_text("Press Ctrl-B\b \b\b \bxy\r\nnext\rN\n"),
             (std::vector<std::string>{"Press Ctrlxy", "Next"}));
   EXPECT_EQ(render_console_text("abc\r\n\r\n"), (std::vector<std::string>{"abc", ""}));
 }
 
-TEST(TimelineOfRealRuns, StockFailsWhileTheLinkIsDownAndSleepFixesIt) {
+TEST(reports_TimelineOfRealRuns, StockFailsWhileTheLinkIsDownAndSleepFixesIt) {
   auto stock_events = testing::run_trace("stock", "--until 20s --nic broadcom-like --responder dhcp");
   Timeline stock = build_timeline(stock_events);
   Timeline sleep = build_timeline(testing::run_trace(
@@ -50,7 +50,7 @@ TEST(TimelineOfRealRuns, StockFailsWhileTheLinkIsDownAndSleepFixesIt) {
   EXPECT_EQ(stock.markers.size(), stock_events.size());
 }
 
-TEST(FrameSummary, DecodesTheFramesIpxeSends) {
+TEST(reports_FrameSummary, DecodesTheFramesIpxeSends) {
   auto events = testing::run_trace("generic", "--until 20s --responder dhcp");
   std::set<std::string> labels;
   for (const auto& e : events)
