@@ -62,8 +62,8 @@ void summarize_dhcp(const UdpDatagram& d, FrameSummary& s) {
   s.protocol = "dhcp";
   s.dhcp_type = p->message_type();
   s.dhcp_xid = p->xid;
-  s.label = s.dhcp_type ? std::string(dhcp_message_name(s.dhcp_type)) : std::string(p->op == 1 ? "BOOTREQUEST" : "BOOTREPLY");
-  s.detail += "DHCP " + s.label + " xid " + hex32(p->xid) + " secs " + std::to_string(p->secs);
+  s.label = s.dhcp_type ? "DHCP" + std::string(dhcp_message_name(s.dhcp_type)) : std::string(p->op == 1 ? "BOOTREQUEST" : "BOOTREPLY");
+  s.detail += s.label + " xid " + hex32(p->xid) + " secs " + std::to_string(p->secs);
   if (p->yiaddr) s.detail += " yiaddr " + format_ipv4(p->yiaddr);
   if (p->siaddr) s.detail += " siaddr " + format_ipv4(p->siaddr);
   if (!p->file.empty()) s.detail += " file " + p->file;

@@ -374,9 +374,11 @@ void draw_variant(xml_node svg, const VariantLayout& v, const Scale& sc, int vin
         attr(g, "class", "linkbar link-assumed");
         el(g, "title", "no link events: link assumed up for the whole run");
         xml_node r = el(g, "rect");
-        attr(r, "x", num(sc.x(tl.start_ns))); attr(r, "y", num(l.y + 4));
-        attr(r, "width", num(sc.x(tl.end_ns) - sc.x(tl.start_ns))); attr(r, "height", num(l.h - 8));
-        attr(r, "fill", "#4caf50"); attr(r, "fill-opacity", "0.3");
+        attr(r, "x", num(sc.x(tl.start_ns))); attr(r, "y", num(l.y + 2));
+        attr(r, "width", num(sc.x(tl.end_ns) - sc.x(tl.start_ns))); attr(r, "height", num(l.h - 4));
+        attr(r, "fill", "#4caf50"); attr(r, "fill-opacity", "0.35");
+        xml_node t = el(g, "text", "no link events: assumed up");
+        attr(t, "class", "stage-label"); attr(t, "x", num(sc.x(tl.start_ns) + 4)); attr(t, "y", num(l.y + l.h - 2.5));
       }
     }
     // Markers: one element per trace event of this machine.

@@ -64,12 +64,13 @@ class Screen {
   };
   struct Line {
     std::vector<Cell> cells;
+    std::int64_t created = 0;  ///< when the newline that started it was written
   };
 
   void feed(const std::string& s, std::int64_t t) {
     for (size_t i = 0; i < s.size();) {
       unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c == '\n') { lines_.emplace_back(); col_ = 0; ++i; continue; }
+      if (c == '\n') { lines_.emplace_back(); lines_.back().created = t; col_ = 0; ++i; continue; }
       if (c == '\r') { col_ = 0; ++i; continue; }
       if (c == '\b') { if (col_ > 0) --col_; ++i; continue; }
       if (c == '\t') { size_t next = (col_ / 8 + 1) * 8; while (col_ < next) put(" ", t); ++i; continue; }
@@ -93,7 +94,7 @@ class Screen {
         if (l.cells[i].ch != " " && (first_t < 0 || l.cells[i].t < first_t)) first_t = l.cells[i].t;
       }
       for (const auto& c : l.cells) any_t = std::max(any_t, c.t);
-      cl.t_ns = first_t >= 0 ? first_t : (any_t >= 0 ? any_t : last_t_);
+      cl.t_ns = first_t >= 0 ? first_t : (any_t >= 0 ? any_t : l.created);
       out.push_back(std::move(cl));
     }
     // The line the cursor is on is empty after a final newline: drop it.
@@ -108,12 +109,10 @@ class Screen {
     if (col_ < cells.size()) cells[col_] = {ch, t};
     else cells.push_back({ch, t});
     ++col_;
-    last_t_ = t;
   }
 
   std::vector<Line> lines_{Line{}};
   size_t col_ = 0;
-  std::int64_t last_t_ = 0;
 };
 
 std::string event_detail(const TraceEvent& e) {

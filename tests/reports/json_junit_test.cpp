@@ -1,0 +1,101 @@
+// JSON timeline and JUnit XML of a real scenario run, read back with real parsers.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include "reports/json_report.h"
+#include "reports/junit_report.h"
+#include "report_fixtures.h"
+
+namespace bootsim::reports {
+namespace {
+
+TEST(reports_JsonReport, TimelineStagesLinksMarkersAndVerdicts) {
+  ScenarioReport r = testing::broadcom_scenario();
+  std::string text = render_json(r);
+  testing::write_file(testing::out_dir() + "/broadcom-link-drop.json", text);
+  auto j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["schema"], "bootsim-report/1");
+  EXPECT_EQ(j["scenario"], "broadcom-link-drop");
+  ASSERT_EQ(j["variants"].size(), 3u);
+  for (size_t i = 0; i < r.variants.size(); ++i) {
+    const auto& jv = j["variants"][i];
+    EXPECT_EQ(jv["variant"], r.variants[i].variant);
+    EXPECT_EQ(jv["markers"].size(), r.variants[i].events.size());
+    EXPECT_EQ(jv["verdicts"].size(), r.variants[i].verdicts.size());
+    EXPECT_FALSE(jv["console"].empty());
+    EXPECT_EQ(jv["artifacts"]["trace"], r.variants[i].artifacts.at("trace"));
+  }
+  auto configuring = [&](size_t v) {
+    for (const auto& s : j["variants"][v]["stages"])
+      if (s["name"] == "configuring") return s["outcome"].get<std::string>();
+    return std::string("missing");
+  };
+  EXPECT_EQ(configuring(0), "failed");
+  EXPECT_EQ(configuring(1), "ok");
+  EXPECT_EQ(configuring(2), "ok");
+  EXPECT_EQ(j["variants"][0]["links"][1]["state"], "down");
+  EXPECT_TRUE(j["variants"][2]["links"].empty());  // generic NIC: no link events
+}
+
+TEST(reports_JunitReport, HasTheStructureCiServersRead) {
+  ScenarioReport r = testing::broadcom_scenario();
+  std::string xml = render_junit(r);
+  testing::write_file(testing::out_dir() + "/broadcom-link-drop.junit.xml", xml);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str()));
+  pugi::xml_node suites = doc.child("testsuites");
+  ASSERT_TRUE(suites);
+  pugi::xml_node suite = suites.child("testsuite");
+  ASSERT_TRUE(suite);
+  EXPECT_STREQ(suite.attribute("name").value(), "broadcom-link-drop");
+  int cases = 0, failures = 0, skipped = 0;
+  for (pugi::xml_node tc : suite.children("testcase")) {
+    ++cases;
+    std::string cls = tc.attribute("classname").value();
+    EXPECT_EQ(cls.rfind("broadcom-link-drop.", 0), 0u) << cls;
+    EXPECT_FALSE(std::string(tc.attribute("name").value()).empty());
+    if (pugi::xml_node f = tc.child("failure")) {
+      ++failures;
+      EXPECT_EQ(cls, "broadcom-link-drop.stock");
+      EXPECT_FALSE(std::string(f.attribute("message").value()).empty());
+      EXPECT_NE(std::string(f.child_value()).find("No configuration methods succeeded"), std::string::npos);
+    }
+    if (tc.child("skipped")) ++skipped;
+    std::string out = tc.child("system-out").child_value();
+    EXPECT_NE(out.find("iPXE 1.0.0"), std::string::npos) << "console of the variant";
+  }
+  EXPECT_EQ(cases, 9);  // 3 variants x 3 expectations
+  EXPECT_EQ(failures, 1);
+  EXPECT_EQ(skipped, 3);
+  EXPECT_EQ(suite.attribute("tests").as_int(), cases);
+  EXPECT_EQ(suite.attribute("failures").as_int(), failures);
+  EXPECT_EQ(suite.attribute("skipped").as_int(), skipped);
+  EXPECT_EQ(suites.attribute("tests").as_int(), cases);
+  EXPECT_EQ(suites.attribute("failures").as_int(), failures);
+}
+
+TEST(reports_JunitReport, VariantWithoutExpectationsStillReportsItsRun) {
+  ScenarioReport r;
+  r.scenario = "bare";
+  VariantRun v;
+  v.variant = "only";
+  TraceEvent c = TraceEvent::object();
+  c["t_ns"] = 5; c["machine"] = "pc0"; c["kind"] = "console"; c["text"] = "hi\x07<&>";
+  TraceEvent f = TraceEvent::object();
+  f["t_ns"] = 9; f["machine"] = "pc0"; f["kind"] = "fault"; f["fault"] = "invalid_opcode"; f["message"] = "x";
+  TraceEvent e = TraceEvent::object();
+  e["t_ns"] = 9; e["machine"] = "pc0"; e["kind"] = "exit"; e["reason"] = "fault";
+  v.events = {c, f, e};
+  r.variants.push_back(v);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(render_junit(r).c_str()));
+  pugi::xml_node tc = doc.select_node("/testsuites/testsuite/testcase").node();
+  EXPECT_STREQ(tc.attribute("classname").value(), "bare.only");
+  EXPECT_STREQ(tc.attribute("name").value(), "run completes");
+  EXPECT_TRUE(tc.child("failure"));
+  EXPECT_NE(std::string(tc.child("system-out").child_value()).find("hi<&>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bootsim::reports

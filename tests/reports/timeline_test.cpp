@@ -1,0 +1,70 @@
+// Derivations the reports rely on: console rendering, frame summaries, stages and link intervals of real runs.
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "reports/frame_summary.h"
+#include "reports/timeline.h"
+#include "report_fixtures.h"
+
+namespace bootsim::reports {
+namespace {
+
+TEST(reports_ConsoleRendering, BackspaceAndCarriageReturnOverwrite) {
+  EXPECT_EQ(render_console_text("Press Ctrl-B\b \b\b \bxy\r\nnext\rN\n"),
+            (std::vector<std::string>{"Press Ctrlxy", "Next"}));
+  EXPECT_EQ(render_console_text("abc\r\n\r\n"), (std::vector<std::string>{"abc", ""}));
+}
+
+TEST(reports_TimelineOfRealRuns, StockFailsWhileTheLinkIsDownAndSleepFixesIt) {
+  auto stock_events = testing::run_trace("stock", "--until 20s --nic broadcom-like --responder dhcp");
+  Timeline stock = build_timeline(stock_events);
+  Timeline sleep = build_timeline(testing::run_trace(
+      "embedded-sleep", "--until 30s --nic broadcom-like --responder dhcp --cmdline 'sleep 10 && dhcp && echo booted-ok'"));
+  auto find = [](const Timeline& tl, const std::string& name) -> const Stage* {
+    for (const auto& s : tl.stages) if (s.name == name) return &s;
+    return nullptr;
+  };
+  for (const Timeline* tl : {&stock, &sleep}) {
+    ASSERT_TRUE(find(*tl, "ipxe_init"));
+    EXPECT_EQ(find(*tl, "ipxe_init")->outcome, "ok");
+    ASSERT_TRUE(find(*tl, "banner"));
+    ASSERT_TRUE(find(*tl, "configuring"));
+    ASSERT_TRUE(find(*tl, "nbp_start"));
+    // Link: up (inferred), down at UNDI shutdown, up after autonegotiation.
+    ASSERT_GE(tl->links.size(), 3u);
+    EXPECT_TRUE(tl->links[0].inferred);
+    EXPECT_EQ(tl->links[1].state, "down");
+    EXPECT_EQ(tl->links[2].state, "up");
+    EXPECT_GT(tl->links[2].start_ns, 10'000'000'000);
+  }
+  EXPECT_EQ(find(stock, "configuring")->outcome, "failed");
+  EXPECT_NE(find(stock, "configuring")->detail.find("No configuration methods succeeded"), std::string::npos);
+  EXPECT_EQ(find(sleep, "configuring")->outcome, "ok");
+  EXPECT_GT(find(sleep, "configuring")->start_ns, 10'000'000'000);
+  ASSERT_TRUE(find(stock, "ctrl_b_prompt"));
+  // DHCP exchange: stock never gets an ACK (all dropped), sleep does.
+  EXPECT_EQ(find(stock, "dhcp")->outcome, "failed");
+  EXPECT_EQ(find(sleep, "dhcp")->outcome, "ok");
+  // One marker per event.
+  EXPECT_EQ(stock.markers.size(), stock_events.size());
+}
+
+TEST(reports_FrameSummary, DecodesTheFramesIpxeSends) {
+  auto events = testing::run_trace("generic", "--until 20s --responder dhcp");
+  std::set<std::string> labels;
+  for (const auto& e : events)
+    if (e.value("kind", "") == "frame_tx" || e.value("kind", "") == "frame_rx")
+      labels.insert(summarize_frame_hex(e.value("hex", "")).label);
+  EXPECT_TRUE(labels.count("DHCPDISCOVER"));
+  EXPECT_TRUE(labels.count("DHCPOFFER"));
+  EXPECT_TRUE(labels.count("DHCPREQUEST"));
+  EXPECT_TRUE(labels.count("DHCPACK"));
+  EXPECT_TRUE(labels.count("ICMPv6 router solicitation"));
+  EXPECT_TRUE(labels.count("ARP who-has 10.0.2.2 tell 10.0.2.15"));
+  EXPECT_TRUE(labels.count("TFTP RRQ undionly.kpxe"));
+  EXPECT_EQ(summarize_frame_hex("0102").protocol, "bad");
+}
+
+}  // namespace
+}  // namespace bootsim::reports
