@@ -43,6 +43,8 @@ int print_verdicts(const ScenarioOutcome& o) {
 #include <fstream>
 
 #include "reports/html_report.h"
+#include "reports/json_report.h"
+#include "reports/junit_report.h"
 
 namespace bootsim::cli {
 
@@ -85,12 +87,15 @@ void write_reports(const ScenarioOutcome& o) {
   reports::ScenarioReport r = to_report(o);
   fs::path dir(o.out_dir);
   write_text(dir / "report.html", reports::render_html(r));
+  write_text(dir / "report.json", reports::render_json(r));
+  write_text(dir / "junit.xml", reports::render_junit(r));
   std::printf("  report %s\n", (dir / "report.html").c_str());
 }
 
 void write_junit(const std::vector<ScenarioOutcome>& all, const std::string& path) {
-  (void)all;
-  (void)path;
+  std::vector<reports::ScenarioReport> rs;
+  for (const auto& o : all) rs.push_back(to_report(o));
+  write_text(path, reports::render_junit(rs));
 }
 
 void write_index(const std::vector<ScenarioOutcome>& all, const std::string& dir) {
