@@ -28,6 +28,15 @@ struct LinkProfile {
   std::string source;          ///< where the numbers come from (cited in reports)
 };
 
+/// The switch port behind the NIC (what the cable plugs into). After every link-up an STP port passes
+/// through listening and learning (forward_delay each) before it forwards; RSTP also tells the NIC so,
+/// with BPDUs every `hello` whose forwarding flag is clear, which iPXE honours (net/stp.c).
+struct SwitchPortConfig {
+  enum class Mode { kEdge, kPortfast, kStp, kRstp } mode = Mode::kEdge;
+  SimTime forward_delay = SimTime::from_s(15);  ///< IEEE 802.1D default
+  SimTime hello = SimTime::from_s(2);           ///< IEEE 802.1D default
+};
+
 /// The built-in profiles (nicmodels/profiles.cpp). Returns nullopt for an unknown name.
 std::optional<LinkProfile> find_profile(const std::string& name);
 std::vector<std::string> profile_names();

@@ -59,12 +59,20 @@ class Nic final : public FramePort {
   const MacAddr& mac() const { return mac_; }
   const LinkProfile& profile() const { return profile_; }
 
+  /// The switch port the cable plugs into (default: an edge port that forwards at link-up).
+  void set_switch_port(const SwitchPortConfig& port) { port_ = port; }
+  /// True when the link is up and the switch port forwards.
+  bool forwarding() const { return link_up_ && port_forwarding_; }
+
   /// Forces the link down now and up again after `down_for` (scenario-driven cable or switch events).
   void bounce_link(SimTime down_for, const std::string& cause);
 
  private:
   void disturb(const char* cause, bool applies);
   void set_link(bool up, const std::string& cause);
+  void set_port_state(const char* state, bool forwarding);
+  void send_bpdu();
+  void drop(const Frame& f, const char* dir, const char* reason);
 
   Scheduler& sched_;
   Trace& trace_;
@@ -76,6 +84,9 @@ class Nic final : public FramePort {
   bool link_up_ = true;
   bool open_ = false;
   Scheduler::EventId link_event_ = 0;
+  SwitchPortConfig port_;
+  bool port_forwarding_ = true;  // at power-on the ROM has had link for a while
+  Scheduler::EventId port_event_ = 0, bpdu_event_ = 0;
   std::deque<Frame> rx_;
 };
 

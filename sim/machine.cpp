@@ -69,6 +69,7 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   cpu_ = std::make_unique<Cpu>(config_.ram_bytes);
   nic_ = std::make_unique<Nic>(sched_, trace_, config_.name, config_.mac, config_.nic_profile,
                                mix_seed(config_.seed, config_.name + ".nic"));
+  nic_->set_switch_port(config_.switch_port);
   rom_ = std::make_unique<PxeRom>(*this, config_.rom);
 
   cpu_->enter_real_mode();

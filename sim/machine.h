@@ -39,6 +39,7 @@ struct MachineConfig {
   std::string nbp_path;               ///< for messages and the trace
   MacAddr mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
   LinkProfile nic_profile;
+  SwitchPortConfig switch_port;
   PxeRomConfig rom;
   std::vector<KeyTrigger> keys;
   std::uint64_t seed = 0;

@@ -103,6 +103,15 @@ BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& st
   mc.name = m.name;
   mc.mac = m.mac;
   mc.nic_profile = m.nic;
+  using PortMode = SwitchPortConfig::Mode;
+  switch (n.switch_port.mode) {
+    case SwitchPortMode::kEdge: mc.switch_port.mode = PortMode::kEdge; break;
+    case SwitchPortMode::kPortfast: mc.switch_port.mode = PortMode::kPortfast; break;
+    case SwitchPortMode::kStp: mc.switch_port.mode = PortMode::kStp; break;
+    case SwitchPortMode::kRstp: mc.switch_port.mode = PortMode::kRstp; break;
+  }
+  if (n.switch_port.forward_delay.ns) mc.switch_port.forward_delay = n.switch_port.forward_delay;
+  if (n.switch_port.hello.ns) mc.switch_port.hello = n.switch_port.hello;
   mc.seed = s.seed;
   if (m.ram_bytes) mc.ram_bytes = m.ram_bytes;
   mc.keys = m.keys;

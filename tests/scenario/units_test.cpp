@@ -19,7 +19,9 @@ TEST(scenario_units, Durations) {
     SCOPED_TRACE(c.text);
     auto d = parse_duration(c.text);
     ASSERT_EQ(d.has_value(), c.ns.has_value());
-    if (d) EXPECT_EQ(d->ns, *c.ns);
+    if (d) {
+      EXPECT_EQ(d->ns, *c.ns);
+    }
   }
 }
 
