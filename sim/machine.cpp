@@ -140,7 +140,10 @@ bool Machine::run_rom_phase() {
   base.start();
   // No guest code runs yet: time moves from one network event or ROM timeout to the next.
   while (!base.done() && !stopping()) {
-    while (auto f = nic_->pop_rx()) base.receive(*f);
+    while (auto f = nic_->pop_rx()) {
+      trace("frame_rx", {{"len", f->bytes.size()}, {"hex", to_hex(f->bytes.data(), f->bytes.size())}});
+      base.receive(*f);
+    }
     if (base.done()) break;
     SimTime next = sched_.next_event_time();
     if (next == SimTime::max()) {
