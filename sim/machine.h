@@ -45,7 +45,7 @@ struct MachineConfig {
   std::uint64_t seed = 0;
   std::uint32_t ram_bytes = 64u << 20;
   SimTime host_entry_cost = SimTime::from_us(50);
-  int idle_polls = 4;
+  int idle_polls = 2;
   /// Abort-only watchdog: this many translated blocks with no host entry is a hung guest.
   std::uint64_t watchdog_blocks = 400000000;
 };
