@@ -275,15 +275,7 @@ void PxeBaseCode::send_rrq() {
   add("0");
   add("blksize");
   add(std::to_string(kTftpBlksize));
-  UdpDatagram d;
-  d.src_mac = to_mac(host_.nic().mac());
-  std::copy(boot_server_mac_, boot_server_mac_ + 6, d.dst_mac.begin());
-  d.src_ip = my_ip_;
-  d.dst_ip = boot_server_;
-  d.src_port = tftp_port_;
-  d.dst_port = 69;
-  d.payload = std::move(rrq);
-  host_.nic().transmit(build_udp_frame(d, ip_id_++));
+  send_to_boot_server(69, std::move(rrq));
   arm(SimTime::from_s(kTftpTimeouts[tries_]), [this] {
     if (state_ != State::kTftpOpen) return;
     if (++tries_ >= 4) return fail("PXE-E32: TFTP open timeout");
@@ -292,14 +284,18 @@ void PxeBaseCode::send_rrq() {
 }
 
 void PxeBaseCode::send_ack(std::uint16_t block) {
+  send_to_boot_server(server_tid_, {0, 4, static_cast<std::uint8_t>(block >> 8), static_cast<std::uint8_t>(block & 0xFF)});
+}
+
+void PxeBaseCode::send_to_boot_server(std::uint16_t dst_port, std::vector<std::uint8_t> payload) {
   UdpDatagram d;
   d.src_mac = to_mac(host_.nic().mac());
   std::copy(boot_server_mac_, boot_server_mac_ + 6, d.dst_mac.begin());
   d.src_ip = my_ip_;
   d.dst_ip = boot_server_;
   d.src_port = tftp_port_;
-  d.dst_port = server_tid_;
-  d.payload = {0, 4, static_cast<std::uint8_t>(block >> 8), static_cast<std::uint8_t>(block & 0xFF)};
+  d.dst_port = dst_port;
+  d.payload = std::move(payload);
   host_.nic().transmit(build_udp_frame(d, ip_id_++));
 }
 

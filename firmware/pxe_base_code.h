@@ -56,6 +56,8 @@ class PxeBaseCode {
   void start_tftp();
   void send_rrq();
   void send_ack(std::uint16_t block);
+  /// A UDP datagram from the TFTP client port to the boot server (its MAC resolved by ARP).
+  void send_to_boot_server(std::uint16_t dst_port, std::vector<std::uint8_t> payload);
   void handle_tftp(const std::vector<std::uint8_t>& payload, std::uint16_t src_port);
   void arp_then(std::uint32_t ip, State state, std::function<void()> next);
 
