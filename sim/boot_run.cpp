@@ -1,6 +1,8 @@
 #include "sim/boot_run.h"
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "sim/guest_fault.h"
@@ -53,6 +55,12 @@ class MiniLan final : public FramePort {
 };
 
 }  // namespace
+
+std::vector<std::uint8_t> read_nbp_file(const std::string& path, const std::string& what) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(path + ": cannot open the NBP file (" + what + ")");
+  return {std::istreambuf_iterator<char>(f), {}};
+}
 
 int exit_code_for(StopReason reason) {
   switch (reason) {

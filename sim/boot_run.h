@@ -37,6 +37,9 @@ struct BootRunOutcome {
   BootNetwork::Stats net_stats;  ///< zero unless spec.network was set
 };
 
+/// Reads an NBP image file. Throws InputError naming `path` and `what` (e.g. "--nbp") when it cannot.
+std::vector<std::uint8_t> read_nbp_file(const std::string& path, const std::string& what);
+
 /// Runs the spec. Throws InputError for bad input; guest faults end up in the result, never thrown.
 BootRunOutcome run_boot(const BootRunSpec& spec);
 

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 
 #include "firmware/cached_ack.h"
 #include "sim/boot_run.h"
@@ -26,9 +24,7 @@ double seconds_since(Clock::time_point t0) {
 BootRunSpec base_spec(const std::string& nbp_path) {
   BootRunSpec spec;
   spec.machine.nbp_path = nbp_path;
-  std::ifstream f(nbp_path, std::ios::binary);
-  if (!f) throw InputError(nbp_path + ": cannot open the NBP file (--nbp)");
-  spec.machine.nbp.assign(std::istreambuf_iterator<char>(f), {});
+  spec.machine.nbp = read_nbp_file(nbp_path, "--nbp");
   spec.machine.nic_profile = *find_profile("generic");
   spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
   return spec;

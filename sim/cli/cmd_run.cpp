@@ -1,7 +1,6 @@
 // `bootsim run --nbp PATH`: boots one NBP on one machine and prints its console.
 #include <cstdio>
 #include <fstream>
-#include <iterator>
 
 #include "firmware/cached_ack.h"
 #include "sim/boot_run.h"
@@ -39,9 +38,7 @@ int run(const RunOptions& o) {
   spec.machine.rom_phase = o.rom;
   if (!o.rom) {
     spec.machine.nbp_path = o.nbp;
-    std::ifstream f(o.nbp, std::ios::binary);
-    if (!f) throw InputError(o.nbp + ": cannot open the NBP file (--nbp)");
-    spec.machine.nbp.assign(std::istreambuf_iterator<char>(f), {});
+    spec.machine.nbp = read_nbp_file(o.nbp, "--nbp");
   }
   auto until = parse_duration(o.until);
   if (!until) throw InputError("--until: '" + o.until + "' is not a duration (e.g. 10s, 500ms)");

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <set>
 #include <variant>
 
@@ -21,12 +20,6 @@ namespace bootsim::scenario {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::vector<std::uint8_t> read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError(path + ": cannot read");
-  return {std::istreambuf_iterator<char>(f), {}};
-}
 
 /// Copies a server root and the extra files served under it into one directory the server can serve
 /// from without following links out of it.
@@ -120,7 +113,7 @@ BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& st
     mc.rom_phase = true;
   } else {
     mc.nbp_path = m.nbp;
-    mc.nbp = read_file(m.nbp);
+    mc.nbp = read_nbp_file(m.nbp, "machine " + m.name + " nbp");
     CachedAckParams ack;
     ack.client_ip = d.pool_start;
     ack.server_ip = d.server_ip;

@@ -1,8 +1,6 @@
 // Helpers for tests that boot Debian's real iPXE binaries through run_boot().
 #pragma once
 
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -17,16 +15,11 @@ namespace bootsim::test {
 
 inline std::string ipxe_path(const std::string& file) { return std::string(BOOTSIM_IPXE_DIR) + "/" + file; }
 
-inline std::vector<std::uint8_t> read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
-
 /// A run of `nbp` from Debian's ipxe package on a generic NIC with the usual cached DHCPACK.
 inline BootRunSpec ipxe_spec(const std::string& nbp = "undionly.kpxe", SimTime until = SimTime::from_s(10)) {
   BootRunSpec spec;
   spec.machine.nbp_path = ipxe_path(nbp);
-  spec.machine.nbp = read_file(spec.machine.nbp_path);
+  spec.machine.nbp = read_nbp_file(spec.machine.nbp_path, "test");
   spec.machine.nic_profile = *find_profile("generic");
   spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
   spec.until = until;
