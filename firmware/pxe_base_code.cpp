@@ -15,6 +15,7 @@ constexpr std::uint32_t kBroadcastIp = 0xFFFFFFFF;
 constexpr int kDiscoverTimeouts[] = {4, 8, 16, 32};
 // TFTP open and read retries (Intel's base code: about 1, 2, 4, 8 s).
 constexpr int kTftpTimeouts[] = {1, 2, 4, 8};
+constexpr int kArpTimeouts[] = {1, 1, 1, 1};
 constexpr std::uint16_t kTftpBlksize = 1432;
 
 Mac to_mac(const MacAddr& m) { return Mac{m[0], m[1], m[2], m[3], m[4], m[5]}; }
@@ -76,32 +77,42 @@ void PxeBaseCode::start() {
   host_.trace("phase", {{"phase", "rom_dhcp"}, {"xid", xid_}});
   tries_ = 0;
   send_dhcp(DHCPDISCOVER, kBroadcastIp, 67);
-  auto on_timeout = std::make_shared<std::function<void()>>();
-  *on_timeout = [this, on_timeout] {
-    if (state_ != State::kDiscover) return;
-    if (offer_ || proxy_offer_) {
-      // Offers came in during this window: take the best one.
-      if (!offer_) return fail("PXE-E53: No boot filename received");
-      state_ = State::kRequest;
-      tries_ = 0;
-      send_dhcp(DHCPREQUEST, kBroadcastIp, 67);
-      auto req_timeout = std::make_shared<std::function<void()>>();
-      *req_timeout = [this, req_timeout] {
-        if (state_ != State::kRequest) return;
-        if (++tries_ >= 4) return fail("PXE-E51: No DHCP or proxyDHCP offers were received");
-        send_dhcp(DHCPREQUEST, kBroadcastIp, 67);
-        arm(SimTime::from_s(kDiscoverTimeouts[tries_]), *req_timeout);
-      };
-      arm(SimTime::from_s(kDiscoverTimeouts[0]), *req_timeout);
-      return;
-    }
-    if (++tries_ >= 4) return fail("PXE-E51: No DHCP or proxyDHCP offers were received");
-    print(".");
-    send_dhcp(DHCPDISCOVER, kBroadcastIp, 67);
-    arm(SimTime::from_s(kDiscoverTimeouts[tries_]), *on_timeout);
-  };
-  discover_timeout_ = on_timeout;
-  arm(SimTime::from_s(kDiscoverTimeouts[0]), *on_timeout);
+  arm(SimTime::from_s(kDiscoverTimeouts[0]), [this] { discover_expired(); });
+}
+
+void PxeBaseCode::discover_expired() {
+  if (state_ != State::kDiscover) return;
+  if (offer_ || proxy_offer_) {
+    // Offers came in during this window: take the best one.
+    if (!offer_) return fail("PXE-E53: No boot filename received");
+    return retry(State::kRequest, kDiscoverTimeouts, [this] { send_dhcp(DHCPREQUEST, kBroadcastIp, 67); },
+                 "PXE-E51: No DHCP or proxyDHCP offers were received");
+  }
+  if (++tries_ >= 4) return fail("PXE-E51: No DHCP or proxyDHCP offers were received");
+  print(".");
+  send_dhcp(DHCPDISCOVER, kBroadcastIp, 67);
+  arm(SimTime::from_s(kDiscoverTimeouts[tries_]), [this] { discover_expired(); });
+}
+
+void PxeBaseCode::retry(State state, const int (&timeouts)[4], std::function<void()> send, std::string error) {
+  retry_later(state, timeouts, std::move(send), std::move(error));
+  resend_();
+}
+
+void PxeBaseCode::retry_later(State state, const int (&timeouts)[4], std::function<void()> send, std::string error) {
+  state_ = state;
+  tries_ = 0;
+  retry_timeouts_ = timeouts;
+  resend_ = std::move(send);
+  retry_error_ = std::move(error);
+  arm(SimTime::from_s(timeouts[0]), [this, state] { retry_expired(state); });
+}
+
+void PxeBaseCode::retry_expired(State state) {
+  if (state_ != state) return;
+  if (++tries_ >= 4) return fail(retry_error_);
+  resend_();
+  arm(SimTime::from_s(retry_timeouts_[tries_]), [this, state] { retry_expired(state); });
 }
 
 void PxeBaseCode::send_dhcp(std::uint8_t type, std::uint32_t dst_ip, std::uint16_t dst_port) {
@@ -174,8 +185,8 @@ void PxeBaseCode::handle_dhcp(const DhcpPacket& p, std::uint16_t src_port) {
       if (!proxy_offer_) proxy_offer_ = p;  // a ProxyDHCP offer
     }
     // A DHCP offer that already names a boot file needs no ProxyDHCP: don't wait out the window.
-    if (offer_ && (!offer_->file.empty() || offer_->find(67) || proxy_offer_) && discover_timeout_)
-      arm(SimTime::from_ms(10), *discover_timeout_);
+    if (offer_ && (!offer_->file.empty() || offer_->find(67) || proxy_offer_))
+      arm(SimTime::from_ms(10), [this] { discover_expired(); });
     return;
   }
   if (state_ == State::kRequest && type == DHCPACK && src_port == 67) {
@@ -209,38 +220,21 @@ void PxeBaseCode::after_ack() {
   if (ack_has_file || !proxy_offer_) return start_tftp();
   std::uint32_t proxy = option_ip(*proxy_offer_, 54);
   if (!proxy) proxy = proxy_offer_->siaddr;
-  arp_then(proxy, State::kProxyArp, [this] {
-    state_ = State::kProxyRequest;
-    tries_ = 0;
-    auto to = std::make_shared<std::function<void()>>();
-    std::uint32_t dst = option_ip(*proxy_offer_, 54) ? option_ip(*proxy_offer_, 54) : proxy_offer_->siaddr;
-    *to = [this, to, dst] {
-      if (state_ != State::kProxyRequest) return;
-      if (++tries_ >= 4) return fail("PXE-E55: proxyDHCP service did not reply to request on port 4011");
-      send_dhcp(DHCPREQUEST, dst, 4011);
-      arm(SimTime::from_s(kDiscoverTimeouts[tries_]), *to);
-    };
-    send_dhcp(DHCPREQUEST, dst, 4011);
-    arm(SimTime::from_s(kDiscoverTimeouts[0]), *to);
+  arp_then(proxy, State::kProxyArp, [this, proxy] {
+    retry(State::kProxyRequest, kDiscoverTimeouts, [this, proxy] { send_dhcp(DHCPREQUEST, proxy, 4011); },
+          "PXE-E55: proxyDHCP service did not reply to request on port 4011");
   });
 }
 
 void PxeBaseCode::arp_then(std::uint32_t ip, State state, std::function<void()> next) {
-  state_ = state;
   // Off-subnet servers are reached through the gateway.
   std::uint32_t target = (netmask_ && (ip & netmask_) != (my_ip_ & netmask_) && gateway_) ? gateway_ : ip;
   arp_target_ = target;
   arp_next_ = std::move(next);
-  tries_ = 0;
-  auto send = std::make_shared<std::function<void()>>();
-  *send = [this, send, target] {
-    if (!arp_target_) return;
-    if (tries_++ >= 4) return fail("PXE-E11: ARP timeout");
+  retry(state, kArpTimeouts, [this, target] {
     ArpPacket req{1, to_mac(host_.nic().mac()), Mac{}, my_ip_, target};
     host_.nic().transmit(build_arp_frame(req, kBroadcastMac));
-    arm(SimTime::from_s(1), *send);
-  };
-  (*send)();
+  }, "PXE-E11: ARP timeout");
 }
 
 void PxeBaseCode::start_tftp() {
@@ -255,11 +249,9 @@ void PxeBaseCode::start_tftp() {
   result_.server_ip = boot_server_;
   if (result_.filename.empty()) return fail("PXE-E53: No boot filename received");
   arp_then(boot_server_, State::kTftpArp, [this] {
-    state_ = State::kTftpOpen;
     print("TFTP.");
     host_.trace("phase", {{"phase", "nbp_download"}, {"file", result_.filename}, {"server", format_ipv4(boot_server_)}});
-    tries_ = 0;
-    send_rrq();
+    retry(State::kTftpOpen, kTftpTimeouts, [this] { send_rrq(); }, "PXE-E32: TFTP open timeout");
   });
 }
 
@@ -276,11 +268,6 @@ void PxeBaseCode::send_rrq() {
   add("blksize");
   add(std::to_string(kTftpBlksize));
   send_to_boot_server(69, std::move(rrq));
-  arm(SimTime::from_s(kTftpTimeouts[tries_]), [this] {
-    if (state_ != State::kTftpOpen) return;
-    if (++tries_ >= 4) return fail("PXE-E32: TFTP open timeout");
-    send_rrq();
-  });
 }
 
 void PxeBaseCode::send_ack(std::uint16_t block) {
@@ -326,13 +313,10 @@ void PxeBaseCode::handle_tftp(const std::vector<std::uint8_t>& pl, std::uint16_t
     }
     for (size_t i = 0; i + 1 < parts.size(); i += 2)
       if (parts[i] == "blksize") blksize_ = static_cast<std::uint16_t>(std::stoi(parts[i + 1]));
-    state_ = State::kTftpData;
     next_block_ = 1;
-    tries_ = 0;
     send_ack(0);
   } else if (op == 3) {  // DATA
-    if (state_ == State::kTftpOpen) {
-      state_ = State::kTftpData;  // server ignored our options: 512-byte blocks
+    if (state_ == State::kTftpOpen) {  // the server ignored our options: 512-byte blocks
       blksize_ = 512;
       next_block_ = 1;
     }
@@ -358,15 +342,9 @@ void PxeBaseCode::handle_tftp(const std::vector<std::uint8_t>& pl, std::uint16_t
   } else {
     return;
   }
-  tries_ = 0;
-  auto to = std::make_shared<std::function<void()>>();
-  *to = [this, to] {
-    if (state_ != State::kTftpData) return;
-    if (++tries_ >= 4) return fail("PXE-E35: TFTP read timeout");
-    send_ack(static_cast<std::uint16_t>(next_block_ - 1));
-    arm(SimTime::from_s(kTftpTimeouts[tries_]), *to);
-  };
-  arm(SimTime::from_s(kTftpTimeouts[0]), *to);
+  // The ACK just went out; send it again if the next DATA does not come.
+  retry_later(State::kTftpData, kTftpTimeouts, [this] { send_ack(static_cast<std::uint16_t>(next_block_ - 1)); },
+              "PXE-E35: TFTP read timeout");
 }
 
 }  // namespace bootsim

@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +49,12 @@ class PxeBaseCode {
   void print(const std::string& text);
   void send_dhcp(std::uint8_t type, std::uint32_t dst_ip, std::uint16_t dst_port);
   void arm(SimTime delay, std::function<void()> on_timeout);
+  void discover_expired();
+  /// Enters `state` and sends with `send` now and again after each of `timeouts` (seconds) while the state
+  /// holds; after the last one the boot fails with `error`. retry_later() does not send the first time.
+  void retry(State state, const int (&timeouts)[4], std::function<void()> send, std::string error);
+  void retry_later(State state, const int (&timeouts)[4], std::function<void()> send, std::string error);
+  void retry_expired(State state);
   void fail(const std::string& message);
   void handle_dhcp(const DhcpPacket& p, std::uint16_t src_port);
   void after_ack();
@@ -79,7 +84,9 @@ class PxeBaseCode {
   std::function<void()> arp_next_;
   std::uint16_t server_tid_ = 0, blksize_ = 512, next_block_ = 1;
   std::uint16_t ip_id_ = 0;
-  std::shared_ptr<std::function<void()>> discover_timeout_;
+  const int* retry_timeouts_ = nullptr;
+  std::function<void()> resend_;
+  std::string retry_error_;
 };
 
 }  // namespace bootsim
