@@ -19,6 +19,13 @@ const TraceEvent& Trace::emit(SimTime t, const std::string& machine, const std::
   return events_.back();
 }
 
+std::vector<TraceEvent> Trace::events_of(const std::string& kind) const {
+  std::vector<TraceEvent> out;
+  for (const auto& ev : events_)
+    if (ev["kind"] == kind) out.push_back(ev);
+  return out;
+}
+
 std::string Trace::to_jsonl() const {
   std::string out;
   for (const auto& ev : events_) {

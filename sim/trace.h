@@ -26,6 +26,8 @@ class Trace {
                          TraceEvent fields = TraceEvent::object());
 
   const std::vector<TraceEvent>& events() const { return events_; }
+  /// Copies of the events of one `kind`, in order.
+  std::vector<TraceEvent> events_of(const std::string& kind) const;
 
   /// Called for every event as it is emitted (console echo, live logging). Optional.
   void set_listener(std::function<void(const TraceEvent&)> fn) { listener_ = std::move(fn); }

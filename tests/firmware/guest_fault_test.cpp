@@ -20,12 +20,7 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 /// The single fault event of a run that must have faulted.
-TraceEvent the_fault(const GuestOutcome& out) {
-  EXPECT_EQ(out.result.reason, StopReason::kGuestFault) << out.result.detail;
-  auto faults = out.events("fault");
-  EXPECT_EQ(faults.size(), 1u);
-  return faults.empty() ? TraceEvent::object() : faults[0];
-}
+TraceEvent the_fault(const GuestOutcome& out) { return out.the_only("fault", StopReason::kGuestFault); }
 
 struct FaultCase {
   const char* program;

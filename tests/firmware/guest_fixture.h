@@ -32,11 +32,14 @@ struct GuestOutcome {
   std::string console_text;  ///< rendered (backspace and CR applied)
 
   /// All trace events of `kind`, in order.
-  std::vector<TraceEvent> events(const std::string& kind) const {
-    std::vector<TraceEvent> out;
-    for (const auto& e : trace.events())
-      if (e.value("kind", "") == kind) out.push_back(e);
-    return out;
+  std::vector<TraceEvent> events(const std::string& kind) const { return trace.events_of(kind); }
+
+  /// The single event of `kind` in a run that must have ended for `reason` (an empty object otherwise).
+  TraceEvent the_only(const std::string& kind, StopReason reason) const {
+    EXPECT_EQ(result.reason, reason) << result.detail;
+    auto found = events(kind);
+    EXPECT_EQ(found.size(), 1u);
+    return found.empty() ? TraceEvent::object() : found[0];
   }
 };
 

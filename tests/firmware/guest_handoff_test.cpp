@@ -18,12 +18,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-TraceEvent the_handoff(const GuestOutcome& out) {
-  EXPECT_EQ(out.result.reason, StopReason::kHandoff) << out.result.detail;
-  auto ev = out.events("handoff");
-  EXPECT_EQ(ev.size(), 1u);
-  return ev.empty() ? TraceEvent::object() : ev[0];
-}
+TraceEvent the_handoff(const GuestOutcome& out) { return out.the_only("handoff", StopReason::kHandoff); }
 
 std::string payload_path(const std::string& name) { return std::string(BOOTSIM_BINARY_DIR) + "/payloads/" + name; }
 

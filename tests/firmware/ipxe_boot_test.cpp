@@ -44,7 +44,7 @@ TEST_F(UndionlyBoot, CtrlBPromptIsInTheRawStreamButErasedFromTheScreen) {
 
 TEST_F(UndionlyBoot, UndiCallsFollowTheContractOrder) {
   std::vector<std::string> ops;
-  for (const auto& ev : events_of(outcome_->trace, "pxe_call")) {
+  for (const auto& ev : outcome_->trace.events_of("pxe_call")) {
     std::string op = ev["op"];
     if (op != "UNDI_TRANSMIT" && op != "UNDI_ISR") ops.push_back(op);
     EXPECT_TRUE(ev["status"] == 0 || op == "FILE_CMDLINE") << ev.dump();
@@ -55,7 +55,7 @@ TEST_F(UndionlyBoot, UndiCallsFollowTheContractOrder) {
       "UNDI_GET_IFACE_INFO", "UNDI_SET_STATION_ADDRESS", "UNDI_OPEN"};
   EXPECT_EQ(ops, expected);
   // FILE_CMDLINE answered "unsupported" as a plain PXE ROM does.
-  for (const auto& ev : events_of(outcome_->trace, "pxe_call"))
+  for (const auto& ev : outcome_->trace.events_of("pxe_call"))
     if (ev["op"] == "FILE_CMDLINE") {
       EXPECT_EQ(ev["status"], 3);
     }
@@ -116,7 +116,7 @@ TEST(UndionlyDhcp, WithAResponderDhcpCompletesAndTheAddressIsShown) {
   EXPECT_EQ(types.front(), DHCPDISCOVER);
   EXPECT_NE(std::find(types.begin(), types.end(), DHCPREQUEST), types.end());
   EXPECT_NE(out.console_text.find("net0: 10.0.2.15/255.255.255.0 gw 10.0.2.2"), std::string::npos) << out.console_text;
-  EXPECT_FALSE(events_of(out.trace, "frame_rx").empty());
+  EXPECT_FALSE(out.trace.events_of("frame_rx").empty());
 }
 
 TEST(UndionlyShell, CtrlBThenSleep30ThenEchoDone) {
@@ -128,12 +128,12 @@ TEST(UndionlyShell, CtrlBThenSleep30ThenEchoDone) {
     spec.machine.keys.push_back(*t);
   }
   BootRunOutcome out = run_boot(spec);
-  auto keys = events_of(out.trace, "key");
+  auto keys = out.trace.events_of("key");
   ASSERT_EQ(keys.size(), 3u);
   std::int64_t sleep_typed = keys[1]["t_ns"];
   // "done" printed by the firmware's echo, on a line of its own.
   std::int64_t done_at = -1;
-  for (const auto& ev : events_of(out.trace, "console"))
+  for (const auto& ev : out.trace.events_of("console"))
     if (ev["text"] == "done\r\n") done_at = ev["t_ns"];
   ASSERT_GE(done_at, 0) << out.console_raw;
   EXPECT_GE(done_at - sleep_typed, 30LL * 1000000000);
@@ -151,7 +151,7 @@ TEST(UndionlyCmdline, FileCmdlineScriptRunsBeforeAnyBanner) {
   EXPECT_TRUE(prompt == std::string::npos || prompt > hello);
   // The script ends, iPXE exits and returns to the ROM.
   EXPECT_EQ(out.result.reason, StopReason::kNbpReturned);
-  for (const auto& ev : events_of(out.trace, "pxe_call"))
+  for (const auto& ev : out.trace.events_of("pxe_call"))
     if (ev["op"] == "FILE_CMDLINE") {
       EXPECT_EQ(ev["status"], 0);
     }

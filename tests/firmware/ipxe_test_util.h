@@ -26,12 +26,6 @@ inline BootRunSpec ipxe_spec(const std::string& nbp = "undionly.kpxe", SimTime u
   return spec;
 }
 
-inline std::vector<TraceEvent> events_of(const Trace& trace, const std::string& kind) {
-  std::vector<TraceEvent> out;
-  for (const auto& ev : trace.events())
-    if (ev["kind"] == kind) out.push_back(ev);
-  return out;
-}
 
 /// The DHCP messages the guest sent, decoded from the frames on the wire, with their times.
 struct SentDhcp {
@@ -40,7 +34,7 @@ struct SentDhcp {
 };
 inline std::vector<SentDhcp> sent_dhcp(const Trace& trace) {
   std::vector<SentDhcp> out;
-  for (const auto& ev : events_of(trace, "frame_tx")) {
+  for (const auto& ev : trace.events_of("frame_tx")) {
     auto udp = parse_udp_frame(from_hex(ev["hex"].get<std::string>()));
     if (!udp || udp->dst_port != 67) continue;
     auto pkt = DhcpPacket::decode(udp->payload.data(), udp->payload.size(), nullptr);
@@ -52,7 +46,7 @@ inline std::vector<SentDhcp> sent_dhcp(const Trace& trace) {
 /// The time of the first console event whose raw text contains `needle`, or -1.
 inline std::int64_t console_time(const Trace& trace, const std::string& needle) {
   std::string raw;
-  for (const auto& ev : events_of(trace, "console")) {
+  for (const auto& ev : trace.events_of("console")) {
     raw += ev["text"].get<std::string>();
     if (raw.find(needle) != std::string::npos) return ev["t_ns"].get<std::int64_t>();
   }

@@ -53,7 +53,7 @@ TEST_F(net_BootE2E, DhcpThenHttpScriptRuns) {
   ASSERT_EQ(out.result.reason, StopReason::kNbpReturned) << out.result.detail << "\n" << out.console_text;
   // The DHCP exchange, as our server saw it: iPXE (option 77) asks, we answer with its lease.
   std::vector<std::string> seq;
-  for (const auto& e : events_of(out.trace, "dhcp")) {
+  for (const auto& e : out.trace.events_of("dhcp")) {
     seq.push_back(e["dir"].get<std::string>() + " " + e["msg"].get<std::string>());
     if (e["dir"] == "rx") {
       EXPECT_EQ(e["opt77"], true);
@@ -68,7 +68,7 @@ TEST_F(net_BootE2E, DhcpThenHttpScriptRuns) {
   EXPECT_EQ(seq[seq.size() - 2], "rx REQUEST");
   EXPECT_EQ(seq.back(), "tx ACK");
   // The script came over HTTP through slirp's TCP.
-  auto http = events_of(out.trace, "http");
+  auto http = out.trace.events_of("http");
   ASSERT_EQ(http.size(), 1u);
   EXPECT_EQ(http[0]["method"], "GET");
   EXPECT_EQ(http[0]["path"], "/test.ipxe");
@@ -79,14 +79,14 @@ TEST_F(net_BootE2E, DhcpThenHttpScriptRuns) {
   // And iPXE ran it.
   EXPECT_NE(out.console_text.find("http-script-ran"), std::string::npos) << out.console_text;
   std::int64_t printed = -1;
-  for (const auto& e : events_of(out.trace, "console"))
+  for (const auto& e : out.trace.events_of("console"))
     if (e["text"].get<std::string>().find("http-script-ran") != std::string::npos) printed = e["t_ns"];
   EXPECT_GT(printed, http[0]["end_ns"].get<std::int64_t>());
 }
 
 TEST_F(net_BootE2E, WithoutRouterAdvertisementsIpxeWaitsForIpv6) {
   BootRunOutcome out = run_boot(spec("", /*ra=*/false));
-  auto http = events_of(out.trace, "http");
+  auto http = out.trace.events_of("http");
   ASSERT_EQ(http.size(), 1u) << out.console_text;
   EXPECT_GT(http[0]["start_ns"].get<std::int64_t>(), 15000000000);
   EXPECT_NE(out.console_text.find("http-script-ran"), std::string::npos);

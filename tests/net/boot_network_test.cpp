@@ -86,7 +86,7 @@ TEST_F(net_Bench, TftpFileNotFoundIsAnErrorFromSlirpAndATraceEvent) {
   ASSERT_EQ(rx.size(), 1u);
   EXPECT_EQ(rx[0].op, 5);
   EXPECT_EQ(rx[0].num, 1) << "TFTP error 1: file not found";
-  auto ev = events_of(trace, "tftp");
+  auto ev = trace.events_of("tftp");
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(ev[0]["file"], "nope.bin");
   EXPECT_EQ(ev[0]["status"], "error");
@@ -117,7 +117,7 @@ TEST_F(net_Bench, TftpTransfersAFileBlockByBlockAndTracesIt) {
   EXPECT_EQ(rx[0].num, 1);
   EXPECT_EQ(rx[1].num, 2);
   EXPECT_EQ(got, content);
-  auto ev = events_of(trace, "tftp");
+  auto ev = trace.events_of("tftp");
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(ev[0]["status"], "ok");
   EXPECT_EQ(ev[0]["bytes"], 1000);
@@ -151,7 +151,7 @@ TEST_F(net_Bench, TftpSymlinkOutOfTheRootIsRefusedBeforeSlirp) {
   ASSERT_EQ(ok.size(), 1u);
   EXPECT_EQ(ok[0].op, 3);
   EXPECT_EQ(ok[0].data, "fine");
-  auto ev = events_of(trace, "tftp");
+  auto ev = trace.events_of("tftp");
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_EQ(ev[0]["status"], "refused");
   EXPECT_EQ(ev[1]["status"], "ok");
@@ -188,7 +188,7 @@ TEST_F(net_Bench, DhcpRepliesAfterTheConfiguredDelayAndMalformedFramesAreTraced)
   EXPECT_LT(offers[0].t, SimTime::from_us(10200));
   // The broadcast DISCOVER also reached the other station on the wire, and so did the broadcast OFFER.
   EXPECT_EQ(other.rx.size(), 2u);
-  auto ev = events_of(trace, "dhcp");
+  auto ev = trace.events_of("dhcp");
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_EQ(ev[0]["dir"], "rx");
   EXPECT_EQ(ev[0]["msg"], "DISCOVER");
@@ -212,12 +212,12 @@ TEST_F(net_Bench, DhcpRepliesAfterTheConfiguredDelayAndMalformedFramesAreTraced)
   g.send(cut);
   run_until(sched, SimTime::from_ms(100));
   EXPECT_EQ(net->stats().dhcp_malformed, 2u);
-  auto ign = events_of(trace, "dhcp_ignored");
+  auto ign = trace.events_of("dhcp_ignored");
   ASSERT_EQ(ign.size(), 2u);
   EXPECT_EQ(ign[0]["malformed"], true);
   EXPECT_NE(ign[0]["why"].get<std::string>().find("truncated"), std::string::npos);
   EXPECT_EQ(ign[1]["malformed"], true);
-  EXPECT_EQ(events_of(trace, "dhcp").size(), 2u) << "no reply to malformed requests";
+  EXPECT_EQ(trace.events_of("dhcp").size(), 2u) << "no reply to malformed requests";
 }
 
 TEST_F(net_Bench, ProxyDhcpAddressIsAnsweredByOurArp) {
@@ -255,7 +255,7 @@ TEST_F(net_Bench, SlirpTimersFireAtTheirVirtualTimes) {
   start();
   FakeGuest g(sched, *net, kG1, kIp1);
   run_until(sched, SimTime::from_s(15));
-  auto timers = events_of(trace, "slirp_timer");
+  auto timers = trace.events_of("slirp_timer");
   ASSERT_EQ(timers.size(), 2u);
   EXPECT_EQ(timers[0]["t_ns"], 7000000000);
   EXPECT_EQ(timers[1]["t_ns"], 14000000000);
@@ -276,7 +276,7 @@ TEST_F(net_Bench, NoIpv6NoRouterAdvertisements) {
   start();
   FakeGuest g(sched, *net, kG1, kIp1);
   run_until(sched, SimTime::from_s(700));
-  EXPECT_TRUE(events_of(trace, "slirp_timer").empty());
+  EXPECT_TRUE(trace.events_of("slirp_timer").empty());
   for (const auto& r : g.rx) EXPECT_NE(get16(r.bytes, 12), 0x86DD);
 }
 
@@ -358,7 +358,7 @@ TEST_F(net_Bench, HttpServesSeveralGuestsAtOnceAndClosesProperly) {
   EXPECT_TRUE(body_of(c2.received) == b) << "guest 2 got " << body_of(c2.received).size() << " bytes";
   EXPECT_TRUE(c1.fin) << "server side closed (Connection: close)";
   EXPECT_TRUE(c2.fin);
-  auto ev = events_of(trace, "http");
+  auto ev = trace.events_of("http");
   ASSERT_EQ(ev.size(), 2u);
   std::map<std::string, TraceEvent> by_path;
   for (auto& e : ev) by_path[e["path"]] = e;
@@ -385,7 +385,7 @@ TEST_F(net_Bench, HttpKeepAliveHeadNotFoundAndTraversal) {
   run_until(sched, SimTime::from_s(2));
   EXPECT_FALSE(c.fin) << "keep-alive: the server keeps the connection open";
   EXPECT_EQ(c.received.find("outside"), std::string::npos);
-  auto ev = events_of(trace, "http");
+  auto ev = trace.events_of("http");
   ASSERT_EQ(ev.size(), 5u);
   const std::pair<const char*, int> want[] = {{"GET", 200}, {"HEAD", 200}, {"GET", 404}, {"GET", 403}, {"PUT", 501}};
   for (size_t i = 0; i < 5; ++i) {

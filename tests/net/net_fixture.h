@@ -157,11 +157,4 @@ struct TempDir {
   std::string path;
 };
 
-inline std::vector<TraceEvent> events_of(const Trace& t, const std::string& kind) {
-  std::vector<TraceEvent> out;
-  for (const auto& e : t.events())
-    if (e["kind"] == kind) out.push_back(e);
-  return out;
-}
-
 }  // namespace bootsim::testing
