@@ -289,8 +289,7 @@ void Bios::int1a_time_pci() {
       cpu.set_reg(UC_X86_REG_DX, 0x0101);
       set_flags(false);
       return;
-    case 0xB1: break;
-    default: break;
+    default: break;  // 5650h/564Eh and the PCI BIOS (B1xxh) are decided on the whole AX below
   }
   if (ax == 0x5650) {  // PXE installation check (Plan C of the NBP's prefix)
     cpu.set_reg(UC_X86_REG_AX, 0x564E);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "firmware/memory_map.h"
+#include "firmware/pxe_base_code.h"
 #include "sim/guest_fault.h"
 #include "sim/net/dhcp_packet.h"
 

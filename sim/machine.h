@@ -20,7 +20,6 @@
 #include "firmware/bios.h"
 #include "firmware/host.h"
 #include "firmware/io_ports.h"
-#include "firmware/pxe_base_code.h"
 #include "firmware/pxe_rom.h"
 #include "nicmodels/nic.h"
 #include "sim/console.h"

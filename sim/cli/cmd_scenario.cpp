@@ -1,10 +1,7 @@
 // `bootsim scenario FILE.xml… [--out DIR] [--junit FILE]`: runs every variant, prints one line per
 // expectation with its verdict and evidence, writes trace/console/pcap per variant, exits 0/1/2/3/4.
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include "sim/cli/commands.h"
 #include "sim/cli/scenario_output.h"
@@ -15,33 +12,6 @@
 namespace bootsim::cli {
 
 namespace fs = std::filesystem;
-
-std::string exe_dir() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return ".";
-  buf[n] = 0;
-  return fs::path(buf).parent_path().string();
-}
-
-std::string resolve_scenario(const std::string& name) {
-  if (fs::exists(name)) return name;
-  // A bare name as the design card writes it: the current directory, then the scenarios shipped with bootsim.
-  if (fs::path(name).has_parent_path()) throw InputError(name + ": no such scenario file");
-  for (const std::string& dir : {std::string(BOOTSIM_SCENARIO_DIR), exe_dir() + "/../share/bootsim/scenarios",
-                                std::string(BOOTSIM_INSTALLED_SCENARIO_DIR)}) {
-    fs::path p = fs::path(dir) / name;
-    if (fs::exists(p)) return p.string();
-  }
-  throw InputError(name + ": no such scenario file here or among the shipped scenarios");
-}
-
-scenario::LoadOptions load_options() {
-  scenario::LoadOptions o;
-  o.payload_dirs = {exe_dir() + "/payloads", exe_dir() + "/../share/bootsim/payloads", BOOTSIM_PAYLOAD_DIR};
-  o.ipxe_dir = BOOTSIM_IPXE_DIR;
-  return o;
-}
 
 namespace {
 
