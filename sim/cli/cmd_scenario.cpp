@@ -8,6 +8,7 @@
 #include "sim/guest_fault.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
+#include "sim/scenario/worker_pool.h"
 
 namespace bootsim::cli {
 
@@ -20,6 +21,7 @@ struct ScenarioOptions {
   std::string out_dir;
   std::string junit;
   bool verbose = false;
+  int jobs = scenario::default_jobs();
 };
 
 int run(const ScenarioOptions& o) {
@@ -31,6 +33,7 @@ int run(const ScenarioOptions& o) {
     scenario::RunOptions ro;
     ro.out_dir = o.out_dir.empty() ? (fs::path("bootsim-out") / s.name).string() : (fs::path(o.out_dir) / s.name).string();
     ro.echo = o.verbose;
+    ro.jobs = o.jobs;
     std::printf("scenario %s (%s)\n", s.name.c_str(), path.c_str());
     ScenarioOutcome out{s, scenario::run_scenario(s, ro), ro.out_dir};
     int rc = print_verdicts(out);
@@ -51,7 +54,9 @@ void add_scenario_command(CLI::App& app, int& result) {
   cmd->add_option("files", opts->files, "scenario files (a bare name is also looked up among the shipped ones)")->required();
   cmd->add_option("--out", opts->out_dir, "output directory (default bootsim-out/<scenario>/)");
   cmd->add_option("--junit", opts->junit, "write JUnit XML for CI servers here");
-  cmd->add_flag("--verbose,-v", opts->verbose, "echo each variant's console");
+  cmd->add_flag("--verbose,-v", opts->verbose, "echo each variant's console (runs variants one at a time)");
+  cmd->add_option("--jobs,-j", opts->jobs, "variants run at once, each in its own process (default: CPUs)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([opts, &result] { result = run(*opts); });
 }
 

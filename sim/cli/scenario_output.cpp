@@ -63,7 +63,10 @@ int print_verdicts(const ScenarioOutcome& o) {
       std::printf("  [%s] FAULT %s\n", v.name.c_str(), v.result.detail.c_str());
       rc = kExitGuestFault;
     }
-    if (v.result.reason == StopReason::kInternalError) rc = kExitInternalError;
+    if (v.result.reason == StopReason::kInternalError) {
+      std::printf("  [%s] INTERNAL ERROR %s\n", v.name.c_str(), v.result.detail.c_str());
+      rc = kExitInternalError;
+    }
     std::printf("  [%s] trace %s, console %s, pcap %s\n", v.name.c_str(), v.trace_path.c_str(), v.console_path.c_str(),
                 v.pcap_path.c_str());
   }

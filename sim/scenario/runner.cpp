@@ -14,6 +14,7 @@
 #include "sim/guest_fault.h"
 #include "sim/net/dhcp_packet.h"
 #include "sim/net/packet.h"
+#include "sim/scenario/worker_pool.h"
 
 namespace bootsim::scenario {
 
@@ -126,38 +127,39 @@ BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& st
 }
 
 std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts) {
-  std::vector<VariantResult> results;
+  std::vector<VariantJob> jobs;
+  for (const Variant& v : s.variants) jobs.push_back({&s, &v, opts});
+  return run_jobs(jobs, opts.jobs);
+}
+
+VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOptions& opts) {
+  VariantResult r;
+  r.name = v.name;
+  r.description = v.description;
   fs::create_directories(opts.out_dir);
-  for (const Variant& v : s.variants) {
-    VariantResult r;
-    r.name = v.name;
-    r.description = v.description;
-    r.skip_reason = v.skip_reason;
-    if (!v.skip_reason.empty()) {
-      for (const auto& e : v.expectations) r.verdicts.push_back({describe(e), "skip", v.skip_reason, e.where});
-      results.push_back(std::move(r));
-      continue;
-    }
-    fs::path base = fs::absolute(fs::path(opts.out_dir) / v.name);
-    BootRunSpec spec = make_spec(s, v, (fs::path(opts.out_dir) / ".staging" / v.name).string());
-    r.pcap_path = base.string() + ".pcap";
-    spec.network->pcap_path = r.pcap_path;
-    spec.echo_console = opts.echo;
-    auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
-    BootRunOutcome out = run_boot(spec);
-    r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    r.result = out.result;
-    r.events = out.trace.events();
-    r.console_raw = out.console_raw;
-    r.console_text = out.console_text;
-    r.trace_path = base.string() + ".trace.jsonl";
-    r.console_path = base.string() + ".console.log";
-    out.trace.write_file(r.trace_path);
-    std::ofstream(r.console_path, std::ios::binary) << out.console_raw;
-    for (const auto& e : v.expectations) r.verdicts.push_back(check(e, r));
-    results.push_back(std::move(r));
-  }
-  return results;
+  fs::path base = fs::absolute(fs::path(opts.out_dir) / v.name);
+  BootRunSpec spec = make_spec(s, v, (fs::path(opts.out_dir) / ".staging" / v.name).string());
+  r.pcap_path = base.string() + ".pcap";
+  spec.network->pcap_path = r.pcap_path;
+  spec.echo_console = opts.echo;
+  auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
+  BootRunOutcome out = run_boot(spec);
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.result = out.result;
+  r.events = out.trace.events();
+  r.console_raw = out.console_raw;
+  r.console_text = out.console_text;
+  r.trace_path = base.string() + ".trace.jsonl";
+  r.console_path = base.string() + ".console.log";
+  out.trace.write_file(r.trace_path);
+  std::ofstream(r.console_path, std::ios::binary) << out.console_raw;
+  return r;
+}
+
+void judge(const Variant& v, VariantResult& r) {
+  r.verdicts.clear();
+  for (const auto& e : v.expectations)
+    r.verdicts.push_back(v.skip_reason.empty() ? check(e, r) : Verdict{describe(e), "skip", v.skip_reason, e.where});
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -30,12 +30,21 @@ struct VariantResult {
 
 struct RunOptions {
   std::string out_dir;  ///< where per-variant trace, console log and pcap go (created)
-  bool echo = false;    ///< print each variant's console as it runs
+  bool echo = false;    ///< print each variant's console as it runs (implies one variant at a time)
+  int jobs = 1;         ///< run_scenario: worker processes (sim/scenario/worker_pool.h); 1: this process
 };
 
-/// Runs every variant of `s` that is not skipped. Throws InputError for configurations the simulator
+/// Runs every variant of `s` that is not skipped, `opts.jobs` at a time, and checks its expectations.
+/// Results come in the scenario's variant order. Throws InputError for configurations the simulator
 /// cannot build (e.g. several machines in one variant, not supported yet).
 std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts);
+
+/// Boots one variant that is not skipped, in this process, and writes its trace, console log and pcap
+/// under opts.out_dir. Verdicts are left to judge().
+VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOptions& opts);
+
+/// Fills r.verdicts from v's expectations: "skip" for a skipped variant, otherwise checked on r's trace.
+void judge(const Variant& v, VariantResult& r);
 
 /// Checks one expectation against a finished variant's trace.
 Verdict check(const Expectation& e, const VariantResult& v);
