@@ -1,9 +1,13 @@
 #include "sim/boot_run.h"
 
+#include <dirent.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <set>
 
 #include "sim/guest_fault.h"
 #include "sim/net/dhcp_server.h"
@@ -70,7 +74,25 @@ int exit_code_for(StopReason reason) {
   }
 }
 
+namespace {
+
+/// This process's open file descriptors.
+std::set<int> open_fds() {
+  std::set<int> fds;
+  DIR* d = ::opendir("/proc/self/fd");
+  if (!d) return fds;
+  while (const dirent* e = ::readdir(d))
+    if (e->d_name[0] != '.') fds.insert(std::atoi(e->d_name));
+  fds.erase(::dirfd(d));  // the listing's own descriptor
+  ::closedir(d);
+  return fds;
+}
+
+}  // namespace
+
 BootRunOutcome run_boot(const BootRunSpec& spec) {
+  // What was open before this world existed is not the world's (and not shared state a fork creates).
+  std::set<int> fds_before = spec.key_branches.alternatives.empty() ? std::set<int>{} : open_fds();
   BootRunOutcome out;
   Scheduler sched;
   Machine machine(sched, out.trace, spec.machine);
@@ -97,6 +119,23 @@ BootRunOutcome run_boot(const BootRunSpec& spec) {
       if (ts) std::printf("[%12s] %s\n", format_time(l.t).c_str(), l.text.c_str());
       else std::printf("%s\n", l.text.c_str());
       std::fflush(stdout);
+    });
+  }
+  if (!spec.key_branches.alternatives.empty()) {
+    machine.set_key_alternatives(spec.key_branches.alternatives, [&](size_t i) {
+      bool can_fork = true;
+      if (net) {
+        std::set<int> fds = open_fds();
+        for (int fd : fds_before) fds.erase(fd);
+        for (int fd : net->owned_fds()) fds.erase(fd);
+        can_fork = net->open_connections() == 0 && fds.empty();
+        if (can_fork) net->prepare_fork();
+      }
+      std::fflush(nullptr);
+      auto pcap = spec.key_branches.fork(i, can_fork, sched.now());
+      if (!pcap) return false;
+      if (net) net->continue_in_child(*pcap);
+      return true;
     });
   }
   if (spec.watch) {

@@ -26,6 +26,18 @@ struct BootRunSpec {
   bool echo_timestamps = false;  ///< prefix them with the virtual time
   /// Called for every trace event as it happens (benchmarks, live logs). Returning true stops the run.
   std::function<bool(const TraceEvent&)> watch;
+
+  /// One boot shared by variants that differ only in their keys (sim/scenario/worker_pool.h). This run
+  /// types none of them (machine.keys must be empty). When alternative i's first trigger (a console
+  /// text) fires, `fork(i, can_fork, now)` is called at that point. `can_fork` is false when the world holds
+  /// host resources a fork would share (an open HTTP connection, a file slirp is sending by TFTP); the
+  /// callee must then not fork. It returns the pcap path of the process that is to continue as
+  /// alternative i (a fork child), nullopt in every other process.
+  struct KeyBranches {
+    std::vector<std::vector<KeyTrigger>> alternatives;
+    std::function<std::optional<std::string>(size_t i, bool can_fork, SimTime now)> fork;
+  };
+  KeyBranches key_branches;
 };
 
 struct BootRunOutcome {

@@ -348,15 +348,45 @@ void Machine::flush_console() {
     trace_.emit(burst->first, config_.name, "console", {{"text", latin1_to_utf8(burst->second)}});
 }
 
+namespace {
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+}  // namespace
+
 void Machine::console_put(std::uint8_t ch) {
   console_.put(ch, sched_.now());
   if (ch == '\n') flush_console();  // one console event per line or burst
-  if (trigger_armed_) {
-    const std::string& want = config_.keys[next_trigger_].on_console;
-    const std::string& raw = console_.raw();
-    if (raw.size() >= want.size() && raw.compare(raw.size() - want.size(), want.size(), want) == 0)
-      fire_trigger(next_trigger_);
+  if (trigger_armed_ && ends_with(console_.raw(), config_.keys[next_trigger_].on_console)) fire_trigger(next_trigger_);
+  // Where a run given alternative i's keys would fire its first trigger: the same check, at the same
+  // character, so the branch that continues is that run exactly.
+  for (size_t k = 0; k < pending_alternatives_.size();) {
+    size_t i = pending_alternatives_[k];
+    if (!ends_with(console_.raw(), alternatives_[i].front().on_console)) {
+      ++k;
+      continue;
+    }
+    pending_alternatives_.erase(pending_alternatives_.begin() + static_cast<std::ptrdiff_t>(k));
+    if (branch_(i)) {
+      config_.keys = std::move(alternatives_[i]);
+      alternatives_.clear();
+      pending_alternatives_.clear();
+      fire_trigger(0);
+      return;
+    }
   }
+}
+
+void Machine::set_key_alternatives(std::vector<std::vector<KeyTrigger>> alternatives,
+                                   std::function<bool(size_t)> branch) {
+  if (!config_.keys.empty()) throw std::logic_error("key alternatives on a machine that has keys of its own");
+  for (const auto& a : alternatives)
+    if (a.empty() || a.front().at || a.front().on_console.empty())
+      throw std::logic_error("a key alternative must start with a console trigger");
+  alternatives_ = std::move(alternatives);
+  pending_alternatives_.clear();
+  for (size_t i = 0; i < alternatives_.size(); ++i) pending_alternatives_.push_back(i);
+  branch_ = std::move(branch);
 }
 
 std::optional<std::uint16_t> Machine::peek_key() { return keyboard_.peek(); }

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +68,12 @@ class Machine final : public FirmwareHost {
 
   /// Runs the machine until it stops or virtual time reaches `until`.
   RunResult run(SimTime until);
+
+  /// Key sequences this run could have been given instead (BootRunSpec::key_branches). The machine's own
+  /// keys must be empty and each alternative must start with a console trigger. When alternative i's
+  /// first trigger matches, `branch(i)` runs at that exact point, where a run configured with those keys
+  /// would fire it; if it returns true, this machine continues as if they had been its keys all along.
+  void set_key_alternatives(std::vector<std::vector<KeyTrigger>> alternatives, std::function<bool(size_t)> branch);
 
   /// Ends the run at the next instruction boundary (from a trace listener or a scheduled event).
   void request_stop(StopReason reason, const std::string& detail) { stop(reason, detail); }
@@ -157,6 +164,9 @@ class Machine final : public FirmwareHost {
   size_t next_trigger_ = 0;
   bool trigger_armed_ = false;
   Scheduler::EventId trigger_event_ = 0;
+  std::vector<std::vector<KeyTrigger>> alternatives_;
+  std::vector<size_t> pending_alternatives_;
+  std::function<bool(size_t)> branch_;
 
   // The last host entries, for fault diagnostics.
   struct Call {

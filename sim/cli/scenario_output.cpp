@@ -50,8 +50,11 @@ int print_verdicts(const ScenarioOutcome& o) {
       std::printf("  [%s] SKIP  %s\n", v.name.c_str(), v.skip_reason.c_str());
       continue;
     }
-    std::printf("  [%s] ran %s virtual in %.2f s wall, ended: %s\n", v.name.c_str(), format_time(v.result.end_time).c_str(),
-                v.wall_seconds, stop_reason_name(v.result.reason));
+    std::string shared = v.shared_from.empty() ? std::string()
+                                               : " (boot shared with " + v.shared_from + " until its first key at " +
+                                                     format_time(v.shared_until) + ")";
+    std::printf("  [%s] ran %s virtual in %.2f s wall%s, ended: %s\n", v.name.c_str(), format_time(v.result.end_time).c_str(),
+                v.wall_seconds, shared.c_str(), stop_reason_name(v.result.reason));
     bool fault_covered = false;
     for (const auto& verdict : v.verdicts) {
       const char* tag = verdict.status == "pass" ? "PASS" : verdict.status == "skip" ? "SKIP" : "FAIL";

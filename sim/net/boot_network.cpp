@@ -107,6 +107,30 @@ void BootNetwork::flush() {
   if (pcap_) pcap_->flush();
 }
 
+std::vector<int> BootNetwork::owned_fds() const {
+  std::vector<int> fds;
+  if (pcap_) fds.push_back(pcap_->fd());
+  if (http_) fds.push_back(http_->listen_fd());
+  return fds;
+}
+
+void BootNetwork::prepare_fork() {
+  if (pcap_) pcap_->flush();
+}
+
+void BootNetwork::continue_in_child(const std::string& pcap_path) {
+  if (pcap_ && !pcap_path.empty()) pcap_->continue_in(pcap_path);
+  if (http_) {
+    // The parent owns the socket directory and removes it; this world gets its own. slirp resolves the
+    // forward's path at connect time, so re-registering it is invisible to the guest.
+    sock_dir_ = make_socket_dir();
+    http_->relisten(sock_dir_ + "/http.sock");
+    if (!slirp_->remove_unix(config_.http_addr, config_.http_port) ||
+        !slirp_->add_unix(http_->socket_path(), config_.http_addr, config_.http_port))
+      throw std::runtime_error("slirp refuses to move the HTTP forward to " + http_->socket_path());
+  }
+}
+
 void BootNetwork::attach(FramePort& nic_rx, const Mac& mac) { ports_.push_back(Port{&nic_rx, mac, {}}); }
 
 void BootNetwork::deliver(const Frame& frame) {

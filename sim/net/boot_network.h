@@ -86,6 +86,18 @@ class BootNetwork final : public FramePort {
   /// Flushes the pcap file (also done by the destructor).
   void flush();
 
+  // Fork support: one boot shared by several variants (BootRunSpec::key_branches).
+  /// Descriptors held for the whole run (pcap file, HTTP listener); any other one a run opened is a
+  /// live connection or transfer that a fork would share between two worlds.
+  std::vector<int> owned_fds() const;
+  /// HTTP connections open now.
+  std::size_t open_connections() const { return http_ ? http_->open_connections() : 0; }
+  /// Before fork(): flush the pcap so the child can take a copy of it.
+  void prepare_fork();
+  /// In the child after fork(): write the pcap to `pcap_path` from now on (beginning with the frames so
+  /// far) and serve HTTP on a listener of its own, so parent and child never touch each other's files.
+  void continue_in_child(const std::string& pcap_path);
+
  private:
   struct Port {
     FramePort* rx;

@@ -183,18 +183,37 @@ HttpServer::HttpServer(Scheduler& sched, Trace& trace, HttpServerConfig config, 
   if (!root || ::stat(root->c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     throw std::runtime_error("HTTP root '" + config_.root + "' is not a directory");
   root_real_ = *root;
+  listen_on(socket_path_);
+}
+
+void HttpServer::listen_on(const std::string& path) {
   sockaddr_un sa{};
   sa.sun_family = AF_UNIX;
-  if (socket_path_.size() >= sizeof sa.sun_path) throw std::runtime_error("HTTP socket path too long: " + socket_path_);
-  std::memcpy(sa.sun_path, socket_path_.c_str(), socket_path_.size() + 1);
+  if (path.size() >= sizeof sa.sun_path) throw std::runtime_error("HTTP socket path too long: " + path);
+  std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) throw std::runtime_error(std::string("HTTP: socket(AF_UNIX): ") + std::strerror(errno));
-  ::unlink(socket_path_.c_str());
+  ::unlink(path.c_str());
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(listen_fd_, 512) != 0) {
     std::string err = std::strerror(errno);
     ::close(listen_fd_);
-    throw std::runtime_error("HTTP: cannot listen on " + socket_path_ + ": " + err);
+    listen_fd_ = -1;
+    throw std::runtime_error("HTTP: cannot listen on " + path + ": " + err);
   }
+}
+
+std::size_t HttpServer::open_connections() const {
+  std::size_t n = 0;
+  for (const auto& c : conns_) n += c->fd >= 0;
+  return n;
+}
+
+void HttpServer::relisten(std::string socket_path) {
+  if (open_connections() != 0) throw std::logic_error("HttpServer::relisten with open connections");
+  ::close(listen_fd_);  // our copy only; the path stays the parent's
+  listen_fd_ = -1;
+  socket_path_ = std::move(socket_path);
+  listen_on(socket_path_);
 }
 
 HttpServer::~HttpServer() {

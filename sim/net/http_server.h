@@ -64,6 +64,12 @@ class HttpServer {
   bool service();
 
   const std::string& socket_path() const { return socket_path_; }
+  int listen_fd() const { return listen_fd_; }
+  /// Open connections (a fork must not share them).
+  std::size_t open_connections() const;
+  /// In a fork child: listen on a socket of our own at `socket_path`, leaving the inherited listener
+  /// (and its path) to the parent. Requires open_connections() == 0.
+  void relisten(std::string socket_path);
   struct Stats {
     std::uint64_t connections = 0, requests = 0, bytes_sent = 0;
   };
@@ -74,6 +80,7 @@ class HttpServer {
   bool service_conn(Conn& c);
   void start_response(Conn& c);
   void finish_request(Conn& c, bool complete);
+  void listen_on(const std::string& path);
 
   Scheduler& sched_;
   Trace& trace_;

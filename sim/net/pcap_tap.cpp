@@ -2,11 +2,13 @@
 
 #include <pcap/pcap.h>
 
+#include <cstdio>
+#include <fstream>
 #include <stdexcept>
 
 namespace bootsim {
 
-PcapTap::PcapTap(const std::string& path) {
+PcapTap::PcapTap(const std::string& path) : path_(path) {
   pcap_ = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
   if (!pcap_) throw std::runtime_error("pcap: cannot create a capture handle");
   dumper_ = pcap_dump_open(pcap_, path.c_str());
@@ -34,5 +36,25 @@ void PcapTap::write(SimTime t, const std::vector<std::uint8_t>& frame) {
 }
 
 void PcapTap::flush() { pcap_dump_flush(dumper_); }
+
+int PcapTap::fd() const { return ::fileno(pcap_dump_file(dumper_)); }
+
+void PcapTap::continue_in(const std::string& path) {
+  // Only the bytes written before the fork are ours: the parent keeps appending to its file.
+  std::int64_t size = pcap_dump_ftell64(dumper_);
+  pcap_dump_close(dumper_);  // its buffer is empty (flushed before the fork): closes our copy of the fd
+  dumper_ = nullptr;
+  {
+    std::ifstream in(path_, std::ios::binary);
+    std::vector<char> head(static_cast<std::size_t>(size < 0 ? 0 : size));
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(head.data(), in.gcount());
+    if (!in || !out) throw std::runtime_error("pcap: cannot copy " + path_ + " to " + path);
+  }
+  path_ = path;
+  dumper_ = pcap_dump_open_append(pcap_, path.c_str());
+  if (!dumper_) throw std::runtime_error("pcap: cannot append to " + path + ": " + pcap_geterr(pcap_));
+}
 
 }  // namespace bootsim

@@ -31,7 +31,14 @@ class PcapTap {
   void flush();
   std::uint64_t frames() const { return frames_; }
 
+  /// The open file's descriptor (fork safety checks).
+  int fd() const;
+  /// In a fork child, after the parent flushed: continue in `path`, which starts as a copy of what the
+  /// shared file held at the fork. The parent's file is left to the parent.
+  void continue_in(const std::string& path);
+
  private:
+  std::string path_;
   pcap_t* pcap_ = nullptr;
   pcap_dumper_t* dumper_ = nullptr;
   std::uint64_t frames_ = 0;

@@ -93,6 +93,10 @@ bool SlirpHost::add_unix(const std::string& path, std::uint32_t addr, std::uint1
   return slirp_add_unix(slirp_, path.c_str(), &a, port) == 0;
 }
 
+bool SlirpHost::remove_unix(std::uint32_t addr, std::uint16_t port) {
+  return slirp_remove_guestfwd(slirp_, to_in_addr(addr), port) == 0;
+}
+
 void SlirpHost::input(const std::vector<std::uint8_t>& frame) {
   // slirp_input reads curtime as of the last poll: bring it to now first (TFTP slot expiry, ACK timing).
   if (sched_.now() != last_poll_) pump();

@@ -69,6 +69,8 @@ class SlirpHost {
   /// slirp_add_unix: guest TCP connections to addr:port become connections to the Unix socket at `path`.
   /// Returns false when slirp refuses the address (outside the network, the gateway, the DNS address).
   bool add_unix(const std::string& path, std::uint32_t addr, std::uint16_t port);
+  /// slirp_remove_guestfwd for what add_unix set up at addr:port.
+  bool remove_unix(std::uint32_t addr, std::uint16_t port);
 
   /// slirp's idea of now in ns (virtual time + offset).
   std::int64_t slirp_clock_ns() const { return sched_.now().ns + config_.clock_offset.ns; }

@@ -132,25 +132,33 @@ std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opt
   return run_jobs(jobs, opts.jobs);
 }
 
+std::string artifact_base(const Variant& v, const RunOptions& opts) {
+  return fs::absolute(fs::path(opts.out_dir) / v.name).string();
+}
+
 VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOptions& opts) {
-  VariantResult r;
-  r.name = v.name;
-  r.description = v.description;
   fs::create_directories(opts.out_dir);
-  fs::path base = fs::absolute(fs::path(opts.out_dir) / v.name);
   BootRunSpec spec = make_spec(s, v, (fs::path(opts.out_dir) / ".staging" / v.name).string());
-  r.pcap_path = base.string() + ".pcap";
-  spec.network->pcap_path = r.pcap_path;
+  spec.network->pcap_path = artifact_base(v, opts) + ".pcap";
   spec.echo_console = opts.echo;
   auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
   BootRunOutcome out = run_boot(spec);
-  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return record_variant(v, opts, out, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
+VariantResult record_variant(const Variant& v, const RunOptions& opts, const BootRunOutcome& out, double wall_seconds) {
+  VariantResult r;
+  r.name = v.name;
+  r.description = v.description;
+  std::string base = artifact_base(v, opts);
+  r.wall_seconds = wall_seconds;
   r.result = out.result;
   r.events = out.trace.events();
   r.console_raw = out.console_raw;
   r.console_text = out.console_text;
-  r.trace_path = base.string() + ".trace.jsonl";
-  r.console_path = base.string() + ".console.log";
+  r.pcap_path = base + ".pcap";
+  r.trace_path = base + ".trace.jsonl";
+  r.console_path = base + ".console.log";
   out.trace.write_file(r.trace_path);
   std::ofstream(r.console_path, std::ios::binary) << out.console_raw;
   return r;

@@ -26,6 +26,11 @@ struct VariantResult {
   std::string console_raw, console_text;
   std::string trace_path, console_path, pcap_path;  ///< written artifacts (absolute)
   double wall_seconds = 0;
+  /// Set when this variant's boot was forked from another's run at its first key (worker_pool.h): that
+  /// variant's name, or "(no keys)" when no variant of the group was keyless. The artifacts are the
+  /// same as from a boot of its own; only wall time differs.
+  std::string shared_from;
+  SimTime shared_until{};  ///< where the fork happened (virtual time)
 };
 
 struct RunOptions {
@@ -42,6 +47,13 @@ std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opt
 /// Boots one variant that is not skipped, in this process, and writes its trace, console log and pcap
 /// under opts.out_dir. Verdicts are left to judge().
 VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOptions& opts);
+
+/// Where a variant's artifacts go: this plus ".trace.jsonl", ".console.log" and ".pcap" (absolute).
+std::string artifact_base(const Variant& v, const RunOptions& opts);
+
+/// Writes a finished boot's trace and console log next to its pcap; returns the variant's result
+/// without verdicts.
+VariantResult record_variant(const Variant& v, const RunOptions& opts, const BootRunOutcome& out, double wall_seconds);
 
 /// Fills r.verdicts from v's expectations: "skip" for a skipped variant, otherwise checked on r's trace.
 void judge(const Variant& v, VariantResult& r);

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -42,36 +44,154 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-/// The worker's whole life: boot the variant, write its artifacts and result file, never return.
-[[noreturn]] void work(const VariantJob& j) {
-  nlohmann::json out;
+void write_result(const VariantJob& j, const nlohmann::json& out) {
+  fs::create_directories(result_file(j).parent_path());
+  std::ofstream f(result_file(j), std::ios::binary);
+  f << out.dump();
+  f.close();
+  if (!f) throw std::runtime_error("cannot write " + result_file(j).string());
+}
+
+nlohmann::json result_json(const VariantResult& r) {
+  return {{"reason", static_cast<int>(r.result.reason)},
+          {"detail", r.result.detail},
+          {"end_ns", r.result.end_time.ns},
+          {"console_text", r.console_text},
+          {"wall_seconds", r.wall_seconds},
+          {"trace_path", r.trace_path},
+          {"console_path", r.console_path},
+          {"pcap_path", r.pcap_path}};
+}
+
+/// Runs `fn` and turns what it throws into the error record the parent expects.
+template <typename Fn>
+nlohmann::json guarded(Fn&& fn) {
   try {
-    VariantResult r = execute_variant(*j.scenario, *j.variant, j.options);
-    out = {{"reason", static_cast<int>(r.result.reason)},
-           {"detail", r.result.detail},
-           {"end_ns", r.result.end_time.ns},
-           {"console_text", r.console_text},
-           {"wall_seconds", r.wall_seconds},
-           {"trace_path", r.trace_path},
-           {"console_path", r.console_path},
-           {"pcap_path", r.pcap_path}};
+    return fn();
   } catch (const InputError& e) {
-    out = {{"error", "input"}, {"what", e.what()}};
+    return {{"error", "input"}, {"what", e.what()}};
   } catch (const std::exception& e) {
-    out = {{"error", "internal"}, {"what", e.what()}};
+    return {{"error", "internal"}, {"what", e.what()}};
   }
+}
+
+[[noreturn]] void leave(int rc) {
+  std::fflush(nullptr);
+  _exit(rc);  // no atexit handlers or destructors: they belong to the parent's copy of the world
+}
+
+/// A worker for one job: boot the variant, write its artifacts and result file, never return.
+[[noreturn]] void work(const VariantJob& j) {
+  nlohmann::json out = guarded([&] { return result_json(execute_variant(*j.scenario, *j.variant, j.options)); });
   int rc = 0;
   try {
-    fs::create_directories(result_file(j).parent_path());
-    std::ofstream f(result_file(j), std::ios::binary);
-    f << out.dump();
-    f.close();
-    if (!f) rc = 1;
+    write_result(j, out);
   } catch (...) {
     rc = 1;
   }
-  std::fflush(nullptr);
-  _exit(rc);  // no atexit handlers or destructors: they belong to the parent's copy of the world
+  leave(rc);
+}
+
+/// A worker for variants that differ only in their keys (one boot_key): one boot without keys, forked
+/// where each variant's first key trigger fires (BootRunSpec::key_branches). Every process that ends
+/// up as a variant writes that variant's files; a variant whose fork was not possible gets no result
+/// file and is run on its own afterwards.
+[[noreturn]] void work_group(const std::vector<VariantJob>& jobs, const std::vector<size_t>& members) {
+  const VariantJob& lead = jobs[members.front()];
+  auto keys_of = [&](size_t i) -> const std::vector<KeyTrigger>& { return jobs[i].variant->machines.front().keys; };
+  long me = -1;  // the job this process is (or will be) the boot of
+  std::string shared_from;
+  SimTime fork_time{};
+  std::vector<size_t> alt_jobs;
+  for (size_t i : members) {
+    if (keys_of(i).empty() && me < 0) me = static_cast<long>(i);
+    else alt_jobs.push_back(i);
+  }
+  const bool shared_is_a_variant = me >= 0;
+  std::vector<pid_t> children;
+  bool stop_shared = false;
+  size_t resolved = 0;
+  auto t0 = std::chrono::steady_clock::now();  // only to report wall time
+  nlohmann::json out = guarded([&]() -> nlohmann::json {
+    fs::create_directories(lead.options.out_dir);
+    BootRunSpec spec = make_spec(*lead.scenario, *lead.variant,
+                                 (fs::path(lead.options.out_dir) / ".staging" / lead.variant->name).string());
+    spec.machine.keys.clear();
+    spec.network->pcap_path = shared_is_a_variant ? artifact_base(*jobs[me].variant, jobs[me].options) + ".pcap"
+                                                  : result_file(lead).parent_path().string() + "/shared.pcap";
+    for (size_t i : alt_jobs) spec.key_branches.alternatives.push_back(keys_of(i));
+    spec.key_branches.fork = [&](size_t alt, bool can_fork, SimTime now) -> std::optional<std::string> {
+      ++resolved;
+      if (!shared_is_a_variant && resolved == alt_jobs.size()) stop_shared = true;
+      if (!can_fork) return std::nullopt;  // run on its own later
+      pid_t pid = ::fork();
+      if (pid == 0) {
+        shared_from = shared_is_a_variant ? jobs[me].variant->name : "(no keys)";
+        fork_time = now;
+        me = static_cast<long>(alt_jobs[alt]);
+        children.clear();
+        return artifact_base(*jobs[me].variant, jobs[me].options) + ".pcap";
+      }
+      if (pid > 0) children.push_back(pid);
+      return std::nullopt;
+    };
+    spec.watch = [&](const TraceEvent&) { return me < 0 && stop_shared; };
+    BootRunOutcome boot = run_boot(spec);
+    if (me < 0) return nullptr;
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    nlohmann::json r = result_json(record_variant(*jobs[me].variant, jobs[me].options, boot, wall));
+    if (!shared_from.empty()) {
+      r["shared_from"] = shared_from;
+      r["shared_until_ns"] = fork_time.ns;
+    }
+    return r;
+  });
+  int rc = 0;
+  if (me >= 0 && !out.is_null()) {
+    try {
+      write_result(jobs[me], out);
+    } catch (...) {
+      rc = 1;
+    }
+  }
+  for (pid_t c : children) {
+    int st = 0;
+    while (::waitpid(c, &st, 0) < 0 && errno == EINTR) {
+    }
+  }
+  leave(rc);
+}
+
+/// Jobs that can share one boot: same loaded scenario, same boot_key, one machine, at most one without
+/// keys, and every other one's first key waiting for console text (a timed key would add a scheduler
+/// event to the shared run, which changes when the machine wakes up).
+std::vector<std::vector<size_t>> group_jobs(const std::vector<VariantJob>& jobs) {
+  std::vector<std::vector<size_t>> groups;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Variant& v = *jobs[i].variant;
+    if (!v.skip_reason.empty()) continue;
+    bool shareable = v.machines.size() == 1 &&
+                     (v.machines.front().keys.empty() || !v.machines.front().keys.front().on_console.empty());
+    bool keyless = shareable && v.machines.front().keys.empty();
+    bool placed = false;
+    for (auto& g : groups) {
+      const VariantJob& lead = jobs[g.front()];
+      if (!shareable || g.size() == 0 || lead.scenario != jobs[i].scenario ||
+          lead.variant->boot_key != v.boot_key || lead.options.out_dir != jobs[i].options.out_dir ||
+          lead.variant->machines.size() != 1)
+        continue;
+      bool group_has_keyless = false;
+      for (size_t m : g) group_has_keyless |= jobs[m].variant->machines.front().keys.empty();
+      bool lead_shareable = lead.variant->machines.front().keys.empty() ||
+                            !lead.variant->machines.front().keys.front().on_console.empty();
+      if (!lead_shareable || (keyless && group_has_keyless)) continue;
+      g.push_back(i);
+      placed = true;
+      break;
+    }
+    if (!placed) groups.push_back({i});
+  }
+  return groups;
 }
 
 /// Turns a finished worker's files back into the result the sequential path would have returned.
@@ -107,6 +227,8 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   r.trace_path = res["trace_path"].get<std::string>();
   r.console_path = res["console_path"].get<std::string>();
   r.pcap_path = res["pcap_path"].get<std::string>();
+  r.shared_from = res.value("shared_from", std::string());
+  r.shared_until = SimTime::from_ns(res.value("shared_until_ns", std::int64_t{0}));
   r.events = Trace::parse_jsonl(slurp(r.trace_path));
   r.console_raw = slurp(r.console_path);
   return r;
@@ -135,37 +257,44 @@ std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& jobs, int max
     return results;
   }
 
-  std::map<pid_t, size_t> running;
+  // Round one: groups of jobs sharing a boot (and single jobs). Round two: every job that round one
+  // left without a result (a fork that was not possible), each on its own.
   std::vector<int> status(jobs.size(), 0);
-  size_t next = 0;
-  std::string fork_error;
-  while (next < jobs.size() || !running.empty()) {
-    while (fork_error.empty() && next < jobs.size() && static_cast<int>(running.size()) < max_workers) {
-      size_t i = next++;
-      if (!jobs[i].variant->skip_reason.empty()) continue;
-      fs::remove(result_file(jobs[i]));
-      std::fflush(nullptr);  // or buffered output would be printed again by the worker
-      pid_t pid = ::fork();
-      if (pid == 0) work(jobs[i]);
-      if (pid < 0) {
-        fork_error = std::string("fork: ") + std::strerror(errno);
-        break;
+  std::vector<std::vector<size_t>> units = group_jobs(jobs);
+  for (int round = 0; round < 2 && !units.empty(); ++round) {
+    std::map<pid_t, size_t> running;  // pid -> unit
+    size_t next = 0;
+    while (next < units.size() || !running.empty()) {
+      while (next < units.size() && static_cast<int>(running.size()) < max_workers) {
+        size_t u = next++;
+        for (size_t i : units[u]) fs::remove(result_file(jobs[i]));
+        std::fflush(nullptr);  // or buffered output would be printed again by the worker
+        pid_t pid = ::fork();
+        if (pid == 0) {
+          if (units[u].size() == 1) work(jobs[units[u].front()]);
+          work_group(jobs, units[u]);
+        }
+        if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+        running[pid] = u;
       }
-      running[pid] = i;
+      int st = 0;
+      pid_t pid = ::waitpid(-1, &st, 0);
+      if (pid < 0) {
+        if (errno == EINTR) continue;
+        throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+      }
+      auto it = running.find(pid);
+      if (it == running.end()) continue;  // not one of ours
+      for (size_t i : units[it->second]) status[i] = st;
+      running.erase(it);
     }
-    if (running.empty()) break;
-    int st = 0;
-    pid_t pid = ::waitpid(-1, &st, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-    }
-    auto it = running.find(pid);
-    if (it == running.end()) continue;  // not one of ours
-    status[it->second] = st;
-    running.erase(it);
+    std::vector<std::vector<size_t>> again;
+    for (const auto& unit : units)
+      if (unit.size() > 1)
+        for (size_t i : unit)
+          if (!fs::exists(result_file(jobs[i]))) again.push_back({i});
+    units = std::move(again);
   }
-  if (!fork_error.empty()) throw std::runtime_error(fork_error);
 
   std::string input_error;
   for (size_t i = 0; i < jobs.size(); ++i) {

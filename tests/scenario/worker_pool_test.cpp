@@ -1,0 +1,141 @@
+// Variants run in worker processes, and variants that differ only in their keys share one boot up to
+// their first key. Either way every artifact must be byte-identical to running each variant on its own
+// in this process: these tests boot the real iPXE both ways and compare the files.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim/scenario/loader.h"
+#include "sim/scenario/runner.h"
+#include "sim/scenario/worker_pool.h"
+
+namespace bootsim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+LoadOptions real_options() {
+  LoadOptions o;
+  o.payload_dirs = {BOOTSIM_PAYLOAD_DIR};
+  o.ipxe_dir = BOOTSIM_IPXE_DIR;
+  return o;
+}
+
+fs::path scratch(const std::string& name) {
+  fs::path d = fs::path(::testing::TempDir()) / "bootsim-worker-pool" / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+const VariantResult& named(const std::vector<VariantResult>& rs, const std::string& name) {
+  for (const auto& r : rs)
+    if (r.name == name) return r;
+  throw std::runtime_error("no variant " + name);
+}
+
+/// Runs `s` in this process, one variant after another, and with `jobs` workers; expects the same
+/// verdicts and byte-identical trace, console log and pcap for every variant that ran.
+std::vector<VariantResult> expect_same_both_ways(const Scenario& s, const fs::path& dir, int jobs) {
+  RunOptions seq;
+  seq.out_dir = (dir / "sequential").string();
+  seq.jobs = 1;
+  RunOptions par = seq;
+  par.out_dir = (dir / "workers").string();
+  par.jobs = jobs;
+  std::vector<VariantResult> a = run_scenario(s, seq);
+  std::vector<VariantResult> b = run_scenario(s, par);
+  EXPECT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    SCOPED_TRACE(a[i].name);
+    EXPECT_EQ(a[i].name, b[i].name);
+    EXPECT_TRUE(a[i].shared_from.empty()) << "the sequential path boots every variant itself";
+    EXPECT_EQ(a[i].verdicts.size(), b[i].verdicts.size());
+    for (size_t k = 0; k < a[i].verdicts.size() && k < b[i].verdicts.size(); ++k) {
+      EXPECT_EQ(a[i].verdicts[k].status, b[i].verdicts[k].status) << a[i].verdicts[k].expectation;
+      EXPECT_EQ(a[i].verdicts[k].evidence, b[i].verdicts[k].evidence);
+    }
+    if (!a[i].skip_reason.empty()) continue;
+    EXPECT_EQ(a[i].result.reason, b[i].result.reason);
+    EXPECT_EQ(a[i].result.end_time, b[i].result.end_time);
+    EXPECT_EQ(a[i].console_text, b[i].console_text);
+    EXPECT_EQ(a[i].events.size(), b[i].events.size());
+    EXPECT_EQ(slurp(a[i].trace_path), slurp(b[i].trace_path));
+    EXPECT_EQ(slurp(a[i].console_path), slurp(b[i].console_path));
+    EXPECT_EQ(slurp(a[i].pcap_path), slurp(b[i].pcap_path));
+    EXPECT_GT(slurp(b[i].pcap_path).size(), 24u) << "more than a pcap header";
+  }
+  return b;
+}
+
+TEST(worker_pool, BootKeyIgnoresKeysAndExpectationsOnly) {
+  Scenario s = load_scenario(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml", real_options());
+  const Variant* stock = s.find_variant("stock");
+  const Variant* shell = s.find_variant("shell");
+  const Variant* sleep = s.find_variant("embedded-sleep");
+  ASSERT_TRUE(stock && shell && sleep);
+  EXPECT_EQ(stock->boot_key, shell->boot_key);
+  EXPECT_NE(stock->boot_key, sleep->boot_key) << "a command line changes the boot";
+}
+
+TEST(worker_pool, BroadcomTimeoutSharesTheStockBootWithTheShellVariant) {
+  Scenario s = load_scenario(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml", real_options());
+  std::vector<VariantResult> rs = expect_same_both_ways(s, scratch("broadcom"), 2);
+  const VariantResult& shell = named(rs, "shell");
+  EXPECT_EQ(shell.shared_from, "stock");
+  // Forked where its first trigger fired: the key event with that time is the trace's first key.
+  auto keys = std::find_if(shell.events.begin(), shell.events.end(), [](const TraceEvent& e) { return e["kind"] == "key"; });
+  ASSERT_NE(keys, shell.events.end());
+  EXPECT_EQ(shell.shared_until.ns, (*keys)["t_ns"].get<std::int64_t>());
+  EXPECT_TRUE(named(rs, "stock").shared_from.empty());
+  EXPECT_TRUE(named(rs, "embedded-sleep").shared_from.empty());
+}
+
+TEST(worker_pool, AKeyDuringAnOpenConnectionBootsOnItsOwn) {
+  // iPXE keeps the script's HTTP connection open for the kernel (keep-alive), so when "mboot.c32..."
+  // appears a connection is live: a fork would share it between two worlds, so that variant must be
+  // booted separately. "ctrl-b" breaks in at the first prompt, where nothing is open: it shares.
+  fs::path dir = scratch("fallback");
+  std::string src = BOOTSIM_SOURCE_DIR;
+  std::ofstream(dir / "fallback.xml") << R"(<scenario name="fallback" seed="3" until="40s">
+  <network subnet="10.0.2.0/24">
+    <dhcp rom-filename="undionly.kpxe" ipxe-filename="http://10.0.2.100/boot.ipxe"/>
+    <tftp root=")" << src << R"(/scenarios/files/tftp"><file name="undionly.kpxe" source="${ipxe}/undionly.kpxe"/></tftp>
+    <http address="10.0.2.100" root=")" << src << R"(/scenarios/files/http"><file name="mboot.c32" source="${payloads}/mboot.c32"/></http>
+  </network>
+  <machine name="pc" mac="52:54:00:12:34:56"><nic profile="generic"/><firmware rom="pxe"/></machine>
+  <variant name="plain"><expect><exit reason="handoff"/></expect></variant>
+  <variant name="typing-during-download">
+    <key on-console="mboot.c32..." keys="x"/>
+    <expect><exit reason="handoff"/></expect>
+  </variant>
+  <variant name="ctrl-b">
+    <key on-console="Press Ctrl-B" keys="&lt;ctrl-b&gt;"/>
+    <key on-console="iPXE>" keys="echo typed at the prompt\n"/>
+    <expect><console text="typed at the prompt"/></expect>
+  </variant>
+</scenario>
+)";
+  Scenario s = load_scenario((dir / "fallback.xml").string(), real_options());
+  std::vector<VariantResult> rs = expect_same_both_ways(s, dir, 2);
+  for (const auto& r : rs)
+    for (const auto& v : r.verdicts) EXPECT_EQ(v.status, "pass") << r.name << ": " << v.expectation << " — " << v.evidence;
+  const VariantResult& typing = named(rs, "typing-during-download");
+  EXPECT_TRUE(typing.shared_from.empty());
+  EXPECT_TRUE(std::any_of(typing.events.begin(), typing.events.end(), [](const TraceEvent& e) { return e["kind"] == "key"; }))
+      << "its key fired (so the shared boot reached it and declined to fork)";
+  EXPECT_EQ(named(rs, "ctrl-b").shared_from, "plain");
+}
+
+}  // namespace
+}  // namespace bootsim::scenario
