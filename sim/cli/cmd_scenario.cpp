@@ -27,6 +27,7 @@ struct ScenarioOptions {
 int run(const ScenarioOptions& o) {
   int worst = kExitOk;
   std::vector<ScenarioOutcome> outcomes;
+  if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
   for (const auto& name : o.files) {
     std::string path = resolve_scenario(name);
     scenario::Scenario s = scenario::load_scenario(path, load_options());

@@ -8,5 +8,6 @@ namespace bootsim::cli {
 void add_run_command(CLI::App& app, int& result);
 void add_bench_command(CLI::App& app, int& result);
 void add_scenario_command(CLI::App& app, int& result);
+void add_sweep_command(CLI::App& app, int& result);
 
 }  // namespace bootsim::cli

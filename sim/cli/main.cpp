@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   bootsim::cli::add_run_command(app, result);
   bootsim::cli::add_bench_command(app, result);
   bootsim::cli::add_scenario_command(app, result);
+  bootsim::cli::add_sweep_command(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -105,21 +105,29 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
   return r;
 }
 
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f << text;
-  if (!f) throw std::runtime_error("cannot write " + path.string());
-}
-
 }  // namespace
 
-void write_reports(const ScenarioOutcome& o) {
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+std::string prepare_out_dir(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw InputError("--out " + dir + ": exists and is not a directory");
+  fs::create_directories(dir, ec);
+  if (ec) throw InputError("--out " + dir + ": cannot create the directory (" + ec.message() + ")");
+  return dir;
+}
+
+void write_reports(const ScenarioOutcome& o, bool announce) {
   reports::ScenarioReport r = to_report(o);
   fs::path dir(o.out_dir);
   write_text(dir / "report.html", reports::render_html(r));
   write_text(dir / "report.json", reports::render_json(r));
   write_text(dir / "junit.xml", reports::render_junit(r));
-  std::printf("  report %s\n", (dir / "report.html").c_str());
+  if (announce) std::printf("  report %s\n", (dir / "report.html").c_str());
 }
 
 void write_junit(const std::vector<ScenarioOutcome>& all, const std::string& path) {

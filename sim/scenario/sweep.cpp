@@ -1,0 +1,212 @@
+#include "sim/scenario/sweep.h"
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "sim/scenario/units.h"
+#include "sim/scenario/worker_pool.h"
+
+namespace bootsim::scenario {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// "param[sleep]/@value" → "sleep"; "machine[r640-01]/nic/@autoneg" → "autoneg"; "machine[2]/cmdline" →
+/// "cmdline".
+std::string label_of(const std::string& path) {
+  std::string p = path;
+  if (p.rfind("/", 0) == 0) p.erase(0, 1);
+  if (p.rfind("scenario/", 0) == 0) p.erase(0, 9);
+  if (p.rfind("param[", 0) == 0 && p.size() > 6) {
+    auto close = p.find(']');
+    if (close != std::string::npos && p.compare(close, std::string::npos, "]/@value") == 0) return p.substr(6, close - 6);
+  }
+  auto at = p.rfind("/@");
+  if (at != std::string::npos) return p.substr(at + 2);
+  if (p.rfind('@', 0) == 0) return p.substr(1);
+  std::string last = p.substr(p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
+  return last.substr(0, last.find('['));
+}
+
+std::vector<std::vector<std::string>> grid(const std::vector<SweepAxis>& axes) {
+  std::vector<std::vector<std::string>> points{{}};
+  for (const auto& a : axes) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& p : points)
+      for (const auto& v : a.values) {
+        next.push_back(p);
+        next.back().push_back(v);
+      }
+    points = std::move(next);
+  }
+  return points;
+}
+
+void judge_cell(SweepCellResult& c, SweepJudge judge) {
+  const VariantResult& r = c.run;
+  std::string ended = std::string(stop_reason_name(r.result.reason)) + " at " + format_time(r.result.end_time);
+  if (!r.skip_reason.empty()) {
+    c.outcome = "skip";
+    c.detail = r.skip_reason;
+  } else if (r.result.reason == StopReason::kInternalError) {
+    c.outcome = "error";
+    c.detail = "bootsim failed: " + r.result.detail;
+  } else if (r.result.reason == StopReason::kGuestFault) {
+    c.outcome = "fault";
+    c.detail = "guest fault at " + format_time(r.result.end_time) + ": " + r.result.detail;
+  } else if (judge == SweepJudge::kBoot) {
+    bool booted = r.result.reason == StopReason::kHandoff;
+    c.outcome = booted ? "pass" : "fail";
+    c.detail = booted ? "handoff at " + format_time(r.result.end_time) : "no handoff; ended " + ended;
+  } else {
+    std::vector<const Verdict*> failed;
+    for (const auto& v : r.verdicts)
+      if (v.status == "fail") failed.push_back(&v);
+    c.outcome = failed.empty() ? "pass" : "fail";
+    c.detail = failed.empty() ? "all " + std::to_string(r.verdicts.size()) + " expectations hold; ended " + ended
+                              : "failed: " + failed.front()->expectation + " — " + failed.front()->evidence +
+                                    (failed.size() > 1 ? " (+" + std::to_string(failed.size() - 1) + " more)" : "");
+  }
+}
+
+std::string span(const std::vector<std::string>& values, size_t from, size_t to) {
+  return from == to ? values[from] : values[from] + ".." + values[to];
+}
+
+}  // namespace
+
+SweepAxis parse_vary(const std::string& spec) {
+  auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+    throw InputError("--vary '" + spec + "': expected PATH=RANGE, e.g. machine[r640-01]/nic/@autoneg=1s..20s/1s");
+  SweepAxis a;
+  a.path = spec.substr(0, eq);
+  a.values = parse_range(spec.substr(eq + 1));
+  a.label = label_of(a.path);
+  return a;
+}
+
+std::string cell_dir_name(const std::vector<SweepAxis>& axes, const std::vector<std::string>& values) {
+  std::string name;
+  for (size_t i = 0; i < axes.size() && i < values.size(); ++i) name += (i ? "," : "") + axes[i].label + "=" + values[i];
+  for (char& ch : name)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '=' && ch != ',' && ch != '-')
+      ch = '_';
+  return name;
+}
+
+SweepResult run_sweep(const std::string& path, const std::vector<SweepAxis>& axes_in,
+                      const std::vector<std::string>& variants, const SweepOptions& options) {
+  if (axes_in.empty()) throw InputError("bootsim sweep needs at least one --vary PATH=RANGE");
+  SweepResult r;
+  r.axes = axes_in;
+  r.judge = options.judge;
+  // Two axes with one label (the same attribute on two machines) are told apart by their paths.
+  std::map<std::string, int> uses;
+  for (const auto& a : r.axes) ++uses[a.label];
+  for (auto& a : r.axes)
+    if (uses[a.label] > 1) a.label = a.path;
+  r.scenario = load_scenario(path, options.load);  // the file itself must be valid before any override
+
+  if (variants.empty()) {
+    for (const auto& v : r.scenario.variants)
+      if (v.skip_reason.empty()) r.variants.push_back(v.name);
+  } else {
+    std::set<std::string> wanted(variants.begin(), variants.end());
+    for (const auto& name : wanted)
+      if (!r.scenario.find_variant(name)) {
+        std::string have;
+        for (const auto& v : r.scenario.variants) have += (have.empty() ? "" : ", ") + v.name;
+        throw InputError(path + ": --variant " + name + ": no such variant (the file has: " + have + ")");
+      }
+    for (const auto& v : r.scenario.variants)
+      if (wanted.count(v.name)) r.variants.push_back(v.name);
+  }
+
+  auto points = grid(r.axes);
+  r.points.reserve(points.size());  // jobs point into these
+  for (const auto& values : points) {
+    LoadOptions lo = options.load;
+    for (size_t i = 0; i < r.axes.size(); ++i) lo.overrides.emplace_back(r.axes[i].path, values[i]);
+    SweepResult::Point p;
+    p.values = values;
+    p.scenario = load_scenario(path, lo);
+    p.out_dir = (fs::path(options.out_dir) / "cells" / cell_dir_name(r.axes, values)).string();
+    r.points.push_back(std::move(p));
+  }
+  std::vector<VariantJob> jobs;
+  for (auto& p : r.points)
+    for (const auto& name : r.variants) {
+      RunOptions ro;
+      ro.out_dir = p.out_dir;
+      jobs.push_back({&p.scenario, p.scenario.find_variant(name), ro});
+    }
+  std::vector<VariantResult> runs = run_jobs(jobs, options.jobs);
+  size_t k = 0;
+  for (auto& p : r.points)
+    for (const auto& name : r.variants) {
+      SweepCellResult c;
+      c.values = p.values;
+      c.variant = name;
+      c.run = runs[k++];
+      c.out_dir = p.out_dir;
+      judge_cell(c, r.judge);
+      p.runs.push_back(c.run);
+      r.cells.push_back(std::move(c));
+    }
+  return r;
+}
+
+std::vector<std::string> describe_boundary(const SweepResult& r) {
+  std::vector<std::string> lines;
+  if (r.axes.empty()) return lines;
+  const SweepAxis& last = r.axes.back();
+  for (const auto& variant : r.variants) {
+    // Cells of this variant grouped by the values of every axis but the last, in grid order.
+    std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> rows;  // (leading values, outcomes)
+    for (const auto& c : r.cells) {
+      if (c.variant != variant) continue;
+      std::vector<std::string> lead(c.values.begin(), c.values.end() - 1);
+      if (rows.empty() || rows.back().first != lead) rows.push_back({lead, {}});
+      rows.back().second.push_back(c.outcome);
+    }
+    for (const auto& [lead, outcomes] : rows) {
+      std::string who = variant;
+      for (size_t i = 0; i < lead.size(); ++i) who += ", " + r.axes[i].label + "=" + lead[i];
+      if (r.axes.size() == 1) {
+        std::string text;
+        for (size_t from = 0; from < outcomes.size();) {
+          size_t to = from;
+          while (to + 1 < outcomes.size() && outcomes[to + 1] == outcomes[from]) ++to;
+          text += (text.empty() ? "" : "; ") + outcomes[from] + " for " + last.label + " " + span(last.values, from, to);
+          from = to + 1;
+        }
+        lines.push_back(who + ": " + text);
+        continue;
+      }
+      size_t first = outcomes.size();
+      for (size_t i = 0; i < outcomes.size(); ++i)
+        if (outcomes[i] == "pass") {
+          first = i;
+          break;
+        }
+      if (first == outcomes.size()) {
+        lines.push_back(who + ": no " + last.label + " up to " + last.values.back() + " passes");
+        continue;
+      }
+      std::string line = who + ": passes from " + last.label + "=" + last.values[first];
+      line += first == 0 ? " (the smallest value tried)" : " (" + outcomes[first - 1] + " at " + last.values[first - 1] + ")";
+      for (size_t i = first + 1; i < outcomes.size(); ++i)
+        if (outcomes[i] != "pass") {
+          line += "; but " + outcomes[i] + " again at " + last.values[i];
+          break;
+        }
+      lines.push_back(line);
+    }
+  }
+  return lines;
+}
+
+}  // namespace bootsim::scenario
