@@ -5,11 +5,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
 
 #include "firmware/cached_ack.h"
 #include "sim/boot_run.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/scenario_output.h"
 #include "sim/guest_fault.h"
+#include "sim/scenario/runner.h"
+#include "sim/scenario/worker_pool.h"
 
 namespace bootsim::cli {
 
@@ -111,7 +117,28 @@ double median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-int bench(const std::string& nbp, int repeat) {
+/// Wall time of `bootsim scenario FILE` without its printing: every variant, through the worker pool.
+double scenario_wall(const std::string& file, int jobs) {
+  scenario::Scenario s = scenario::load_scenario(resolve_scenario(file), load_options());
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/bootsim-bench-XXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data())) throw std::runtime_error("cannot create " + templ);
+  scenario::RunOptions ro;
+  ro.out_dir = buf.data();
+  ro.jobs = jobs;
+  auto t0 = Clock::now();
+  auto results = scenario::run_scenario(s, ro);
+  double wall = seconds_since(t0);
+  std::filesystem::remove_all(buf.data());
+  for (const auto& r : results)
+    for (const auto& v : r.verdicts)
+      if (v.status == "fail") throw std::runtime_error("bench: " + file + " [" + r.name + "] failed: " + v.expectation);
+  return wall;
+}
+
+int bench(const std::string& nbp, int repeat, const std::string& scenario_file) {
   std::vector<Sample> samples;
   for (int i = 0; i < repeat; ++i) samples.push_back(measure(nbp));
   auto col = [&](double Sample::*field) {
@@ -132,6 +159,18 @@ int bench(const std::string& nbp, int repeat) {
   std::printf("  'sleep 60' at the shell          wall %7.3f s   virtual %7.3f s   %7.0f virtual s per wall s\n", sw, sv,
               sw > 0 ? sv / sw : 0);
   std::printf("  peak RSS                         %ld MiB\n", ru.ru_maxrss / 1024);
+  if (!scenario_file.empty()) {
+    int cpus = scenario::default_jobs();
+    std::vector<double> par, seq;
+    for (int i = 0; i < repeat; ++i) par.push_back(scenario_wall(scenario_file, cpus));
+    for (int i = 0; i < repeat; ++i) seq.push_back(scenario_wall(scenario_file, 1));
+    rusage rc{};
+    getrusage(RUSAGE_CHILDREN, &rc);
+    std::printf("  bootsim scenario %s\n", scenario_file.c_str());
+    std::printf("    every variant, -j %d (workers, shared boots)  wall %7.3f s\n", cpus, median(par));
+    std::printf("    every variant, -j 1 (one after another)      wall %7.3f s\n", median(seq));
+    std::printf("    peak RSS of one worker                       %ld MiB\n", rc.ru_maxrss / 1024);
+  }
   return kExitOk;
 }
 
@@ -140,10 +179,12 @@ int bench(const std::string& nbp, int repeat) {
 void add_bench_command(CLI::App& app, int& result) {
   auto nbp = std::make_shared<std::string>(std::string(BOOTSIM_IPXE_DIR) + "/undionly.kpxe");
   auto repeat = std::make_shared<int>(3);
+  auto scenario_file = std::make_shared<std::string>("broadcom_timeout.xml");
   CLI::App* cmd = app.add_subcommand("bench", "Measure emulation speed on the real iPXE (wall time, not a test)");
   cmd->add_option("--nbp", *nbp, "NBP to measure")->capture_default_str();
   cmd->add_option("--repeat", *repeat, "runs per measurement (median reported)")->capture_default_str();
-  cmd->callback([nbp, repeat, &result] { result = bench(*nbp, *repeat); });
+  cmd->add_option("--scenario", *scenario_file, "scenario whose full run is timed (\"\" to skip)")->capture_default_str();
+  cmd->callback([nbp, repeat, scenario_file, &result] { result = bench(*nbp, *repeat, *scenario_file); });
 }
 
 }  // namespace bootsim::cli
