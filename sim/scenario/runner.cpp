@@ -216,6 +216,36 @@ Verdict check_console(const ExpectConsole& c, const VariantResult& v) {
   return {"", ok ? "pass" : "fail", ev, {}};
 }
 
+/// iPXE's own DHCP in a trace: after the NBP started, its requests carry option 77 "iPXE" (the ROM's do
+/// not); its lease is the first ACK for one of those transactions.
+struct IpxeDhcp {
+  std::int64_t first_request = -1;  ///< first DISCOVER/REQUEST, sent or dropped
+  std::int64_t lease_at = -1;
+  int discovers = 0;
+};
+
+IpxeDhcp ipxe_dhcp_of(const std::vector<TraceEvent>& events) {
+  IpxeDhcp r;
+  bool started = false;
+  std::set<std::uint32_t> xids;
+  for (const auto& ev : events) {
+    if (ev["kind"] == "phase" && ev["phase"] == "nbp_start") started = true;
+    if (!started) continue;
+    if (ev["kind"] == "frame_tx" || ev["kind"] == "frame_drop") {
+      auto p = dhcp_of(ev);
+      if (p && p->op == 1 && p->option_string(77) == "iPXE") {
+        xids.insert(p->xid);
+        if (r.first_request < 0) r.first_request = t_of(ev);
+        if (p->message_type() == DHCPDISCOVER) ++r.discovers;
+      }
+    } else if (ev["kind"] == "frame_rx" && r.lease_at < 0) {
+      auto p = dhcp_of(ev);
+      if (p && p->op == 2 && p->message_type() == DHCPACK && xids.count(p->xid)) r.lease_at = t_of(ev);
+    }
+  }
+  return r;
+}
+
 Verdict check_dhcp(const ExpectDhcp& d, const VariantResult& v) {
   std::int64_t lease_at = -1;
   int discovers = 0;
@@ -223,23 +253,9 @@ Verdict check_dhcp(const ExpectDhcp& d, const VariantResult& v) {
     for (const auto& ev : v.events)
       if (ev["kind"] == "phase" && ev["phase"] == "rom_dhcp_done") lease_at = t_of(ev);
   } else {
-    // iPXE's DHCP: after the NBP started, an ACK reached the guest for a request that carried option 77.
-    bool started = false;
-    std::set<std::uint32_t> ipxe_xids;
-    for (const auto& ev : v.events) {
-      if (ev["kind"] == "phase" && ev["phase"] == "nbp_start") started = true;
-      if (!started) continue;
-      if (ev["kind"] == "frame_tx" || ev["kind"] == "frame_drop") {
-        auto p = dhcp_of(ev);
-        if (p && p->op == 1 && p->option_string(77) == "iPXE") {
-          ipxe_xids.insert(p->xid);
-          if (p->message_type() == DHCPDISCOVER) ++discovers;
-        }
-      } else if (ev["kind"] == "frame_rx" && lease_at < 0) {
-        auto p = dhcp_of(ev);
-        if (p && p->op == 2 && p->message_type() == DHCPACK && ipxe_xids.count(p->xid)) lease_at = t_of(ev);
-      }
-    }
+    IpxeDhcp i = ipxe_dhcp_of(v.events);
+    lease_at = i.lease_at;
+    discovers = i.discovers;
   }
   bool ok = (lease_at >= 0) == d.lease;
   std::string ev = lease_at >= 0 ? "DHCPACK accepted at " + format_time(SimTime::from_ns(lease_at))
@@ -312,17 +328,9 @@ Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v) {
     }
     case Phase::kIpxeDhcp: {
       // From iPXE's first DISCOVER to the ACK it accepted.
-      bool started = false;
-      for (const auto& ev : v.events) {
-        if (ev["kind"] == "phase" && ev["phase"] == "nbp_start") started = true;
-        if (!started) continue;
-        auto p2 = dhcp_of(ev);
-        if (!p2) continue;
-        if ((ev["kind"] == "frame_tx" || ev["kind"] == "frame_drop") && p2->op == 1 && start < 0 &&
-            p2->option_string(77) == "iPXE")
-          start = t_of(ev);
-        if (ev["kind"] == "frame_rx" && p2->message_type() == DHCPACK && start >= 0 && end < 0) end = t_of(ev);
-      }
+      IpxeDhcp i = ipxe_dhcp_of(v.events);
+      start = i.first_request;
+      end = i.lease_at;
       break;
     }
     case Phase::kLinkDown: {
