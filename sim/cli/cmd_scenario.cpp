@@ -20,6 +20,7 @@ struct ScenarioOptions {
   std::vector<std::string> files;
   std::string out_dir;
   std::string junit;
+  std::vector<std::string> set;
   bool verbose = false;
   int jobs = scenario::default_jobs();
 };
@@ -30,7 +31,13 @@ int run(const ScenarioOptions& o) {
   if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
   for (const auto& name : o.files) {
     std::string path = resolve_scenario(name);
-    scenario::Scenario s = scenario::load_scenario(path, load_options());
+    scenario::LoadOptions lo = load_options();
+    for (const auto& kv : o.set) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) throw InputError("--set '" + kv + "': expected PATH=VALUE, e.g. @seed=5");
+      lo.overrides.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    scenario::Scenario s = scenario::load_scenario(path, lo);
     scenario::RunOptions ro;
     ro.out_dir = o.out_dir.empty() ? (fs::path("bootsim-out") / s.name).string() : (fs::path(o.out_dir) / s.name).string();
     ro.echo = o.verbose;
@@ -55,6 +62,9 @@ void add_scenario_command(CLI::App& app, int& result) {
   cmd->add_option("files", opts->files, "scenario files (a bare name is also looked up among the shipped ones)")->required();
   cmd->add_option("--out", opts->out_dir, "output directory (default bootsim-out/<scenario>/)");
   cmd->add_option("--junit", opts->junit, "write JUnit XML for CI servers here");
+  cmd->add_option("--set", opts->set,
+                  "PATH=VALUE, repeatable: override a value before the file is read, e.g. @seed=5 or "
+                  "machine[r640-01]/nic/@autoneg=8s (scenarios/README.md, \"Overrides and sweeps\")");
   cmd->add_flag("--verbose,-v", opts->verbose, "echo each variant's console (runs variants one at a time)");
   cmd->add_option("--jobs,-j", opts->jobs, "variants run at once, each in its own process (default: CPUs)")
       ->check(CLI::PositiveNumber);
