@@ -58,7 +58,7 @@ void Cpu::read(std::uint32_t addr, void* dst, std::size_t len) const {
     std::snprintf(buf, sizeof buf, "guest address 0x%08x+%zu is outside RAM", addr, len);
     throw GuestFault("bad_pointer", buf);
   }
-  std::memcpy(dst, ram_ + addr, len);
+  if (len) std::memcpy(dst, ram_ + addr, len);  // dst may be null when len is 0
 }
 
 void Cpu::write(std::uint32_t addr, const void* src, std::size_t len) {

@@ -1,0 +1,12 @@
+# ctest -P script: configure, build and test bootsim with BOOTSIM_SANITIZE=ON in BUILD_DIR.
+# Any step failing (including a sanitizer report, which aborts the test that caused it) fails the test.
+foreach(step
+    "${CMAKE_COMMAND};-S;${SOURCE_DIR};-B;${BUILD_DIR};-G;Ninja;-DCMAKE_BUILD_TYPE=Debug;-DBOOTSIM_SANITIZE=ON"
+    "${CMAKE_COMMAND};--build;${BUILD_DIR}"
+    "${CMAKE_CTEST_COMMAND};--test-dir;${BUILD_DIR};--output-on-failure;-j;2")
+  execute_process(COMMAND ${step} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    string(REPLACE ";" " " shown "${step}")
+    message(FATAL_ERROR "sanitized suite: '${shown}' failed (${rc})")
+  endif()
+endforeach()
