@@ -130,7 +130,9 @@ int run(const SweepCliOptions& o) {
   for (const auto& variant : r.variants) {
     reports::SweepReport sr;
     sr.scenario = r.scenario.name + " — " + variant;
-    sr.description = r.scenario.description;
+    sr.description = r.scenario.description + (r.judge == scenario::SweepJudge::kBoot
+                                                   ? " A cell passes when the boot reaches the OS (handoff)."
+                                                   : " A cell passes when every expectation of the variant holds.");
     for (const auto& a : r.axes) {
       sr.parameters.push_back(a.label);
       sr.values.push_back(a.values);
