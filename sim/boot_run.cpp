@@ -76,11 +76,11 @@ int exit_code_for(StopReason reason) {
 
 namespace {
 
-/// This process's open file descriptors.
-std::set<int> open_fds() {
+/// This process's open file descriptors; nullopt when they cannot be listed (no /proc).
+std::optional<std::set<int>> open_fds() {
   std::set<int> fds;
   DIR* d = ::opendir("/proc/self/fd");
-  if (!d) return fds;
+  if (!d) return std::nullopt;
   while (const dirent* e = ::readdir(d))
     if (e->d_name[0] != '.') fds.insert(std::atoi(e->d_name));
   fds.erase(::dirfd(d));  // the listing's own descriptor
@@ -92,7 +92,8 @@ std::set<int> open_fds() {
 
 BootRunOutcome run_boot(const BootRunSpec& spec) {
   // What was open before this world existed is not the world's (and not shared state a fork creates).
-  std::set<int> fds_before = spec.key_branches.alternatives.empty() ? std::set<int>{} : open_fds();
+  std::optional<std::set<int>> fds_before;
+  if (!spec.key_branches.alternatives.empty()) fds_before = open_fds();
   BootRunOutcome out;
   Scheduler sched;
   Machine machine(sched, out.trace, spec.machine);
@@ -125,10 +126,14 @@ BootRunOutcome run_boot(const BootRunSpec& spec) {
     machine.set_key_alternatives(spec.key_branches.alternatives, [&](size_t i) {
       bool can_fork = true;
       if (net) {
-        std::set<int> fds = open_fds();
-        for (int fd : fds_before) fds.erase(fd);
-        for (int fd : net->owned_fds()) fds.erase(fd);
-        can_fork = net->open_connections() == 0 && fds.empty();
+        // Without a listing of descriptors we cannot tell a live transfer from none: do not share.
+        std::optional<std::set<int>> fds = open_fds();
+        can_fork = fds && fds_before && net->open_connections() == 0;
+        if (can_fork) {
+          for (int fd : *fds_before) fds->erase(fd);
+          for (int fd : net->owned_fds()) fds->erase(fd);
+          can_fork = fds->empty();
+        }
         if (can_fork) net->prepare_fork();
       }
       std::fflush(nullptr);
