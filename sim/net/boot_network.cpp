@@ -78,6 +78,7 @@ BootNetwork::BootNetwork(Scheduler& sched, Trace& trace, NetworkConfig config)
   sc.ra_interval = config_.ra_interval;
   slirp_ = std::make_unique<SlirpHost>(sched_, trace_, sc, [this](std::vector<std::uint8_t> f) {
     if (tftp_) tftp_->on_server_frame(sched_.now(), f);
+    strip_ra_rdnss(f);  // what slirp would announce depends on the host's resolv.conf
     send_to_guests(std::move(f));
   });
   if (!config_.http_root.empty()) {

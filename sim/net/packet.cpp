@@ -24,6 +24,34 @@ std::uint16_t checksum_finish(std::uint32_t sum) {
   return static_cast<std::uint16_t>(~sum & 0xFFFF);
 }
 
+bool strip_ra_rdnss(std::vector<std::uint8_t>& f) {
+  constexpr std::size_t kIp6 = 14, kIcmp = kIp6 + 40, kOptions = kIcmp + 16;  // RA header is 16 bytes
+  if (f.size() < kOptions || ethertype_of(f) != 0x86DD || f[kIp6 + 6] != 58 || f[kIcmp] != 134) return false;
+  std::size_t end = kIcmp + get16(&f[kIp6 + 4]);
+  if (end > f.size()) return false;
+  std::vector<std::uint8_t> kept(f.begin(), f.begin() + kOptions);
+  bool changed = false;
+  for (std::size_t o = kOptions; o + 2 <= end;) {
+    std::size_t len = f[o + 1] * 8u;
+    if (len == 0 || o + len > end) return false;  // malformed: leave it to the guest as it is
+    if (f[o] == 25) changed = true;
+    else kept.insert(kept.end(), f.begin() + o, f.begin() + o + len);
+    o += len;
+  }
+  if (!changed) return false;
+  kept.insert(kept.end(), f.begin() + end, f.end());  // Ethernet padding, if any
+  std::size_t payload = kept.size() - kIcmp - (f.size() - end);
+  put16(&kept[kIp6 + 4], static_cast<std::uint16_t>(payload));
+  put16(&kept[kIcmp + 2], 0);
+  std::uint8_t pseudo[8] = {0, 0, static_cast<std::uint8_t>(payload >> 8), static_cast<std::uint8_t>(payload), 0, 0, 0, 58};
+  std::uint32_t sum = checksum_add(&kept[kIp6 + 8], 32);  // source and destination addresses
+  sum = checksum_add(pseudo, sizeof pseudo, sum);
+  sum = checksum_add(&kept[kIcmp], payload, sum);
+  put16(&kept[kIcmp + 2], checksum_finish(sum));
+  f = std::move(kept);
+  return true;
+}
+
 std::uint16_t ethertype_of(const std::vector<std::uint8_t>& f) { return f.size() >= 14 ? get16(&f[12]) : 0; }
 
 std::optional<UdpDatagram> parse_udp_frame(const std::vector<std::uint8_t>& f) {

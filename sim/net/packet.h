@@ -34,6 +34,11 @@ std::vector<std::uint8_t> build_udp_frame(const UdpDatagram& d, std::uint16_t ip
 std::optional<ArpPacket> parse_arp_frame(const std::vector<std::uint8_t>& frame);
 std::vector<std::uint8_t> build_arp_frame(const ArpPacket& a, const Mac& eth_dst);
 
+/// Removes RDNSS options (type 25) from an IPv6 router advertisement, fixing the payload length and the
+/// ICMPv6 checksum; true when it changed the frame. libslirp adds RDNSS only when the *host's*
+/// resolv.conf has an IPv6 server, so the guest would see the host: the wire removes it.
+bool strip_ra_rdnss(std::vector<std::uint8_t>& frame);
+
 /// RFC 1071 one's-complement sum folded to 16 bits (not inverted), starting from `sum`.
 std::uint32_t checksum_add(const std::uint8_t* data, std::size_t len, std::uint32_t sum = 0);
 std::uint16_t checksum_finish(std::uint32_t sum);
