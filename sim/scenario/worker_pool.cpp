@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -162,34 +163,36 @@ nlohmann::json guarded(Fn&& fn) {
   leave(rc);
 }
 
-/// Jobs that can share one boot: same loaded scenario, same boot_key, one machine, at most one without
-/// keys, and every other one's first key waiting for console text (a timed key would add a scheduler
-/// event to the shared run, which changes when the machine wakes up).
+/// A variant can share a boot with others when it has one machine whose first key (if any) waits for
+/// console text: a timed key would add a scheduler event to the shared run, which changes when the
+/// machine wakes up.
+bool can_share(const Variant& v) {
+  return v.skip_reason.empty() && v.machines.size() == 1 &&
+         (v.machines.front().keys.empty() || !v.machines.front().keys.front().on_console.empty());
+}
+
+bool keyless(const Variant& v) { return v.machines.front().keys.empty(); }
+
+/// Jobs that share one boot: same loaded scenario, same boot_key, same output directory, and at most one
+/// without keys (it is the shared run itself). Everything else runs alone.
 std::vector<std::vector<size_t>> group_jobs(const std::vector<VariantJob>& jobs) {
   std::vector<std::vector<size_t>> groups;
   for (size_t i = 0; i < jobs.size(); ++i) {
-    const Variant& v = *jobs[i].variant;
-    if (!v.skip_reason.empty()) continue;
-    bool shareable = v.machines.size() == 1 &&
-                     (v.machines.front().keys.empty() || !v.machines.front().keys.front().on_console.empty());
-    bool keyless = shareable && v.machines.front().keys.empty();
-    bool placed = false;
-    for (auto& g : groups) {
+    const VariantJob& j = jobs[i];
+    if (!j.variant->skip_reason.empty()) continue;
+    auto fits = [&](const std::vector<size_t>& g) {
       const VariantJob& lead = jobs[g.front()];
-      if (!shareable || g.size() == 0 || lead.scenario != jobs[i].scenario ||
-          lead.variant->boot_key != v.boot_key || lead.options.out_dir != jobs[i].options.out_dir ||
-          lead.variant->machines.size() != 1)
-        continue;
-      bool group_has_keyless = false;
-      for (size_t m : g) group_has_keyless |= jobs[m].variant->machines.front().keys.empty();
-      bool lead_shareable = lead.variant->machines.front().keys.empty() ||
-                            !lead.variant->machines.front().keys.front().on_console.empty();
-      if (!lead_shareable || (keyless && group_has_keyless)) continue;
-      g.push_back(i);
-      placed = true;
-      break;
-    }
-    if (!placed) groups.push_back({i});
+      if (!can_share(*j.variant) || !can_share(*lead.variant) || lead.scenario != j.scenario ||
+          lead.variant->boot_key != j.variant->boot_key || lead.options.out_dir != j.options.out_dir)
+        return false;
+      if (!keyless(*j.variant)) return true;
+      for (size_t m : g)
+        if (keyless(*jobs[m].variant)) return false;
+      return true;
+    };
+    auto g = std::find_if(groups.begin(), groups.end(), fits);
+    if (g == groups.end()) groups.push_back({i});
+    else g->push_back(i);
   }
   return groups;
 }
