@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "ipxe_test_util.h"
 #include "sim/net/dhcp_packet.h"
 #include "sim/net/packet.h"
 #include "sim/scenario/loader.h"
@@ -119,6 +120,49 @@ TEST(firmware_multi_machine, ThreeIpxeBootsShareTheNetworkEachWithItsOwnLease) {
     EXPECT_EQ(a.machines[i].result.end_time, b.machines[i].result.end_time);
     EXPECT_EQ(slurp(a.machines[i].console_path), slurp(b.machines[i].console_path));
   }
+}
+
+TEST(firmware_multi_machine, SeveralMachinesNeedTheBootNetworkAndNoKeyBranches) {
+  BootRunSpec spec = test::ipxe_spec();
+  MachineConfig second = spec.machine;
+  second.name = "pc1";
+  second.mac[5] ^= 1;
+  spec.more_machines.push_back(second);
+  EXPECT_THROW(run_boot(spec), InputError) << "no network: nothing to share";
+  spec.network = NetworkConfig{};
+  spec.key_branches.alternatives.push_back({*parse_key_trigger("iPXE>:x", nullptr)});
+  EXPECT_THROW(run_boot(spec), std::logic_error);
+}
+
+TEST(firmware_multi_machine, AWatcherStopsEveryMachine) {
+  // Given two iPXE machines on the boot network and a watcher that says stop at the second machine's
+  // first transmitted frame
+  BootRunSpec spec = test::ipxe_spec("undionly.kpxe", SimTime::from_s(30));
+  MachineConfig second = spec.machine;
+  second.name = "pc1";
+  second.mac[5] ^= 1;
+  second.rom.cached_ack = build_cached_ack(second.mac, CachedAckParams{});
+  spec.more_machines.push_back(second);
+  spec.network = NetworkConfig{};
+  SimTime seen = SimTime::max();
+  spec.watch = [&](const TraceEvent& ev) {
+    if (ev["machine"] == "pc1" && ev["kind"] == "frame_tx" && seen == SimTime::max())
+      seen = SimTime::from_ns(ev["t_ns"].get<std::int64_t>());
+    return seen != SimTime::max();
+  };
+  // When it runs
+  BootRunOutcome out = run_boot(spec);
+  // Then both machines stopped there, long before the time limit
+  ASSERT_EQ(out.machines.size(), 2u);
+  ASSERT_LT(seen, SimTime::from_s(30));
+  for (const auto& m : out.machines) {
+    SCOPED_TRACE(m.name);
+    EXPECT_EQ(m.result.reason, StopReason::kTimeLimit);
+    EXPECT_EQ(m.result.detail, "stopped by watcher");
+    EXPECT_LT(m.result.end_time, seen + SimTime::from_ms(100));
+  }
+  EXPECT_EQ(out.result.end_time, out.machines[0].result.end_time);
+  EXPECT_EQ(out.console_raw, out.machines[0].console_raw);
 }
 
 }  // namespace
