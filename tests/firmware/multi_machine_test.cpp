@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "guest_fault_ud2.bin.h"
 #include "ipxe_test_util.h"
 #include "sim/net/dhcp_packet.h"
 #include "sim/net/packet.h"
@@ -163,6 +164,32 @@ TEST(firmware_multi_machine, AWatcherStopsEveryMachine) {
   }
   EXPECT_EQ(out.result.end_time, out.machines[0].result.end_time);
   EXPECT_EQ(out.console_raw, out.machines[0].console_raw);
+}
+
+TEST(firmware_multi_machine, AGuestFaultEndsThatMachineOnly) {
+  // Given a machine whose NBP executes UD2 next to one running iPXE
+  BootRunSpec spec = test::ipxe_spec("undionly.kpxe", SimTime::from_s(5));
+  spec.network = NetworkConfig{};
+  MachineConfig bad = spec.machine;
+  bad.name = "bad";
+  bad.mac[5] ^= 1;
+  bad.nbp.assign(guest_fault_ud2_bin, guest_fault_ud2_bin + sizeof guest_fault_ud2_bin);
+  bad.nbp_path = "fault_ud2";
+  spec.more_machines.push_back(bad);
+  // When they run
+  BootRunOutcome out = run_boot(spec);
+  // Then the faulting machine stopped with the fault on record, and iPXE ran on to the time limit
+  ASSERT_EQ(out.machines.size(), 2u);
+  EXPECT_EQ(out.machines[1].result.reason, StopReason::kGuestFault) << out.machines[1].result.detail;
+  EXPECT_EQ(out.machines[0].result.reason, StopReason::kTimeLimit) << out.machines[0].result.detail;
+  EXPECT_EQ(out.machines[0].result.end_time, SimTime::from_s(5));
+  EXPECT_NE(out.machines[0].console_text.find("iPXE initialising devices...ok"), std::string::npos);
+  int faults = 0;
+  for (const auto& ev : out.trace.events_of("fault")) {
+    EXPECT_EQ(ev["machine"], "bad");
+    ++faults;
+  }
+  EXPECT_EQ(faults, 1);
 }
 
 }  // namespace
