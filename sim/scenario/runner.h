@@ -61,10 +61,11 @@ std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opt
 /// under opts.out_dir. Verdicts are left to judge().
 VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOptions& opts);
 
-/// Where a variant's artifacts go: this plus ".trace.jsonl", ".console.log" and ".pcap" (absolute).
+/// Where a variant's artifacts go: this plus ".trace.jsonl", ".console.log" and ".pcap" (absolute), and
+/// with several machines ".<machine>.console.log" for each.
 std::string artifact_base(const Variant& v, const RunOptions& opts);
 
-/// Writes a finished boot's trace and console log next to its pcap; returns the variant's result
+/// Writes a finished boot's trace and console log(s) next to its pcap; returns the variant's result
 /// without verdicts.
 VariantResult record_variant(const Variant& v, const RunOptions& opts, const BootRunOutcome& out, double wall_seconds);
 
