@@ -8,9 +8,9 @@ namespace bootsim {
 
 Baton::Baton(Scheduler& sched, size_t machines) : sched_(sched), slots_(machines) {
   for (auto& s : slots_) s.wanted = sched_.now();
-  std::lock_guard<std::mutex> lock(mu_);
-  hand_over();  // everyone wants now: machine 0 goes first, and nothing is due yet that would not be anyway
-  handovers_ = 0;
+  // Everyone wants now, so machine 0 goes first. Events already due run at its first advance, as they
+  // do for a lone machine, not here on the constructing thread.
+  if (!slots_.empty()) holder_ = 0;
 }
 
 void Baton::start(size_t i) {
