@@ -8,7 +8,9 @@
 #include <iterator>
 #include <memory>
 #include <set>
+#include <thread>
 
+#include "sim/baton.h"
 #include "sim/guest_fault.h"
 #include "sim/net/dhcp_server.h"
 #include "sim/net/packet.h"
@@ -90,7 +92,108 @@ std::optional<std::set<int>> open_fds() {
 
 }  // namespace
 
+namespace {
+
+/// Builds the boot network, turning what its constructor throws about the configuration into InputError.
+std::unique_ptr<BootNetwork> make_network(Scheduler& sched, Trace& trace, const NetworkConfig& config) {
+  try {
+    return std::make_unique<BootNetwork>(sched, trace, config);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw InputError(std::string("network: ") + e.what());  // missing roots, unwritable pcap
+  }
+}
+
+MachineOutcome outcome_of(Machine& m, const RunResult& r) {
+  return {m.name(), r, m.console().raw(), m.console().screen_text(), m.stats()};
+}
+
+/// Several machines on one boot network, one thread each, taking turns through a baton.
+BootRunOutcome run_many(const BootRunSpec& spec) {
+  if (!spec.network) throw InputError("several machines need the boot network (a scenario <network>)");
+  if (!spec.key_branches.alternatives.empty())
+    throw std::logic_error("key branches (shared boots) are for single-machine runs");
+  BootRunOutcome out;
+  Scheduler sched;
+  std::vector<std::unique_ptr<Machine>> machines;
+  machines.push_back(std::make_unique<Machine>(sched, out.trace, spec.machine));
+  for (const auto& mc : spec.more_machines) machines.push_back(std::make_unique<Machine>(sched, out.trace, mc));
+  std::unique_ptr<BootNetwork> net = make_network(sched, out.trace, *spec.network);
+  for (auto& m : machines) {
+    net->attach(m->nic(), m->nic().mac());
+    m->nic().connect(net.get());
+  }
+  if (spec.echo_console) {
+    bool ts = spec.echo_timestamps;
+    for (auto& m : machines) {
+      std::string name = m->name();
+      m->console().on_line([ts, name](const Console::Line& l) {
+        if (ts) std::printf("[%s] [%12s] %s\n", name.c_str(), format_time(l.t).c_str(), l.text.c_str());
+        else std::printf("[%s] %s\n", name.c_str(), l.text.c_str());
+        std::fflush(stdout);
+      });
+    }
+  }
+  if (spec.watch) {
+    // Runs on the thread holding the baton; the others are blocked, so stopping them from here is safe
+    // (Machine::stop only sets their stop state and asks their engine to leave uc_emu_start).
+    out.trace.set_listener([&spec, &machines](const TraceEvent& ev) {
+      if (spec.watch(ev) && ev["kind"] != "exit")
+        for (auto& m : machines) m->request_stop(StopReason::kTimeLimit, "stopped by watcher");
+    });
+  }
+
+  const size_t n = machines.size();
+  Baton baton(sched, n);
+  for (size_t i = 0; i < n; ++i) machines[i]->set_baton(&baton, i);
+  std::vector<RunResult> results(n);
+  std::vector<std::exception_ptr> errors(n);
+  std::vector<std::thread> threads;
+  std::exception_ptr spawn_error;
+  for (size_t i = 0; i < n; ++i) {
+    try {
+      threads.emplace_back([&, i] {
+        try {
+          baton.start(i);
+          results[i] = machines[i]->run(spec.until);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+        baton.done(i);
+      });
+    } catch (...) {
+      // No thread for machines i..n-1: they never run, and the others must not wait for them.
+      spawn_error = std::current_exception();
+      for (size_t j = i; j < n; ++j) baton.done(j);
+      break;
+    }
+  }
+  for (auto& t : threads) t.join();
+  out.trace.set_listener(nullptr);
+  net->flush();
+  if (spawn_error) std::rethrow_exception(spawn_error);
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  if (auto e = baton.error()) std::rethrow_exception(e);
+
+  if (spec.echo_console)
+    for (auto& m : machines)
+      if (!m->console().current_line().empty())
+        std::printf("[%s] %s\n", m->name().c_str(), m->console().current_line().c_str());
+  for (size_t i = 0; i < n; ++i) out.machines.push_back(outcome_of(*machines[i], results[i]));
+  out.result = results[0];
+  out.console_raw = out.machines[0].console_raw;
+  out.console_text = out.machines[0].console_text;
+  out.stats = out.machines[0].stats;
+  out.net_stats = net->stats();
+  return out;
+}
+
+}  // namespace
+
 BootRunOutcome run_boot(const BootRunSpec& spec) {
+  if (!spec.more_machines.empty()) return run_many(spec);
   // What was open before this world existed is not the world's (and not shared state a fork creates).
   std::optional<std::set<int>> fds_before;
   if (!spec.key_branches.alternatives.empty()) fds_before = open_fds();
@@ -156,6 +259,7 @@ BootRunOutcome run_boot(const BootRunSpec& spec) {
   out.console_raw = machine.console().raw();
   out.console_text = machine.console().screen_text();
   out.stats = machine.stats();
+  out.machines.push_back(outcome_of(machine, out.result));
   if (net) {
     out.net_stats = net->stats();
     net->flush();

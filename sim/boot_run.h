@@ -1,10 +1,16 @@
-// One boot of one machine, end to end: build the World (clock, trace, machine, peer on the wire), run it
-// to a stop, and hand back the trace. `bootsim run` and the firmware tests use this.
+// One boot, end to end: build the World (clock, trace, machines, peer on the wire), run it to a stop,
+// and hand back the trace. `bootsim run`, the scenario runner and the firmware tests use this.
+//
+// One machine runs on the calling thread and moves the clock itself. Several machines (`more_machines`)
+// share the boot network, the scheduler and the trace; each runs on a thread of its own and they take
+// turns through a baton (sim/baton.h), in (virtual time, machine index) order, so the run is as
+// deterministic as a lone machine's.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/machine.h"
 #include "sim/net/boot_network.h"
@@ -15,6 +21,9 @@ namespace bootsim {
 
 struct BootRunSpec {
   MachineConfig machine;
+  /// Further machines on the same wire (distinct names and MACs). Needs `network`; not with
+  /// `key_branches`. Empty: the classic single-machine run, on the calling thread.
+  std::vector<MachineConfig> more_machines;
   SimTime until = SimTime::from_s(60);
   enum class Responder { kNone, kDhcp };
   /// kDhcp: a minimal LAN on the wire (our DHCP server plus ARP for its address).
@@ -22,9 +31,12 @@ struct BootRunSpec {
   /// The real boot network (our DHCP, libslirp TCP/IP + TFTP, our HTTP, pcap tap). Set, it replaces
   /// `responder`. The machine's NIC is attached to it.
   std::optional<NetworkConfig> network;
-  bool echo_console = false;     ///< print rendered console lines to stdout as they complete
+  /// Print rendered console lines to stdout as they complete (with several machines, each line starts
+  /// with "[machine] ").
+  bool echo_console = false;
   bool echo_timestamps = false;  ///< prefix them with the virtual time
-  /// Called for every trace event as it happens (benchmarks, live logs). Returning true stops the run.
+  /// Called for every trace event as it happens (benchmarks, live logs). Returning true stops the run
+  /// (every machine). With several machines it is called on whichever machine's thread holds the baton.
   std::function<bool(const TraceEvent&)> watch;
 
   /// One boot shared by variants that differ only in their keys (sim/scenario/worker_pool.h). This run
@@ -40,19 +52,34 @@ struct BootRunSpec {
   KeyBranches key_branches;
 };
 
-struct BootRunOutcome {
+/// How one machine of a run ended.
+struct MachineOutcome {
+  std::string name;
   RunResult result;
-  Trace trace;
+  std::string console_raw;
+  std::string console_text;
+  Machine::Stats stats;
+};
+
+struct BootRunOutcome {
+  // The first machine (spec.machine).
+  RunResult result;
+  Trace trace;  ///< every machine's events and the network's, in the order they happened
   std::string console_raw;
   std::string console_text;
   Machine::Stats stats;
   BootNetwork::Stats net_stats;  ///< zero unless spec.network was set
+  /// Every machine, spec.machine first, then more_machines in order (one entry for a single machine,
+  /// equal to the fields above).
+  std::vector<MachineOutcome> machines;
 };
 
 /// Reads an NBP image file. Throws InputError naming `path` and `what` (e.g. "--nbp") when it cannot.
 std::vector<std::uint8_t> read_nbp_file(const std::string& path, const std::string& what);
 
-/// Runs the spec. Throws InputError for bad input; guest faults end up in the result, never thrown.
+/// Runs the spec. Throws InputError for bad input (also: several machines without a network),
+/// std::logic_error for several machines with key_branches; guest faults end up in the results, never
+/// thrown. With several machines every thread is joined before it returns or throws.
 BootRunOutcome run_boot(const BootRunSpec& spec);
 
 /// The process exit code for a run without expectations (DESIGN.md "Exit codes").

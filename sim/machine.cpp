@@ -151,7 +151,7 @@ bool Machine::run_rom_phase() {
       fault("internal_error", "PXE ROM phase has nothing scheduled");
       return false;
     }
-    advance_to(next);
+    advance_to(next, true);
   }
   flush_console();
   if (stopping()) return false;
@@ -285,10 +285,14 @@ std::string Machine::recent_calls() const {
 // ---------------------------------------------------------------------------------------------------
 // Virtual time
 
-void Machine::advance_to(SimTime t) {
+void Machine::advance_to(SimTime t, bool until_event) {
   if (t > until_) t = until_;
-  if (t > sched_.now()) sched_.advance_to(t);
-  sched_.run_due();
+  if (baton_) {
+    baton_->advance(baton_index_, t, until_event ? Baton::Wake::kOnEvent : Baton::Wake::kAtTime);
+  } else {
+    if (t > sched_.now()) sched_.advance_to(t);
+    sched_.run_due();
+  }
   bios_.update_ticks(sched_.now());
   if (sched_.now() >= until_ && !stopping()) stop(StopReason::kTimeLimit, "reached " + format_time(until_));
 }
@@ -301,7 +305,7 @@ void Machine::idle_jump() {
   if (target < now) target = now;
   ++stats_.idle_jumps;
   quiet_polls_ = 0;
-  advance_to(target);
+  advance_to(target, true);
 }
 
 template <typename Fn>

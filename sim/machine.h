@@ -23,6 +23,7 @@
 #include "firmware/io_ports.h"
 #include "firmware/pxe_rom.h"
 #include "nicmodels/nic.h"
+#include "sim/baton.h"
 #include "sim/console.h"
 #include "sim/cpu.h"
 #include "sim/keyboard.h"
@@ -75,6 +76,14 @@ class Machine final : public FirmwareHost {
   /// would fire it; if it returns true, this machine continues as if they had been its keys all along.
   void set_key_alternatives(std::vector<std::vector<KeyTrigger>> alternatives, std::function<bool(size_t)> branch);
 
+  /// Shares the clock with other machines (sim/baton.h): from now on this machine lets virtual time pass
+  /// through `baton` as machine `index`, and run() must be called on a thread that did baton->start(index).
+  /// Without a baton (one machine) the machine moves the scheduler itself. Call before run().
+  void set_baton(Baton* baton, size_t index) {
+    baton_ = baton;
+    baton_index_ = index;
+  }
+
   /// Ends the run at the next instruction boundary (from a trace listener or a scheduled event).
   void request_stop(StopReason reason, const std::string& detail) { stop(reason, detail); }
 
@@ -120,7 +129,9 @@ class Machine final : public FirmwareHost {
   /// Wraps one host entry: charges its cost, runs `fn`, applies the idle rule, turns exceptions into stops.
   template <typename Fn>
   void host_entry(const char* what, std::uint32_t code, Fn&& fn);
-  void advance_to(SimTime t);
+  /// Lets virtual time pass until `t` (clamped to the run's limit). `until_event`: an idle wait that may end
+  /// earlier, at the next scheduler event (only with a baton; alone, the caller already aimed at it).
+  void advance_to(SimTime t, bool until_event = false);
   void idle_jump();
   void flush_console();
   void arm_next_trigger();
@@ -144,6 +155,8 @@ class Machine final : public FirmwareHost {
   Keyboard keyboard_;
   std::vector<uc_hook> hooks_;
 
+  Baton* baton_ = nullptr;
+  size_t baton_index_ = 0;
   SimTime until_ = SimTime::max();
   StopReason stop_reason_ = StopReason::kNone;
   std::string stop_detail_;

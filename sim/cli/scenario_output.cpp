@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -43,6 +44,13 @@ scenario::LoadOptions load_options() {
   return o;
 }
 
+namespace {
+struct MachineEnd {
+  std::string who;  ///< "name: " with several machines, empty with one
+  RunResult result;
+};
+}  // namespace
+
 int print_verdicts(const ScenarioOutcome& o) {
   int rc = kExitOk;
   for (const auto& v : o.variants) {
@@ -53,8 +61,18 @@ int print_verdicts(const ScenarioOutcome& o) {
     std::string shared = v.shared_from.empty() ? std::string()
                                                : " (boot shared with " + v.shared_from + " until its first key at " +
                                                      format_time(v.shared_until) + ")";
-    std::printf("  [%s] ran %s virtual in %.2f s wall%s, ended: %s\n", v.name.c_str(), format_time(v.result.end_time).c_str(),
-                v.wall_seconds, shared.c_str(), stop_reason_name(v.result.reason));
+    if (v.machines.size() <= 1) {
+      std::printf("  [%s] ran %s virtual in %.2f s wall%s, ended: %s\n", v.name.c_str(), format_time(v.result.end_time).c_str(),
+                  v.wall_seconds, shared.c_str(), stop_reason_name(v.result.reason));
+    } else {
+      SimTime last{};
+      for (const auto& m : v.machines) last = std::max(last, m.result.end_time);
+      std::printf("  [%s] ran %zu machines, %s virtual in %.2f s wall%s\n", v.name.c_str(), v.machines.size(),
+                  format_time(last).c_str(), v.wall_seconds, shared.c_str());
+      for (const auto& m : v.machines)
+        std::printf("  [%s] %s ended: %s at %s%s\n", v.name.c_str(), m.name.c_str(), stop_reason_name(m.result.reason),
+                    format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str());
+    }
     bool fault_covered = false;
     for (const auto& verdict : v.verdicts) {
       const char* tag = verdict.status == "pass" ? "PASS" : verdict.status == "skip" ? "SKIP" : "FAIL";
@@ -62,13 +80,21 @@ int print_verdicts(const ScenarioOutcome& o) {
       if (verdict.status == "fail" && rc == kExitOk) rc = kExitExpectationFailed;
       if (verdict.expectation.find("guest_fault") != std::string::npos) fault_covered = true;
     }
-    if (v.result.reason == StopReason::kGuestFault && !fault_covered) {
-      std::printf("  [%s] FAULT %s\n", v.name.c_str(), v.result.detail.c_str());
-      rc = kExitGuestFault;
-    }
-    if (v.result.reason == StopReason::kInternalError) {
-      std::printf("  [%s] INTERNAL ERROR %s\n", v.name.c_str(), v.result.detail.c_str());
-      rc = kExitInternalError;
+    // Every machine's ending (a worker that died leaves none: then the variant's own result says so).
+    std::vector<MachineEnd> ends;
+    if (v.machines.size() > 1)
+      for (const auto& m : v.machines) ends.push_back({m.name + ": ", m.result});
+    else
+      ends.push_back({"", v.result});
+    for (const auto& e : ends) {
+      if (e.result.reason == StopReason::kGuestFault && !fault_covered) {
+        std::printf("  [%s] FAULT %s%s\n", v.name.c_str(), e.who.c_str(), e.result.detail.c_str());
+        rc = kExitGuestFault;
+      }
+      if (e.result.reason == StopReason::kInternalError) {
+        std::printf("  [%s] INTERNAL ERROR %s%s\n", v.name.c_str(), e.who.c_str(), e.result.detail.c_str());
+        rc = kExitInternalError;
+      }
     }
     std::printf("  [%s] trace %s, console %s, pcap %s\n", v.name.c_str(), v.trace_path.c_str(), v.console_path.c_str(),
                 v.pcap_path.c_str());
@@ -99,6 +125,9 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
     auto rel = [&](const std::string& p) { return p.empty() ? p : fs::relative(p, o.out_dir).string(); };
     if (!v.trace_path.empty()) run.artifacts["trace"] = rel(v.trace_path);
     if (!v.console_path.empty()) run.artifacts["console log"] = rel(v.console_path);
+    if (v.machines.size() > 1)
+      for (const auto& m : v.machines)
+        if (!m.console_path.empty()) run.artifacts["console log (" + m.name + ")"] = rel(m.console_path);
     if (!v.pcap_path.empty() && fs::exists(v.pcap_path)) run.artifacts["pcap"] = rel(v.pcap_path);
     r.variants.push_back(std::move(run));
   }

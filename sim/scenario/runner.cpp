@@ -2,11 +2,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <stdexcept>
 #include <variant>
 
 #include "firmware/cached_ack.h"
@@ -50,10 +53,7 @@ std::string quote(const std::string& s) { return "\"" + s + "\""; }
 }  // namespace
 
 BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& staging_dir) {
-  if (v.machines.size() != 1)
-    throw InputError(s.file + ": variant '" + v.name + "' has " + std::to_string(v.machines.size()) +
-                     " machines; this version of bootsim runs one machine per variant");
-  const Machine& m = v.machines.front();
+  if (v.machines.empty()) throw InputError(s.file + ": variant '" + v.name + "' has no machine");
   const Network& n = v.network;
   BootRunSpec spec;
   spec.until = v.until;
@@ -93,34 +93,40 @@ BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& st
     if (n.dhcp.mode == DhcpMode::kNone) d.drop_rate = 1.0;
   }
 
-  MachineConfig& mc = spec.machine;
-  mc.name = m.name;
-  mc.mac = m.mac;
-  mc.nic_profile = m.nic;
-  using PortMode = SwitchPortConfig::Mode;
-  switch (n.switch_port.mode) {
-    case SwitchPortMode::kEdge: mc.switch_port.mode = PortMode::kEdge; break;
-    case SwitchPortMode::kPortfast: mc.switch_port.mode = PortMode::kPortfast; break;
-    case SwitchPortMode::kStp: mc.switch_port.mode = PortMode::kStp; break;
-    case SwitchPortMode::kRstp: mc.switch_port.mode = PortMode::kRstp; break;
-  }
-  if (n.switch_port.forward_delay.ns) mc.switch_port.forward_delay = n.switch_port.forward_delay;
-  if (n.switch_port.hello.ns) mc.switch_port.hello = n.switch_port.hello;
-  mc.seed = s.seed;
-  if (m.ram_bytes) mc.ram_bytes = m.ram_bytes;
-  mc.keys = m.keys;
-  mc.rom.cmdline = m.cmdline;
-  if (m.start == FirmwareStart::kPxeRom) {
-    mc.rom_phase = true;
-  } else {
-    mc.nbp_path = m.nbp;
-    mc.nbp = read_nbp_file(m.nbp, "machine " + m.name + " nbp");
-    CachedAckParams ack;
-    ack.client_ip = d.pool_start;
-    ack.server_ip = d.server_ip;
-    ack.netmask = mask;
-    ack.filename = n.dhcp.rom_filename;
-    mc.rom.cached_ack = build_cached_ack(m.mac, ack);
+  for (size_t index = 0; index < v.machines.size(); ++index) {
+    const Machine& m = v.machines[index];
+    MachineConfig mc;
+    mc.name = m.name;
+    mc.mac = m.mac;
+    mc.nic_profile = m.nic;
+    using PortMode = SwitchPortConfig::Mode;
+    switch (n.switch_port.mode) {
+      case SwitchPortMode::kEdge: mc.switch_port.mode = PortMode::kEdge; break;
+      case SwitchPortMode::kPortfast: mc.switch_port.mode = PortMode::kPortfast; break;
+      case SwitchPortMode::kStp: mc.switch_port.mode = PortMode::kStp; break;
+      case SwitchPortMode::kRstp: mc.switch_port.mode = PortMode::kRstp; break;
+    }
+    if (n.switch_port.forward_delay.ns) mc.switch_port.forward_delay = n.switch_port.forward_delay;
+    if (n.switch_port.hello.ns) mc.switch_port.hello = n.switch_port.hello;
+    mc.seed = s.seed;
+    if (m.ram_bytes) mc.ram_bytes = m.ram_bytes;
+    mc.keys = m.keys;
+    mc.rom.cmdline = m.cmdline;
+    if (m.start == FirmwareStart::kPxeRom) {
+      mc.rom_phase = true;
+    } else {
+      mc.nbp_path = m.nbp;
+      mc.nbp = read_nbp_file(m.nbp, "machine " + m.name + " nbp");
+      // As if a PXE ROM had leased an address: each machine its own, in machine order from the pool.
+      CachedAckParams ack;
+      ack.client_ip = d.pool_start + static_cast<std::uint32_t>(index);
+      ack.server_ip = d.server_ip;
+      ack.netmask = mask;
+      ack.filename = n.dhcp.rom_filename;
+      mc.rom.cached_ack = build_cached_ack(m.mac, ack);
+    }
+    if (index == 0) spec.machine = std::move(mc);
+    else spec.more_machines.push_back(std::move(mc));
   }
   spec.network = net;
   return spec;
@@ -161,6 +167,14 @@ VariantResult record_variant(const Variant& v, const RunOptions& opts, const Boo
   r.console_path = base + ".console.log";
   out.trace.write_file(r.trace_path);
   std::ofstream(r.console_path, std::ios::binary) << out.console_raw;
+  for (const auto& m : out.machines) {
+    MachineRun run{m.name, m.result, m.console_raw, m.console_text, r.console_path};
+    if (out.machines.size() > 1) {
+      run.console_path = base + "." + m.name + ".console.log";
+      std::ofstream(run.console_path, std::ios::binary) << m.console_raw;
+    }
+    r.machines.push_back(std::move(run));
+  }
   return r;
 }
 
@@ -217,7 +231,10 @@ Verdict check_console(const ExpectConsole& c, const VariantResult& v) {
 }
 
 /// iPXE's own DHCP in a trace: after the NBP started, its requests carry option 77 "iPXE" (the ROM's do
-/// not); its lease is the first ACK for one of those transactions.
+/// not); its lease is the first ACK for one of those transactions. Only frames this machine sent count
+/// (frame_tx, or frame_drop on the way out): with several machines on the wire, the others' broadcast
+/// DISCOVERs reach this NIC too, and are dropped here while its link is down. An ACK must also be for
+/// the hardware address the request came from.
 struct IpxeDhcp {
   std::int64_t first_request = -1;  ///< first DISCOVER/REQUEST, sent or dropped
   std::int64_t lease_at = -1;
@@ -227,20 +244,20 @@ struct IpxeDhcp {
 IpxeDhcp ipxe_dhcp_of(const std::vector<TraceEvent>& events) {
   IpxeDhcp r;
   bool started = false;
-  std::set<std::uint32_t> xids;
+  std::set<std::pair<std::uint32_t, std::array<std::uint8_t, 16>>> requests;  // (xid, chaddr)
   for (const auto& ev : events) {
     if (ev["kind"] == "phase" && ev["phase"] == "nbp_start") started = true;
     if (!started) continue;
-    if (ev["kind"] == "frame_tx" || ev["kind"] == "frame_drop") {
+    if (ev["kind"] == "frame_tx" || (ev["kind"] == "frame_drop" && ev.value("dir", std::string("tx")) == "tx")) {
       auto p = dhcp_of(ev);
       if (p && p->op == 1 && p->option_string(77) == "iPXE") {
-        xids.insert(p->xid);
+        requests.insert({p->xid, p->chaddr});
         if (r.first_request < 0) r.first_request = t_of(ev);
         if (p->message_type() == DHCPDISCOVER) ++r.discovers;
       }
     } else if (ev["kind"] == "frame_rx" && r.lease_at < 0) {
       auto p = dhcp_of(ev);
-      if (p && p->op == 2 && p->message_type() == DHCPACK && xids.count(p->xid)) r.lease_at = t_of(ev);
+      if (p && p->op == 2 && p->message_type() == DHCPACK && requests.count({p->xid, p->chaddr})) r.lease_at = t_of(ev);
     }
   }
   return r;
@@ -364,7 +381,31 @@ Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v) {
 
 }  // namespace
 
-Verdict check(const Expectation& e, const VariantResult& v) {
+VariantResult machine_view(const VariantResult& v, const std::string& machine) {
+  auto it = std::find_if(v.machines.begin(), v.machines.end(), [&](const MachineRun& m) { return m.name == machine; });
+  if (it == v.machines.end()) throw std::out_of_range("variant " + v.name + " has no machine " + machine);
+  std::set<std::string> names;
+  for (const auto& m : v.machines) names.insert(m.name);
+  VariantResult view;
+  view.name = v.name;
+  view.description = v.description;
+  view.result = it->result;
+  view.machines = {*it};
+  view.console_raw = it->console_raw;
+  view.console_text = it->console_text;
+  view.console_path = it->console_path;
+  view.trace_path = v.trace_path;
+  view.pcap_path = v.pcap_path;
+  for (const auto& ev : v.events) {
+    std::string source = ev.value("machine", std::string());
+    if (source == machine || !names.count(source)) view.events.push_back(ev);
+  }
+  return view;
+}
+
+namespace {
+
+Verdict check_one(const Expectation& e, const VariantResult& v) {
   Verdict r = std::visit(
       [&](const auto& body) -> Verdict {
         using T = std::decay_t<decltype(body)>;
@@ -385,6 +426,24 @@ Verdict check(const Expectation& e, const VariantResult& v) {
   r.expectation = describe(e);
   r.where = e.where;
   return r;
+}
+
+}  // namespace
+
+Verdict check(const Expectation& e, const VariantResult& v) {
+  if (v.machines.size() <= 1) return check_one(e, v);
+  Verdict all{describe(e), "pass", "", e.where};
+  for (const auto& m : v.machines) {
+    if (!e.machine.empty() && e.machine != m.name) continue;
+    Verdict one = check_one(e, machine_view(v, m.name));
+    if (one.status != "pass") all.status = one.status;
+    all.evidence += (all.evidence.empty() ? "" : "; ") + m.name + ": " + one.evidence;
+  }
+  if (all.evidence.empty()) {  // the loader rejects unknown names; a hand-built result may not
+    all.status = "fail";
+    all.evidence = "no machine named " + quote(e.machine);
+  }
+  return all;
 }
 
 }  // namespace bootsim::scenario

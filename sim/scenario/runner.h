@@ -17,14 +17,27 @@ struct Verdict {
   SourceLocation where;
 };
 
+/// How one machine of a variant ended.
+struct MachineRun {
+  std::string name;
+  RunResult result;
+  std::string console_raw, console_text;
+  std::string console_path;  ///< its console log (absolute): "<variant>.console.log" for a single machine
+};
+
 struct VariantResult {
   std::string name, description;
   std::string skip_reason;              ///< non-empty: not run
-  RunResult result;
+  RunResult result;                     ///< the first machine's
+  /// Every machine, in the scenario's order (one entry for a single machine: the same as `result`,
+  /// `console_*`). Empty for a variant that was not run.
+  std::vector<MachineRun> machines;
   std::vector<Verdict> verdicts;
-  std::vector<TraceEvent> events;
-  std::string console_raw, console_text;
-  std::string trace_path, console_path, pcap_path;  ///< written artifacts (absolute)
+  std::vector<TraceEvent> events;        ///< every machine's and the network's
+  std::string console_raw, console_text;  ///< the first machine's
+  /// Written artifacts (absolute); console_path is the first machine's console (with several machines
+  /// each also has "<variant>.<machine>.console.log", see `machines`).
+  std::string trace_path, console_path, pcap_path;
   double wall_seconds = 0;
   /// Set when this variant's boot was forked from another's run at its first key (worker_pool.h): that
   /// variant's name, or "(no keys)" when no variant of the group was keyless. The artifacts are the
@@ -41,27 +54,37 @@ struct RunOptions {
 
 /// Runs every variant of `s` that is not skipped, `opts.jobs` at a time, and checks its expectations.
 /// Results come in the scenario's variant order. Throws InputError for configurations the simulator
-/// cannot build (e.g. several machines in one variant, not supported yet).
+/// cannot build.
 std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts);
 
 /// Boots one variant that is not skipped, in this process, and writes its trace, console log and pcap
 /// under opts.out_dir. Verdicts are left to judge().
 VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOptions& opts);
 
-/// Where a variant's artifacts go: this plus ".trace.jsonl", ".console.log" and ".pcap" (absolute).
+/// Where a variant's artifacts go: this plus ".trace.jsonl", ".console.log" and ".pcap" (absolute), and
+/// with several machines ".<machine>.console.log" for each.
 std::string artifact_base(const Variant& v, const RunOptions& opts);
 
-/// Writes a finished boot's trace and console log next to its pcap; returns the variant's result
+/// Writes a finished boot's trace and console log(s) next to its pcap; returns the variant's result
 /// without verdicts.
 VariantResult record_variant(const Variant& v, const RunOptions& opts, const BootRunOutcome& out, double wall_seconds);
 
 /// Fills r.verdicts from v's expectations: "skip" for a skipped variant, otherwise checked on r's trace.
 void judge(const Variant& v, VariantResult& r);
 
-/// Checks one expectation against a finished variant's trace.
+/// Checks one expectation against a finished variant's trace. With several machines it is checked on
+/// each machine it names (all of them when e.machine is empty), each on a view of the trace with that
+/// machine's events plus those of the network's services, and holds only if it holds on every one; the
+/// evidence then reads "m1: …; m2: …".
 Verdict check(const Expectation& e, const VariantResult& v);
 
-/// Builds the single-machine run a variant describes (exposed for sweeps and tests).
+/// The view of a multi-machine result that check() uses for `machine`: that machine's events plus the
+/// events of sources that are not one of the variant's machines (dhcpd, httpd, slirp, …), its result
+/// and its console. Throws std::out_of_range for a machine the result does not have.
+VariantResult machine_view(const VariantResult& v, const std::string& machine);
+
+/// Builds the run a variant describes: the first machine in `machine`, the others in `more_machines`
+/// (exposed for sweeps and tests).
 BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& staging_dir);
 
 }  // namespace bootsim::scenario

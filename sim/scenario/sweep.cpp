@@ -44,22 +44,46 @@ std::vector<std::vector<std::string>> grid(const std::vector<SweepAxis>& axes) {
   return points;
 }
 
+/// The machine that decides a cell: with one machine, it; with several, the first that failed inside
+/// bootsim, else the first guest fault, else the first without a handoff, else the last to hand off.
+/// `who` is "name: " with several machines.
+RunResult deciding_result(const VariantResult& r, std::string* who) {
+  if (r.machines.size() <= 1) return r.result;
+  auto first = [&](auto pred) -> const MachineRun* {
+    for (const auto& m : r.machines)
+      if (pred(m.result)) return &m;
+    return nullptr;
+  };
+  const MachineRun* m = first([](const RunResult& x) { return x.reason == StopReason::kInternalError; });
+  if (!m) m = first([](const RunResult& x) { return x.reason == StopReason::kGuestFault; });
+  if (!m) m = first([](const RunResult& x) { return x.reason != StopReason::kHandoff; });
+  if (!m) {
+    m = &r.machines.front();
+    for (const auto& x : r.machines)
+      if (x.result.end_time > m->result.end_time) m = &x;
+  }
+  *who = m->name + ": ";
+  return m->result;
+}
+
 void judge_cell(SweepCellResult& c, SweepJudge judge) {
   const VariantResult& r = c.run;
-  std::string ended = std::string(stop_reason_name(r.result.reason)) + " at " + format_time(r.result.end_time);
+  std::string who;
+  const RunResult result = deciding_result(r, &who);
+  std::string ended = std::string(stop_reason_name(result.reason)) + " at " + format_time(result.end_time);
   if (!r.skip_reason.empty()) {
     c.outcome = "skip";
     c.detail = r.skip_reason;
-  } else if (r.result.reason == StopReason::kInternalError) {
+  } else if (result.reason == StopReason::kInternalError) {
     c.outcome = "error";
-    c.detail = "bootsim failed: " + r.result.detail;
-  } else if (r.result.reason == StopReason::kGuestFault) {
+    c.detail = who + "bootsim failed: " + result.detail;
+  } else if (result.reason == StopReason::kGuestFault) {
     c.outcome = "fault";
-    c.detail = "guest fault at " + format_time(r.result.end_time) + ": " + r.result.detail;
+    c.detail = who + "guest fault at " + format_time(result.end_time) + ": " + result.detail;
   } else if (judge == SweepJudge::kBoot) {
-    bool booted = r.result.reason == StopReason::kHandoff;
+    bool booted = result.reason == StopReason::kHandoff;
     c.outcome = booted ? "pass" : "fail";
-    c.detail = booted ? "handoff at " + format_time(r.result.end_time) : "no handoff; ended " + ended;
+    c.detail = who + (booted ? "handoff at " + format_time(result.end_time) : "no handoff; ended " + ended);
   } else {
     std::vector<const Verdict*> failed;
     for (const auto& v : r.verdicts)

@@ -54,7 +54,17 @@ void write_result(const VariantJob& j, const nlohmann::json& out) {
 }
 
 nlohmann::json result_json(const VariantResult& r) {
-  return {{"reason", static_cast<int>(r.result.reason)},
+  // Each machine's console log is on disk (console_path); its raw text is read back from there.
+  nlohmann::json machines = nlohmann::json::array();
+  for (const auto& m : r.machines)
+    machines.push_back({{"name", m.name},
+                        {"reason", static_cast<int>(m.result.reason)},
+                        {"detail", m.result.detail},
+                        {"end_ns", m.result.end_time.ns},
+                        {"console_text", m.console_text},
+                        {"console_path", m.console_path}});
+  return {{"machines", std::move(machines)},
+          {"reason", static_cast<int>(r.result.reason)},
           {"detail", r.result.detail},
           {"end_ns", r.result.end_time.ns},
           {"console_text", r.console_text},
@@ -234,6 +244,17 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   r.shared_until = SimTime::from_ns(res.value("shared_until_ns", std::int64_t{0}));
   r.events = Trace::parse_jsonl(slurp(r.trace_path));
   r.console_raw = slurp(r.console_path);
+  for (const auto& m : res.value("machines", nlohmann::json::array())) {
+    MachineRun run;
+    run.name = m["name"].get<std::string>();
+    run.result.reason = static_cast<StopReason>(m["reason"].get<int>());
+    run.result.detail = m["detail"].get<std::string>();
+    run.result.end_time = SimTime::from_ns(m["end_ns"].get<std::int64_t>());
+    run.console_text = m["console_text"].get<std::string>();
+    run.console_path = m["console_path"].get<std::string>();
+    run.console_raw = slurp(run.console_path);
+    r.machines.push_back(std::move(run));
+  }
   return r;
 }
 
