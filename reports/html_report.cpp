@@ -619,6 +619,29 @@ Facts facts_of(const VariantRun& v, const Timeline& tl) {
   return f;
 }
 
+/// The machines of a run, in order of their first event: every `machine` with an exit event.
+std::vector<std::string> machines_of(const std::vector<TraceEvent>& events) {
+  std::vector<std::string> names;
+  for (const auto& ev : events)
+    if (ev.value("kind", std::string()) == "exit") {
+      std::string m = ev.value("machine", std::string());
+      if (std::find(names.begin(), names.end(), m) == names.end()) names.push_back(m);
+    }
+  return names;
+}
+
+/// Machine m's share of a run: its own events and those of sources that are not machines (the servers).
+VariantRun machine_share(const VariantRun& v, const std::string& m, const std::vector<std::string>& machines) {
+  VariantRun share = v;
+  share.exit_reason.clear();
+  share.events.clear();
+  for (const auto& ev : v.events) {
+    std::string who = ev.value("machine", std::string());
+    if (who == m || std::find(machines.begin(), machines.end(), who) == machines.end()) share.events.push_back(ev);
+  }
+  return share;
+}
+
 }  // namespace
 
 std::string render_html(const ScenarioReport& report) {
@@ -650,21 +673,56 @@ std::string render_html(const ScenarioReport& report) {
     el(hr, "th", h);
   for (const auto& L : layouts) {
     VerdictCounts c = count_verdicts(*L.run);
-    Facts f = facts_of(*L.run, L.tl);
     xml_node r = el(st, "tr");
     xml_node a = el(el(r, "td"), "a", L.run->variant);
     attr(a, "href", "#variant-" + L.run->variant);
     xml_node vc = el(r, "td", std::to_string(c.pass) + " pass / " + std::to_string(c.fail) + " fail / " +
                                    std::to_string(c.skip) + " skip");
     attr(vc, "class", c.fail ? "fail" : c.total() ? "pass" : "skip");
-    std::string exit = L.run->exit_reason.empty() ? L.tl.exit_reason : L.run->exit_reason;
-    el(r, "td", exit + " at " + format_seconds(L.tl.end_ns));
-    el(r, "td", f.configuring);
-    el(r, "td", f.dhcp);
-    el(r, "td", f.link);
-    attr(el(r, "td", f.drops), "class", f.drops == "0" ? "num" : "num fail");
-    attr(el(r, "td", f.faults), "class", f.faults == "0" ? "num" : "num fail");
-    attr(el(el(r, "td"), "code", f.last_line), "style", "white-space: pre");
+    // With several machines each fact is given per machine, from that machine's share of the trace:
+    // mixed together, every machine's NIC would repeat the broadcasts it saw.
+    std::vector<std::string> machines = machines_of(L.run->events);
+    std::vector<std::pair<std::string, std::string>> exits;  // (machine label, text)
+    std::vector<std::pair<std::string, Facts>> facts;
+    if (machines.size() <= 1) {
+      std::string exit = L.run->exit_reason.empty() ? L.tl.exit_reason : L.run->exit_reason;
+      exits.push_back({"", exit + " at " + format_seconds(L.tl.end_ns)});
+      facts.push_back({"", facts_of(*L.run, L.tl)});
+    } else {
+      for (const auto& m : machines) {
+        VariantRun share = machine_share(*L.run, m, machines);
+        Timeline tl = build_timeline(share.events);
+        exits.push_back({m + ": ", tl.exit_reason + " at " + format_seconds(tl.end_ns)});
+        facts.push_back({m + ": ", facts_of(share, tl)});
+      }
+    }
+    // One machine: the text itself; several: one line (div) per machine.
+    auto cell = [&](const std::string& cls, auto text_of) {
+      xml_node td = facts.size() == 1 ? el(r, "td", text_of(facts.front().second)) : el(r, "td");
+      if (!cls.empty()) attr(td, "class", cls);
+      if (facts.size() > 1)
+        for (const auto& [label, f] : facts) el(td, "div", label + text_of(f));
+      return td;
+    };
+    if (exits.size() == 1) el(r, "td", exits.front().second);
+    else {
+      xml_node ex = el(r, "td");
+      for (const auto& [label, text] : exits) el(ex, "div", label + text);
+    }
+    cell("", [](const Facts& f) { return f.configuring; });
+    cell("", [](const Facts& f) { return f.dhcp; });
+    cell("", [](const Facts& f) { return f.link; });
+    bool dropped = false, faulted = false;
+    for (const auto& mf : facts) {
+      dropped |= mf.second.drops != "0";
+      faulted |= mf.second.faults != "0";
+    }
+    cell(dropped ? "num fail" : "num", [](const Facts& f) { return f.drops; });
+    cell(faulted ? "num fail" : "num", [](const Facts& f) { return f.faults; });
+    xml_node last = el(r, "td");
+    if (facts.size() == 1) attr(el(last, "code", facts.front().second.last_line), "style", "white-space: pre");
+    else
+      for (const auto& [label, f] : facts) attr(el(el(last, "div"), "code", label + f.last_line), "style", "white-space: pre");
   }
 
   // The shared time axis.

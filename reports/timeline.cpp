@@ -542,7 +542,9 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
     }
 
     // DHCP exchanges seen on this machine's wire, by xid.
-    struct Xchg { std::int64_t first = 0, last = 0; int tx = 0, rx = 0, dropped = 0; std::string result; std::int64_t result_t = -1; };
+    // An exchange is this machine's when it sent (or tried to send) a message of it: on a shared wire a
+    // NIC also receives the replies broadcast to other machines.
+    struct Xchg { std::int64_t first = 0, last = 0; int tx = 0, rx = 0, dropped = 0; bool own = false; std::string result; std::int64_t result_t = -1; };
     std::map<std::uint32_t, Xchg> xchg;
     std::vector<std::uint32_t> xorder;
     for (size_t i : order) {
@@ -557,6 +559,7 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
       it->second.last = t_of(e);
       if (k == "frame_drop") ++it->second.dropped;
       else if (k == "frame_tx") ++it->second.tx;
+      if (k == "frame_tx" || (k == "frame_drop" && str_field(e, "dir") != "rx")) it->second.own = true;
       else ++it->second.rx;
       if (k == "frame_rx" && (s.dhcp_type == DHCPACK || s.dhcp_type == DHCPNAK) && it->second.result_t < 0) {
         it->second.result = s.dhcp_type == DHCPACK ? "ok" : "failed";
@@ -565,6 +568,7 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
     }
     for (auto xid : xorder) {
       const Xchg& x = xchg[xid];
+      if (!x.own) continue;
       Stage s;
       s.machine = machine;
       s.source = "network";

@@ -68,3 +68,44 @@ TEST(reports_FrameSummary, DecodesTheFramesIpxeSends) {
 
 }  // namespace
 }  // namespace bootsim::reports
+
+namespace bootsim::reports {
+namespace {
+
+/// The fleet scenario's stock variant: three real iPXE machines on one wire (bootsim scenario, cached).
+std::vector<TraceEvent> fleet_stock_trace() {
+  std::string dir = testing::out_dir() + "/fleet";
+  std::string trace = dir + "/fleet_broadcom/stock.trace.jsonl";
+  if (!testing::newer_than_exe(trace)) {
+    std::string cmd = std::string("'") + BOOTSIM_EXE + "' scenario '" + BOOTSIM_SOURCE_DIR +
+                      "/scenarios/fleet_broadcom.xml' --out '" + dir + "' > /dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+  }
+  return Trace::parse_jsonl(testing::read_file(trace));
+}
+
+TEST(reports_Timeline, OnASharedWireEachMachineHasOnlyItsOwnDhcpExchanges) {
+  auto events = fleet_stock_trace();
+  ASSERT_FALSE(events.empty());
+  Timeline tl = build_timeline(events);
+  // Which xids each machine sent (or tried to send while its link was down).
+  std::map<std::string, std::set<std::string>> sent;
+  for (const auto& e : events) {
+    std::string k = e.value("kind", "");
+    if (k != "frame_tx" && !(k == "frame_drop" && e.value("dir", "") == "tx")) continue;
+    FrameSummary s = summarize_frame_hex(e.value("hex", ""));
+    if (s.dhcp_type) sent[e.value("machine", "")].insert(s.detail.substr(s.detail.find("xid ") + 4, 10));
+  }
+  ASSERT_EQ(sent.size(), 3u) << "three machines sent DHCP";
+  std::map<std::string, int> exchanges;
+  for (const auto& s : tl.stages) {
+    if (s.name != "dhcp") continue;
+    ++exchanges[s.machine];
+    std::string xid = s.label.substr(s.label.find("xid ") + 4);
+    EXPECT_TRUE(sent[s.machine].count(xid)) << s.machine << " shows " << s.label << ", which it never sent";
+  }
+  for (const auto& [machine, xids] : sent) EXPECT_EQ(exchanges[machine], static_cast<int>(xids.size())) << machine;
+}
+
+}  // namespace
+}  // namespace bootsim::reports
