@@ -11,6 +11,7 @@
 
 #include "guest_fault_ud2.bin.h"
 #include "ipxe_test_util.h"
+#include "real_scenario_util.h"
 #include "sim/net/dhcp_packet.h"
 #include "sim/net/packet.h"
 #include "sim/scenario/loader.h"
@@ -21,19 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
-fs::path scratch(const std::string& name) {
-  fs::path d = fs::path(::testing::TempDir()) / "bootsim-multi-machine" / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path scratch(const std::string& name) { return test::fresh_dir("bootsim-multi-machine", name); }
 
 Scenario three_machines(const fs::path& dir) {
   std::string src = BOOTSIM_SOURCE_DIR;
@@ -48,10 +39,7 @@ Scenario three_machines(const fs::path& dir) {
   <machine name="c" mac="52:54:00:00:00:0c"><nic profile="generic"/><firmware nbp="${ipxe}/undionly.kpxe"/></machine>
   <expect><handoff kernel="mboot.c32"/></expect>
 </scenario>)";
-  LoadOptions o;
-  o.payload_dirs = {BOOTSIM_PAYLOAD_DIR};
-  o.ipxe_dir = BOOTSIM_IPXE_DIR;
-  return load_scenario((dir / "three.xml").string(), o);
+  return load_scenario((dir / "three.xml").string(), test::real_load_options());
 }
 
 /// yiaddr of every DHCPACK each machine's NIC received for its own hardware address, decoded from the

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "real_scenario_util.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 
@@ -14,9 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 VariantResult run_stock(const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& dir) {
-  LoadOptions o;
-  o.payload_dirs = {BOOTSIM_PAYLOAD_DIR};
-  o.ipxe_dir = BOOTSIM_IPXE_DIR;
+  LoadOptions o = test::real_load_options();
   o.overrides = overrides;
   Scenario s = load_scenario(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml", o);
   const Variant* stock = s.find_variant("stock");

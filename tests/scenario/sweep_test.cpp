@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "real_scenario_util.h"
 #include "sim/net/dhcp_packet.h"
 #include "sim/net/packet.h"
 #include "sim/scenario/sweep.h"
@@ -20,10 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
+using test::slurp;
 
 /// Runs bootsim with `args`; returns the exit code, output in *out.
 int bootsim(const std::string& args, std::string* out) {

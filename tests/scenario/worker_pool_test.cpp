@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "real_scenario_util.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/worker_pool.h"
@@ -17,26 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::real_load_options;
+using test::slurp;
 
-LoadOptions real_options() {
-  LoadOptions o;
-  o.payload_dirs = {BOOTSIM_PAYLOAD_DIR};
-  o.ipxe_dir = BOOTSIM_IPXE_DIR;
-  return o;
-}
-
-fs::path scratch(const std::string& name) {
-  fs::path d = fs::path(::testing::TempDir()) / "bootsim-worker-pool" / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path scratch(const std::string& name) { return test::fresh_dir("bootsim-worker-pool", name); }
 
 const VariantResult& named(const std::vector<VariantResult>& rs, const std::string& name) {
   for (const auto& r : rs)
@@ -79,7 +64,7 @@ std::vector<VariantResult> expect_same_both_ways(const Scenario& s, const fs::pa
 }
 
 TEST(worker_pool, BootKeyIgnoresKeysAndExpectationsOnly) {
-  Scenario s = load_scenario(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml", real_options());
+  Scenario s = load_scenario(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml", real_load_options());
   const Variant* stock = s.find_variant("stock");
   const Variant* shell = s.find_variant("shell");
   const Variant* sleep = s.find_variant("embedded-sleep");
@@ -89,7 +74,7 @@ TEST(worker_pool, BootKeyIgnoresKeysAndExpectationsOnly) {
 }
 
 TEST(worker_pool, BroadcomTimeoutSharesTheStockBootWithTheShellVariant) {
-  Scenario s = load_scenario(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml", real_options());
+  Scenario s = load_scenario(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml", real_load_options());
   std::vector<VariantResult> rs = expect_same_both_ways(s, scratch("broadcom"), 2);
   const VariantResult& shell = named(rs, "shell");
   EXPECT_EQ(shell.shared_from, "stock");
@@ -126,7 +111,7 @@ TEST(worker_pool, AKeyDuringAnOpenConnectionBootsOnItsOwn) {
   </variant>
 </scenario>
 )";
-  Scenario s = load_scenario((dir / "fallback.xml").string(), real_options());
+  Scenario s = load_scenario((dir / "fallback.xml").string(), real_load_options());
   std::vector<VariantResult> rs = expect_same_both_ways(s, dir, 2);
   for (const auto& r : rs)
     for (const auto& v : r.verdicts) EXPECT_EQ(v.status, "pass") << r.name << ": " << v.expectation << " — " << v.evidence;
