@@ -630,15 +630,11 @@ std::vector<std::string> machines_of(const std::vector<TraceEvent>& events) {
   return names;
 }
 
-/// Machine m's share of a run: its own events and those of sources that are not machines (the servers).
+/// Machine m's share of a run (Trace::machine_share): what the summary's facts are computed from.
 VariantRun machine_share(const VariantRun& v, const std::string& m, const std::vector<std::string>& machines) {
-  VariantRun share = v;
-  share.exit_reason.clear();
-  share.events.clear();
-  for (const auto& ev : v.events) {
-    std::string who = ev.value("machine", std::string());
-    if (who == m || std::find(machines.begin(), machines.end(), who) == machines.end()) share.events.push_back(ev);
-  }
+  VariantRun share;
+  share.variant = v.variant;
+  share.events = Trace::machine_share(v.events, m, machines);
   return share;
 }
 

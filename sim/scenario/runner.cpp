@@ -384,8 +384,8 @@ Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v) {
 VariantResult machine_view(const VariantResult& v, const std::string& machine) {
   auto it = std::find_if(v.machines.begin(), v.machines.end(), [&](const MachineRun& m) { return m.name == machine; });
   if (it == v.machines.end()) throw std::out_of_range("variant " + v.name + " has no machine " + machine);
-  std::set<std::string> names;
-  for (const auto& m : v.machines) names.insert(m.name);
+  std::vector<std::string> names;
+  for (const auto& m : v.machines) names.push_back(m.name);
   VariantResult view;
   view.name = v.name;
   view.description = v.description;
@@ -396,10 +396,7 @@ VariantResult machine_view(const VariantResult& v, const std::string& machine) {
   view.console_path = it->console_path;
   view.trace_path = v.trace_path;
   view.pcap_path = v.pcap_path;
-  for (const auto& ev : v.events) {
-    std::string source = ev.value("machine", std::string());
-    if (source == machine || !names.count(source)) view.events.push_back(ev);
-  }
+  view.events = Trace::machine_share(v.events, machine, names);
   return view;
 }
 
