@@ -29,6 +29,8 @@ constexpr std::uint16_t kEntryStackSeg = 0x0000;
 constexpr std::uint16_t kEntryStackTop = 0x7BF0;  // SP at NBP entry; the PXE spec asks for 1.5 KB below
 
 constexpr std::uint16_t kBaseCodeSeg = 0x8C00;    // 560 KB: initial FBMS
+/// The largest NBP that fits between 0000:7C00 and the PXE base code (PXE spec: the NBP is loaded there).
+constexpr std::uint32_t kMaxNbpBytes = (std::uint32_t{kBaseCodeSeg} << 4) - kNbpOff;
 constexpr std::uint16_t kUndiCodeSeg = 0x9000;    // 576 KB
 constexpr std::uint16_t kUndiCodeSize = 0x1000;
 constexpr std::uint16_t kUndiDataSeg = 0x9100;

@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "sim/baton.h"
+#include "firmware/memory_map.h"
 #include "sim/guest_fault.h"
+#include "sim/host_paths.h"
 #include "sim/net/dhcp_server.h"
 #include "sim/net/packet.h"
 
@@ -63,6 +65,8 @@ class MiniLan final : public FramePort {
 }  // namespace
 
 std::vector<std::uint8_t> read_nbp_file(const std::string& path, const std::string& what) {
+  if (auto why = input_file_problem(path, layout::kMaxNbpBytes))
+    throw InputError(path + ": cannot boot this NBP (" + what + "): it " + *why);
   std::ifstream f(path, std::ios::binary);
   if (!f) throw InputError(path + ": cannot open the NBP file (" + what + ")");
   return {std::istreambuf_iterator<char>(f), {}};

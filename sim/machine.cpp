@@ -61,7 +61,7 @@ std::uint64_t mix_seed(std::uint64_t seed, const std::string& name) {
 Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
     : sched_(sched), trace_(trace), config_(std::move(config)), bios_(*this), ports_(*this) {
   using namespace layout;
-  const std::size_t max_nbp = (std::uint32_t{kBaseCodeSeg} << 4) - kNbpOff;
+  const std::size_t max_nbp = kMaxNbpBytes;
   if (!config_.rom_phase && (config_.nbp.empty() || config_.nbp.size() > max_nbp))
     throw InputError(config_.nbp_path + ": NBP is " + std::to_string(config_.nbp.size()) +
                      " bytes; it must be 1.." + std::to_string(max_nbp) + " to fit in base memory");
@@ -136,7 +136,7 @@ void Machine::load_nbp() {
 }
 
 bool Machine::run_rom_phase() {
-  const std::size_t max_nbp = (std::uint32_t{layout::kBaseCodeSeg} << 4) - layout::kNbpOff;
+  const std::size_t max_nbp = layout::kMaxNbpBytes;
   PxeBaseCode base(*this, sched_, mix_seed(config_.seed, config_.name + ".rom"), max_nbp);
   base.start();
   // No guest code runs yet: time moves from one network event or ROM timeout to the next.

@@ -12,6 +12,7 @@
 #include "firmware/cached_ack.h"
 #include "sim/boot_run.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/option_checks.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/guest_fault.h"
 #include "sim/scenario/runner.h"
@@ -182,7 +183,9 @@ void add_bench_command(CLI::App& app, int& result) {
   auto scenario_file = std::make_shared<std::string>("broadcom_timeout.xml");
   CLI::App* cmd = app.add_subcommand("bench", "Measure emulation speed on the real iPXE (wall time, not a test)");
   cmd->add_option("--nbp", *nbp, "NBP to measure")->capture_default_str();
-  cmd->add_option("--repeat", *repeat, "runs per measurement (median reported)")->capture_default_str();
+  cmd->add_option("--repeat", *repeat, "runs per measurement (median reported)")
+      ->capture_default_str()
+      ->check(at_least(1, "runs per measurement"));
   cmd->add_option("--scenario", *scenario_file, "scenario whose full run is timed (\"\" to skip)")->capture_default_str();
   cmd->callback([nbp, repeat, scenario_file, &result] { result = bench(*nbp, *repeat, *scenario_file); });
 }

@@ -1,11 +1,14 @@
 // `bootsim run --nbp PATH`: boots one NBP on one machine and prints its console.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "firmware/cached_ack.h"
 #include "sim/boot_run.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/option_checks.h"
 #include "sim/guest_fault.h"
+#include "sim/host_paths.h"
 
 namespace bootsim::cli {
 
@@ -35,6 +38,15 @@ struct RunOptions {
 int run(const RunOptions& o) {
   BootRunSpec spec;
   if (o.rom == !o.nbp.empty()) throw InputError("give exactly one of --nbp PATH or --rom");
+  // Every output is checked before the boot, not found unwritable after it.
+  if (!o.trace_path.empty()) check_output_file(o.trace_path, "--trace");
+  if (!o.console_path.empty()) check_output_file(o.console_path, "--console-log");
+  if (!o.pcap_path.empty()) check_output_file(o.pcap_path, "--pcap");
+  for (const auto& [dir, what] : {std::pair{o.tftp_root, "--tftp-root"}, std::pair{o.http_root, "--http-root"}}) {
+    if (dir.empty()) continue;
+    if (!std::filesystem::is_directory(dir)) throw InputError(std::string(what) + " " + dir + ": not a directory");
+    if (auto why = served_root_problem(dir)) throw InputError(std::string(what) + " " + dir + ": " + *why);
+  }
   spec.machine.rom_phase = o.rom;
   if (!o.rom) {
     spec.machine.nbp_path = o.nbp;
@@ -45,6 +57,7 @@ int run(const RunOptions& o) {
   spec.until = *until;
   auto mac = parse_mac(o.mac);
   if (!mac) throw InputError("--mac: '" + o.mac + "' is not a MAC address (e.g. 52:54:00:12:34:56)");
+  if ((*mac)[0] & 1) throw InputError("--mac: " + o.mac + " is a broadcast or multicast address; a NIC needs a unicast MAC");
   spec.machine.mac = *mac;
   auto profile = find_profile(o.nic);
   if (!profile) throw InputError("--nic: unknown NIC profile '" + o.nic + "'");
@@ -104,7 +117,9 @@ void add_run_command(CLI::App& app, int& result) {
                   "WHEN:KEYS, WHEN a duration or console text (no ':'); KEYS text with \\n and <ctrl-b> etc. Repeatable; fires in order");
   cmd->add_option("--trace", opts->trace_path, "write the JSON Lines trace here");
   cmd->add_option("--console-log", opts->console_path, "write the raw console stream here");
-  cmd->add_option("--seed", opts->seed, "seed for every random choice")->capture_default_str();
+  cmd->add_option("--seed", opts->seed, "seed for every random choice")
+      ->capture_default_str()
+      ->check(unsigned_integer("the seed"));
   cmd->add_option("--mac", opts->mac, "the NIC's MAC address")->capture_default_str();
   cmd->add_option("--nic", opts->nic, "NIC profile: generic, intel-like, broadcom-like")->capture_default_str();
   cmd->add_option("--responder", opts->responder, "peer on the wire: none, dhcp (minimal) or net (the boot network: DHCP, slirp TCP/IP+TFTP, HTTP)")->capture_default_str();

@@ -4,8 +4,10 @@
 #include <filesystem>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/option_checks.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/guest_fault.h"
+#include "sim/host_paths.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/worker_pool.h"
@@ -26,9 +28,12 @@ struct ScenarioOptions {
 };
 
 int run(const ScenarioOptions& o) {
-  int worst = kExitOk;
-  std::vector<ScenarioOutcome> outcomes;
-  if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
+  // Everything the user gave is checked before the first variant runs: every scenario file loads, and
+  // every output can be written. A mistake costs a second, not a run.
+  if (!o.junit.empty()) check_output_file(o.junit, "--junit");
+  std::string out_root = o.out_dir.empty() ? "bootsim-out" : o.out_dir;
+  check_output_dir(out_root, "--out");
+  std::vector<std::pair<std::string, scenario::Scenario>> loaded;
   for (const auto& name : o.files) {
     std::string path = resolve_scenario(name);
     scenario::LoadOptions lo = load_options();
@@ -37,9 +42,15 @@ int run(const ScenarioOptions& o) {
       if (eq == std::string::npos || eq == 0) throw InputError("--set '" + kv + "': expected PATH=VALUE, e.g. @seed=5");
       lo.overrides.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     }
-    scenario::Scenario s = scenario::load_scenario(path, lo);
+    loaded.emplace_back(path, scenario::load_scenario(path, lo));
+  }
+  prepare_out_dir(out_root);
+
+  int worst = kExitOk;
+  std::vector<ScenarioOutcome> outcomes;
+  for (auto& [path, s] : loaded) {
     scenario::RunOptions ro;
-    ro.out_dir = o.out_dir.empty() ? (fs::path("bootsim-out") / s.name).string() : (fs::path(o.out_dir) / s.name).string();
+    ro.out_dir = contained_path(out_root, s.name, "scenario output folder").string();
     ro.echo = o.verbose;
     ro.jobs = o.jobs;
     std::printf("scenario %s (%s)\n", s.name.c_str(), path.c_str());
@@ -50,7 +61,7 @@ int run(const ScenarioOptions& o) {
     outcomes.push_back(std::move(out));
   }
   if (!o.junit.empty()) write_junit(outcomes, o.junit);
-  if (outcomes.size() > 1) write_index(outcomes, o.out_dir.empty() ? "bootsim-out" : o.out_dir);
+  if (outcomes.size() > 1) write_index(outcomes, out_root);
   return worst;
 }
 
@@ -67,7 +78,7 @@ void add_scenario_command(CLI::App& app, int& result) {
                   "machine[r640-01]/nic/@autoneg=8s (scenarios/README.md, \"Overrides and sweeps\")");
   cmd->add_flag("--verbose,-v", opts->verbose, "echo each variant's console (runs variants one at a time)");
   cmd->add_option("--jobs,-j", opts->jobs, "variants run at once, each in its own process (default: CPUs)")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1, "variants run at once"));
   cmd->callback([opts, &result] { result = run(*opts); });
 }
 

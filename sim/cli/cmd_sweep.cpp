@@ -13,6 +13,7 @@
 
 #include "reports/html_report.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/option_checks.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/guest_fault.h"
 #include "sim/scenario/sweep.h"
@@ -170,7 +171,7 @@ void add_sweep_command(CLI::App& app, int& result) {
       ->check(CLI::IsMember({"boot", "expectations"}));
   cmd->add_option("--out", opts->out_dir, "output directory (default bootsim-out/sweep-<scenario>/)");
   cmd->add_option("--jobs,-j", opts->jobs, "boots run at once, each in its own process (default: CPUs)")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1, "boots run at once"));
   cmd->callback([opts, &result] { result = run(*opts); });
 }
 

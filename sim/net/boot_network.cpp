@@ -72,7 +72,8 @@ BootNetwork::BootNetwork(Scheduler& sched, Trace& trace, NetworkConfig config)
     if (::stat(config_.tftp_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
       throw std::runtime_error("TFTP root '" + config_.tftp_root + "' is not a directory");
     sc.tftp_path = config_.tftp_root;
-    tftp_ = std::make_unique<TftpWatch>(trace_, config_.tftp_root, config_.gateway);
+    tftp_ = std::make_unique<TftpWatch>(trace_, config_.tftp_root, config_.gateway, "tftpd",
+                                        config_.tftp_link_targets);
   }
   sc.in6_enabled = config_.ipv6_ra;
   sc.ra_interval = config_.ra_interval;
@@ -84,7 +85,7 @@ BootNetwork::BootNetwork(Scheduler& sched, Trace& trace, NetworkConfig config)
   if (!config_.http_root.empty()) {
     sock_dir_ = make_socket_dir();
     try {
-      http_ = std::make_unique<HttpServer>(sched_, trace_, HttpServerConfig{config_.http_root},
+      http_ = std::make_unique<HttpServer>(sched_, trace_, HttpServerConfig{config_.http_root, config_.http_files},
                                            sock_dir_ + "/http.sock");
       if (!slirp_->add_unix(http_->socket_path(), config_.http_addr, config_.http_port))
         throw std::runtime_error("slirp refuses HTTP at " + format_ipv4(config_.http_addr) +

@@ -44,7 +44,9 @@ struct NetworkConfig {
   std::uint32_t gateway = 0x0A000202;   ///< slirp's host address: router, TFTP server, DHCP server id
   std::uint32_t dns = 0x0A000203;       ///< slirp's DNS address (DNS itself is disabled)
   std::string tftp_root;                ///< empty: no TFTP
+  std::vector<std::string> tftp_link_targets;  ///< where links in tftp_root may lead (TftpWatch)
   std::string http_root;                ///< empty: no HTTP server
+  std::map<std::string, std::string> http_files;  ///< URL path without '/' → host file, laid over http_root
   std::uint32_t http_addr = 0x0A000264; ///< 10.0.2.100
   std::uint16_t http_port = 80;
   bool ipv6_ra = false;                 ///< IPv6 on in slirp: RS gets an RA (M=O=0), iPXE's IPv6 conf ends

@@ -107,7 +107,8 @@ HttpParseStatus parse_http_request(const std::string& buf, HttpRequest* out, std
   return HttpParseStatus::kOk;
 }
 
-HttpResolution resolve_http_target(const std::string& root_real, const std::string& target) {
+HttpResolution resolve_http_target(const std::string& root_real, const std::string& target,
+                                   const std::map<std::string, std::string>& files) {
   HttpResolution res;
   std::string t = target;
   if (t.rfind("http://", 0) == 0) {  // absolute-form: drop scheme and authority
@@ -136,6 +137,12 @@ HttpResolution resolve_http_target(const std::string& root_real, const std::stri
   }
   if (decoded.find('\0') != std::string::npos) {
     res.status = 400;
+    return res;
+  }
+  if (auto it = files.find(decoded.substr(1)); it != files.end()) {
+    struct stat st{};
+    res.status = ::stat(it->second.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? 200 : 404;
+    if (res.status == 200) res.path = it->second;
     return res;
   }
   auto real = real_path(root_real + decoded);
@@ -302,7 +309,7 @@ bool HttpServer::service_conn(Conn& c) {
           c.status = 501;
         } else {
           head_only = req.method == "HEAD";
-          HttpResolution r = resolve_http_target(root_real_, req.target);
+          HttpResolution r = resolve_http_target(root_real_, req.target, config_.files);
           c.status = r.status;
           if (r.status == 200) {
             std::ifstream f(r.path, std::ios::binary);

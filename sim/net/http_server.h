@@ -43,10 +43,14 @@ struct HttpResolution {
 };
 /// Maps a request target ("/a/b?x") to a regular file under `root_real` (already a realpath). Decodes
 /// %XX, drops the query; refuses NUL bytes (400) and anything whose realpath is outside the root (403).
-HttpResolution resolve_http_target(const std::string& root_real, const std::string& target);
+/// A name in `files` (the decoded path without its leading '/') is that host file instead, laid over
+/// the root, so that a scenario's extra files are served without copying the root.
+HttpResolution resolve_http_target(const std::string& root_real, const std::string& target,
+                                   const std::map<std::string, std::string>& files = {});
 
 struct HttpServerConfig {
-  std::string root;                  ///< served directory
+  std::string root;                  ///< served directory (in place: never copied or written)
+  std::map<std::string, std::string> files;  ///< URL path without '/' → host file, served before the root
   std::string name = "httpd";        ///< the trace's `machine`
   std::size_t chunk_bytes = 64 * 1024;
 };

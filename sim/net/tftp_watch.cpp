@@ -44,16 +44,23 @@ std::optional<TftpRrq> parse_tftp_rrq(const std::vector<std::uint8_t>& p) {
   return r;
 }
 
-TftpWatch::TftpWatch(Trace& trace, std::string root, std::uint32_t server_ip, std::string name)
+TftpWatch::TftpWatch(Trace& trace, std::string root, std::uint32_t server_ip, std::string name,
+                     const std::vector<std::string>& link_targets)
     : trace_(trace), root_(std::move(root)), server_ip_(server_ip), name_(std::move(name)) {
   root_real_ = real_path(root_).value_or(root_);
+  for (const auto& t : link_targets)
+    if (auto real = real_path(t)) targets_real_.push_back(*real);
 }
 
 bool TftpWatch::escapes_root(const std::string& name) const {
   // slirp opens "<root>/<name>" (a leading '/' in the name stays inside the root).
   auto real = real_path(root_ + "/" + name);
   if (!real) return false;
-  return *real != root_real_ && real->rfind(root_real_ + "/", 0) != 0;
+  auto inside = [&](const std::string& dir) { return *real == dir || real->rfind(dir + "/", 0) == 0; };
+  if (inside(root_real_)) return false;
+  for (const auto& t : targets_real_)
+    if (inside(t)) return false;
+  return true;
 }
 
 std::optional<std::vector<std::uint8_t>> TftpWatch::on_guest_frame(SimTime t, const std::vector<std::uint8_t>& f) {

@@ -33,7 +33,10 @@ std::optional<TftpRrq> parse_tftp_rrq(const std::vector<std::uint8_t>& payload);
 class TftpWatch {
  public:
   /// `root` is the TFTP root slirp serves; `server_ip` the address TFTP is served at (slirp's vhost).
-  TftpWatch(Trace& trace, std::string root, std::uint32_t server_ip, std::string name = "tftpd");
+  /// `link_targets`: host files and folders a symlink in `root` may lead to (when root is a folder of
+  /// links over a scenario's root and files, sim/scenario/runner.cpp); anything else outside is refused.
+  TftpWatch(Trace& trace, std::string root, std::uint32_t server_ip, std::string name = "tftpd",
+            const std::vector<std::string>& link_targets = {});
 
   /// A guest frame on its way to slirp. Returns an ERROR frame to send back instead when the RRQ names a
   /// file outside the root (the caller must then not pass the request to slirp).
@@ -56,6 +59,7 @@ class TftpWatch {
 
   Trace& trace_;
   std::string root_, root_real_;
+  std::vector<std::string> targets_real_;
   std::uint32_t server_ip_;
   std::string name_;
   std::map<Key, Session> sessions_;

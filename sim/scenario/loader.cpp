@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -20,6 +21,8 @@
 
 #include <pugixml.hpp>
 
+#include "firmware/memory_map.h"
+#include "sim/host_paths.h"
 #include "sim/net/dhcp_packet.h"
 #include "sim/scenario/schema.h"
 #include "sim/scenario/units.h"
@@ -46,6 +49,9 @@ const char* to_string(ScenarioErrc c) {
     case ScenarioErrc::kMissingFile: return "missing_file";
     case ScenarioErrc::kUnresolvedPlaceholder: return "unresolved_placeholder";
     case ScenarioErrc::kBadOverride: return "bad_override";
+    case ScenarioErrc::kUnsafePath: return "unsafe_path";
+    case ScenarioErrc::kBadFile: return "bad_file";
+    case ScenarioErrc::kTooLong: return "too_long";
   }
   return "?";
 }
@@ -80,6 +86,22 @@ bool is_blank(const char* s) {
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+/// `s` with control characters shown as \xNN, for messages that quote what the user gave.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 std::string schema_path_of(pugi::xml_node n) {
@@ -400,15 +422,21 @@ class Reader {
                                                 "e.g. 10.0.2.0/24");
   }
   std::optional<MacAddr> mac(const char* name) {
-    return typed<MacAddr>(name, AttrType::kMac, parse_mac, "a MAC address, e.g. 52:54:00:12:34:56");
+    auto m = typed<MacAddr>(name, AttrType::kMac, parse_mac, "a MAC address, e.g. 52:54:00:12:34:56");
+    if (m && ((*m)[0] & 1))
+      fail(ScenarioErrc::kBadValue, name,
+           format_mac(*m) + " is a broadcast or multicast address; a NIC needs a unicast MAC (first octet even)");
+    return m;
   }
   std::optional<std::string> name_value(const char* name) {
     return typed<std::string>(name, AttrType::kName, [](const std::string& t) -> std::optional<std::string> {
-      if (t.empty()) return std::nullopt;
+      // A name becomes part of a file name (artifacts, output folders): it starts with a letter or
+      // digit, so "..", "." and hidden names like ".staging" are not names.
+      if (t.empty() || !std::isalnum(static_cast<unsigned char>(t[0]))) return std::nullopt;
       for (char c : t)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return std::nullopt;
       return t;
-    }, "a name (letters, digits, '-', '_', '.')");
+    }, "a name (letters, digits, '-', '_', '.', starting with a letter or digit)");
   }
   std::optional<std::string> text_value(const char* name) {
     assert(spec(name).type == AttrType::kString || spec(name).type == AttrType::kKeys);
@@ -433,10 +461,29 @@ class Reader {
     p = p.lexically_normal();
     if (!l_.lenient_) {
       std::error_code ec;
-      bool ok = std::string(kind) == "directory" ? fs::is_directory(p, ec) : fs::is_regular_file(p, ec);
-      if (!ok) fail(ScenarioErrc::kMissingFile, name, std::string(kind) + " '" + p.string() + "' does not exist");
+      fs::file_status st = fs::status(p, ec);
+      if (!fs::exists(st)) fail(ScenarioErrc::kMissingFile, name, std::string(kind) + " '" + p.string() + "' does not exist");
+      bool ok = std::string(kind) == "directory" ? fs::is_directory(st) : fs::is_regular_file(st);
+      if (!ok) fail(ScenarioErrc::kBadFile, name, "'" + p.string() + "' is " + file_kind(p.string()) + ", not a " + kind);
     }
     return p.string();
+  }
+
+  /// A host file the run reads (an NBP, a served file): path(name, "file"), then checked to be a
+  /// regular, readable file of 1..max_bytes bytes, so that it fails here with its location and not
+  /// in the middle of a run.
+  std::optional<std::string> input_file(const char* name, std::uint64_t max_bytes) {
+    auto p = path(name, "file");
+    if (p && !l_.lenient_)
+      if (auto why = input_file_problem(*p, max_bytes)) fail(ScenarioErrc::kBadFile, name, "'" + *p + "' " + *why);
+    return p;
+  }
+  /// A name the run turns into a path under a folder of its own (a served file's name): a plain
+  /// relative path, see host_paths.h.
+  std::string relative_name(const char* name, const std::string& value) {
+    if (auto why = relative_path_problem(value))
+      fail(ScenarioErrc::kUnsafePath, name, "'" + printable(value) + "' " + *why + "; a plain relative path is needed");
+    return value;
   }
 
   /// The element's text content, trimmed.
@@ -473,6 +520,10 @@ void Loader::check_tree(pugi::xml_node n) {
              (ps->children.empty() ? "none" : "<" + join(ps->children, ">, <") + ">") + ")");
   }
   for (auto a : n.attributes()) {
+    if (std::strlen(a.value()) > kMaxAttributeChars)
+      fail(ScenarioErrc::kTooLong, n, a.name(),
+           "'" + std::string(a.name()) + "' is " + std::to_string(std::strlen(a.value())) +
+               " characters long; the limit is " + std::to_string(kMaxAttributeChars));
     if (!find_attr(*spec, a.name())) {
       std::vector<std::string> names;
       for (const auto& s : spec->attrs) names.push_back(s.name);
@@ -488,6 +539,11 @@ void Loader::check_tree(pugi::xml_node n) {
   std::set<std::string> seen;
   for (auto c : n.children()) {
     if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
+      size_t limit = std::string(n.name()) == "cmdline" ? kMaxCmdlineChars : kMaxDescriptionChars;
+      if (spec->text && std::strlen(c.value()) > limit)
+        throw ScenarioError(ScenarioErrc::kTooLong, at_offset(c.offset_debug(), element_path_of(n) + "/text()"),
+                            "<" + std::string(n.name()) + "> text is " + std::to_string(std::strlen(c.value())) +
+                                " characters long; the limit is " + std::to_string(limit));
       if (!spec->text && !is_blank(c.value()))
         throw ScenarioError(ScenarioErrc::kUnexpectedText, at_offset(c.offset_debug(), element_path_of(n)),
                             "<" + std::string(n.name()) + "> takes no text, found '" + trim(c.value()).substr(0, 40) + "'");
@@ -579,6 +635,26 @@ bool in_subnet(const Network& net, std::uint32_t addr) {
   return (addr & mask) == net.subnet && host != 0 && host != ~mask;
 }
 
+/// A served root: every entry in it must be something a server can open without blocking (a FIFO in a
+/// root would hang the TFTP server mid-run).
+std::string served_root(Reader& r, const std::string& root) {
+  if (auto why = served_root_problem(root)) r.fail(ScenarioErrc::kBadFile, "root", "'" + root + "' " + *why);
+  return root;
+}
+
+/// rom-filename / ipxe-filename: a URL (scheme://…) or a name under the TFTP root, which must then be a
+/// plain relative path (a leading '/' is how many configs write it and is allowed).
+std::string boot_file_name(Reader& r, const char* attr, const std::string& value) {
+  if (value.find("://") != std::string::npos) {
+    for (char c : value)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+        r.fail(ScenarioErrc::kUnsafePath, attr, "'" + printable(value) + "' contains a control character");
+    return value;
+  }
+  if (!value.empty()) r.relative_name(attr, value[0] == '/' ? value.substr(1) : value);
+  return value;
+}
+
 void Loader::read_network(pugi::xml_node n, Network& net) {
   Reader r(*this, n);
   auto [subnet, len] = *r.cidr("subnet");
@@ -588,7 +664,7 @@ void Loader::read_network(pugi::xml_node n, Network& net) {
   // TFTP and HTTP first: the DHCP checks below look at what they serve.
   if (auto t = n.child("tftp")) {
     Reader tr(*this, t);
-    if (auto root = tr.path("root", "directory")) net.tftp.root = *root;
+    if (auto root = tr.path("root", "directory")) net.tftp.root = served_root(tr, *root);
     read_served(t, net.tftp.files);
   }
   if (auto h = n.child("http")) {
@@ -603,7 +679,7 @@ void Loader::read_network(pugi::xml_node n, Network& net) {
     auto port = *hr.uint("port");
     if (port < 1 || port > 65535) hr.fail(ScenarioErrc::kBadValue, "port", "port " + std::to_string(port) + " is not in 1..65535");
     net.http.port = static_cast<std::uint16_t>(port);
-    if (auto root = hr.path("root", "directory")) net.http.root = *root;
+    if (auto root = hr.path("root", "directory")) net.http.root = served_root(hr, *root);
     read_served(h, net.http.files);
   }
   read_dhcp(n.child("dhcp"), net, true);
@@ -617,11 +693,12 @@ void Loader::read_served(pugi::xml_node parent, std::vector<ServedFile>& files) 
     Reader fr(*this, f);
     ServedFile sf;
     sf.name = *fr.text_value("name");
-    if (!sf.name.empty() && sf.name[0] == '/') sf.name.erase(0, 1);
+    if (!sf.name.empty() && sf.name[0] == '/') sf.name.erase(0, 1);  // "/mboot.c32", as a URL path reads
     if (sf.name.empty()) fr.fail(ScenarioErrc::kBadValue, "name", "empty file name");
+    fr.relative_name("name", sf.name);
     if (!names.insert(sf.name).second)
       fr.fail(ScenarioErrc::kDuplicateName, "name", "a <file> named '" + sf.name + "' is already served here");
-    sf.source = *fr.path("source", "file");
+    sf.source = *fr.input_file("source", kMaxServedFileBytes);
     files.push_back(sf);
   }
 }
@@ -662,8 +739,8 @@ void Loader::read_dhcp(pugi::xml_node n, Network& net, bool base) {
     if (d.lease.ns <= 0 || d.lease.ns % 1000000000 != 0)
       r.fail(ScenarioErrc::kBadValue, "lease", "the lease must be a positive whole number of seconds");
   }
-  if (when("rom-filename")) d.rom_filename = *r.text_value("rom-filename");
-  if (auto v = r.text_value("ipxe-filename")) d.ipxe_filename = *v;
+  if (when("rom-filename")) d.rom_filename = boot_file_name(r, "rom-filename", *r.text_value("rom-filename"));
+  if (auto v = r.text_value("ipxe-filename")) d.ipxe_filename = boot_file_name(r, "ipxe-filename", *v);
   else if (base) d.ipxe_filename = d.rom_filename;
   if (when("reply-delay")) d.reply_delay = *r.duration("reply-delay");
   if (when("drop-rate")) d.drop_rate = *r.percent("drop-rate");
@@ -696,8 +773,8 @@ Machine Loader::read_machine(pugi::xml_node n) {
   m.name = *r.name_value("name");
   m.mac = *r.mac("mac");
   auto ram = *r.bytes("ram");
-  if (ram < (1u << 20) || ram > 0xFFFFFFFFull)
-    r.fail(ScenarioErrc::kBadValue, "ram", "ram must be between 1MiB and 4095MiB");
+  if (ram < (16u << 20) || ram > 0xFFFFFFFFull)
+    r.fail(ScenarioErrc::kBadValue, "ram", "ram must be between 16MiB and 4095MiB");
   m.ram_bytes = static_cast<std::uint32_t>(ram);
   m.nic_profile = "generic";
   m.nic = *find_profile("generic");
@@ -756,7 +833,7 @@ void Loader::apply_firmware(pugi::xml_node n, Machine& m) {
            "directly at a file");
   if (r.has("nbp")) {
     m.start = FirmwareStart::kNbp;
-    m.nbp = *r.path("nbp", "file");
+    m.nbp = *r.input_file("nbp", layout::kMaxNbpBytes);
   } else {
     r.choice("rom");  // validates the value
     m.start = FirmwareStart::kPxeRom;
@@ -1026,6 +1103,11 @@ Variant Loader::read_variant(pugi::xml_node n, const Scenario& s) {
 
 Scenario Loader::load() {
   {
+    std::error_code ec;
+    if (!fs::exists(file_, ec))
+      throw ScenarioError(ScenarioErrc::kFileUnreadable, SourceLocation{file_, 0, 0, ""}, "cannot read the scenario file");
+    if (auto why = input_file_problem(file_, kMaxScenarioFileBytes))
+      throw ScenarioError(ScenarioErrc::kFileUnreadable, SourceLocation{file_, 0, 0, ""}, "the scenario file " + *why);
     std::ifstream in(file_, std::ios::binary);
     if (!in) throw ScenarioError(ScenarioErrc::kFileUnreadable, SourceLocation{file_, 0, 0, ""}, "cannot read the scenario file");
     std::ostringstream ss;

@@ -53,6 +53,9 @@ enum class ScenarioErrc {
   kMissingFile,          ///< a referenced file or directory does not exist
   kUnresolvedPlaceholder,///< ${env:X} unset, ${payloads}/X not found, unknown placeholder in a path
   kBadOverride,          ///< an override path does not resolve
+  kUnsafePath,           ///< a name that becomes a path is not a plain relative one (.., absolute, control chars)
+  kBadFile,              ///< an input file bootsim cannot use: a directory, a FIFO, empty, or too large
+  kTooLong,              ///< a text value longer than its documented limit
 };
 const char* to_string(ScenarioErrc c);
 
@@ -69,6 +72,14 @@ class ScenarioError : public InputError {
   SourceLocation where_;
   std::string description_;
 };
+
+/// Size limits of what a scenario may hold (scenarios/README.md, "Limits"). A scenario is input from
+/// anywhere; these keep a hostile or broken one from turning into a huge report or a stalled run.
+constexpr std::uint64_t kMaxScenarioFileBytes = 4u << 20;    ///< the XML file itself
+constexpr std::size_t kMaxAttributeChars = 4096;             ///< any attribute value (keys, console texts, names…)
+constexpr std::size_t kMaxDescriptionChars = 16384;          ///< <description> text
+constexpr std::size_t kMaxCmdlineChars = 65536;              ///< <cmdline> text (an embedded iPXE script)
+constexpr std::uint64_t kMaxServedFileBytes = 1ull << 30;    ///< one <file source> served by TFTP or HTTP
 
 struct LoadOptions {
   /// (path, value) pairs applied to the XML before it is interpreted (see apply_override).

@@ -15,6 +15,7 @@
 #include "firmware/cached_ack.h"
 #include "sim/console.h"
 #include "sim/guest_fault.h"
+#include "sim/host_paths.h"
 #include "sim/net/dhcp_packet.h"
 #include "sim/net/packet.h"
 #include "sim/scenario/worker_pool.h"
@@ -25,16 +26,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Copies a server root and the extra files served under it into one directory the server can serve
-/// from without following links out of it.
-std::string stage(const std::string& root, const std::vector<ServedFile>& files, const fs::path& dir) {
+/// The folder slirp's TFTP server serves. It knows one directory only, so a root the scenario adds no
+/// files to is served in place (never copied: roots can be hundreds of MB), and otherwise `dir` becomes
+/// a folder of symlinks: the scenario's files, and around them the root's own entries. Nothing is ever
+/// written into the root. The loader checked every name is a plain relative path; `contained_path`
+/// checks again after symlinks, so a planted link in `dir` cannot send a link elsewhere.
+std::string tftp_folder(const std::string& root, const std::vector<ServedFile>& files, const fs::path& dir) {
+  if (files.empty()) return root;
   fs::remove_all(dir);
   fs::create_directories(dir);
-  if (!root.empty()) fs::copy(root, dir, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  std::set<fs::path> levels{fs::path()};  // folders of `dir` the files need (relative)
   for (const auto& f : files) {
-    fs::path to = dir / f.name;
+    fs::path rel(f.name);
+    for (fs::path p = rel.parent_path(); !p.empty(); p = p.parent_path()) levels.insert(p);
+    fs::path to = contained_path(dir, rel, "TFTP file");
     fs::create_directories(to.parent_path());
-    fs::copy_file(f.source, to, fs::copy_options::overwrite_existing);
+    fs::create_symlink(f.source, to);
+  }
+  if (!root.empty()) {
+    for (const auto& level : levels) {
+      std::error_code ec;
+      fs::path from = fs::path(root) / level;
+      if (!fs::is_directory(from, ec)) continue;
+      for (const auto& e : fs::directory_iterator(from)) {
+        fs::path to = dir / level / e.path().filename();
+        if (!fs::exists(fs::symlink_status(to, ec))) fs::create_symlink(fs::absolute(e.path()), to);
+      }
+    }
   }
   return dir.string();
 }
@@ -62,9 +80,16 @@ BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& st
   NetworkConfig net = NetworkConfig::for_subnet(n.subnet, mask);
   net.ipv6_ra = n.ipv6_ra;
   fs::path stage_dir(staging_dir);
-  if (!n.tftp.root.empty() || !n.tftp.files.empty()) net.tftp_root = stage(n.tftp.root, n.tftp.files, stage_dir / "tftp");
+  if (!n.tftp.root.empty() || !n.tftp.files.empty()) {
+    net.tftp_root = tftp_folder(n.tftp.root, n.tftp.files, stage_dir / "tftp");
+    if (!n.tftp.root.empty()) net.tftp_link_targets.push_back(n.tftp.root);
+    for (const auto& f : n.tftp.files) net.tftp_link_targets.push_back(f.source);
+  }
   if (n.http.enabled) {
-    net.http_root = stage(n.http.root, n.http.files, stage_dir / "http");
+    // Our HTTP server lays the files over the root itself; with no root it serves an empty folder.
+    if (n.http.root.empty()) fs::create_directories(stage_dir / "http");
+    net.http_root = n.http.root.empty() ? (stage_dir / "http").string() : n.http.root;
+    for (const auto& f : n.http.files) net.http_files[f.name] = f.source;
     net.http_addr = n.http.address;
     net.http_port = n.http.port;
   }
@@ -132,7 +157,19 @@ BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& st
   return spec;
 }
 
+void check_output_paths(const Variant& v, const RunOptions& opts) {
+  std::error_code ec;
+  fs::create_directories(opts.out_dir, ec);
+  if (ec) throw InputError("output folder " + opts.out_dir + ": cannot create it (" + ec.message() + ")");
+  std::vector<std::string> names{v.name + ".trace.jsonl", v.name + ".console.log", v.name + ".pcap",
+                                 "report.html", "report.json", "junit.xml"};
+  if (v.machines.size() > 1)
+    for (const auto& m : v.machines) names.push_back(v.name + "." + m.name + ".console.log");
+  for (const auto& n : names) contained_path(opts.out_dir, n, "output file");
+}
+
 std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts) {
+  for (const Variant& v : s.variants) check_output_paths(v, opts);
   std::vector<VariantJob> jobs;
   for (const Variant& v : s.variants) jobs.push_back({&s, &v, opts});
   return run_jobs(jobs, opts.jobs);

@@ -52,6 +52,11 @@ struct RunOptions {
   int jobs = 1;         ///< run_scenario: worker processes (sim/scenario/worker_pool.h); 1: this process
 };
 
+/// Creates opts.out_dir and checks that every file the variant and the reports will write there stays
+/// inside it once symlinks are followed (a link planted in an output folder must not redirect a
+/// write outside it). Throws InputError; called before anything runs.
+void check_output_paths(const Variant& v, const RunOptions& opts);
+
 /// Runs every variant of `s` that is not skipped, `opts.jobs` at a time, and checks its expectations.
 /// Results come in the scenario's variant order. Throws InputError for configurations the simulator
 /// cannot build.

@@ -165,6 +165,7 @@ SweepResult run_sweep(const std::string& path, const std::vector<SweepAxis>& axe
     for (const auto& name : r.variants) {
       RunOptions ro;
       ro.out_dir = p.out_dir;
+      check_output_paths(*p.scenario.find_variant(name), ro);
       jobs.push_back({&p.scenario, p.scenario.find_variant(name), ro});
     }
   std::vector<VariantResult> runs = run_jobs(jobs, options.jobs);

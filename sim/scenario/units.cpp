@@ -190,6 +190,10 @@ std::vector<std::string> parse_range(const std::string& text) {
   if (s <= 0) throw fail("STEP must be greater than zero");
   if (a > b) throw fail("FROM is greater than TO");
   if ((b - a) / s >= 10000) throw fail("more than 10000 values");
+  // Ranges are inclusive and exact (README): a STEP that skips TO would silently drop the last value.
+  if ((b - a) % s != 0)
+    throw fail("STEP does not land on TO (the last value would be " + format_decimal(b - (b - a) % s, frac, from->unit) +
+               "); choose TO or STEP so that TO - FROM is a whole number of steps");
   std::vector<std::string> values;
   for (std::int64_t v = a; v <= b; v += s) values.push_back(format_decimal(v, frac, from->unit));
   return values;

@@ -27,7 +27,8 @@ std::optional<std::pair<std::uint32_t, int>> parse_cidr(const std::string& text)
 
 /// Sweep ranges for `bootsim sweep --vary PARAM=RANGE`:
 ///   FROM..TO/STEP   "1s..20s/1s", "5..15/5", "0%..20%/5%", "8.5s..10s/0.5s": inclusive, exact decimal
-///                   arithmetic; all three must carry the same unit (or none), FROM <= TO, STEP > 0.
+///                   arithmetic; all three must carry the same unit (or none), FROM <= TO, STEP > 0,
+///                   and TO - FROM a whole number of STEPs.
 ///   A,B,C           an explicit list, "off,on" or "5s,10s,13s".
 ///   VALUE           a single value.
 /// Returns the values as the loader will read them ("1s", "2s", …). Throws InputError naming the text

@@ -89,7 +89,7 @@ TEST(scenario_ranges, StepsWithUnits) {
 TEST(scenario_ranges, ListsAndSingleValues) {
   EXPECT_EQ(parse_range("off,on"), (std::vector<std::string>{"off", "on"}));
   EXPECT_EQ(parse_range("13s"), (std::vector<std::string>{"13s"}));
-  EXPECT_EQ(parse_range("1000ms..2000ms/400ms"), (std::vector<std::string>{"1000ms", "1400ms", "1800ms"}));
+  EXPECT_EQ(parse_range("1000ms..2000ms/500ms"), (std::vector<std::string>{"1000ms", "1500ms", "2000ms"}));
 }
 
 TEST(scenario_ranges, Errors) {
@@ -99,6 +99,8 @@ TEST(scenario_ranges, Errors) {
       {"5s..1s/1s", "FROM is greater than TO"},
       {"1s..2s/0s", "STEP must be greater than zero"},
       {"0..100000/1", "more than 10000 values"},
+      {"1000ms..2000ms/400ms", "STEP does not land on TO (the last value would be 1800ms)"},
+      {"1s..20s/2s", "STEP does not land on TO"},
       {"a..b/c", "non-negative numbers"},
       {"1s,,2s", "empty list element"},
       {"", "empty"}};
