@@ -514,7 +514,7 @@ void verdict_table(xml_node parent, const VariantRun& v) {
     xml_node r = el(t, "tr");
     attr(r, "class", status_class(vd.status));
     el(r, "td", vd.expectation);
-    el(el(r, "td"), "b", vd.status);
+    el(el(r, "td"), "b", vd.fault.empty() ? vd.status : vd.status + " (" + vd.fault + ")");
     xml_node ev = el(r, "td", vd.evidence);
     attr(ev, "style", "white-space: pre-wrap");
     attr(el(r, "td", vd.line ? std::to_string(vd.line) : ""), "class", "num");

@@ -45,8 +45,11 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
     for (const auto& c : tl.console) console.push_back({{"machine", c.machine}, {"t_ns", c.t_ns}, {"text", c.text}});
     jv["console"] = std::move(console);
     J verdicts = J::array();
-    for (const auto& vd : v.verdicts)
-      verdicts.push_back({{"expectation", vd.expectation}, {"status", vd.status}, {"evidence", vd.evidence}, {"line", vd.line}});
+    for (const auto& vd : v.verdicts) {
+      J jvd{{"expectation", vd.expectation}, {"status", vd.status}, {"evidence", vd.evidence}, {"line", vd.line}};
+      if (!vd.fault.empty()) jvd["fault"] = vd.fault;
+      verdicts.push_back(std::move(jvd));
+    }
     jv["verdicts"] = std::move(verdicts);
     VerdictCounts c = count_verdicts(v);
     jv["counts"] = {{"pass", c.pass}, {"fail", c.fail}, {"skip", c.skip}};

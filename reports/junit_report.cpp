@@ -20,38 +20,56 @@ std::string first_line(const std::string& s) {
   return l.size() > 200 ? l.substr(0, 200) + "..." : l;
 }
 
-VerdictCounts add_suite(pugi::xml_node root, const ScenarioReport& r) {
+/// The case a variant without verdicts gets (reports built by hand from `bootsim run` traces; the scenario
+/// runner always gives one, scenario::run_verdict): an error when its trace has a fault event.
+Verdict run_case(const VariantRun& v) {
+  for (const auto& ev : v.events)
+    if (ev.value("kind", std::string()) == "fault") {
+      std::string kind = ev.value("fault", std::string("guest_fault"));
+      return {"runs without a guest fault", "error", kind + ": " + ev.value("message", std::string()), 0, kind};
+    }
+  std::string exit = v.exit_reason.empty() ? build_timeline(v.events).exit_reason : v.exit_reason;
+  if (exit == "skipped") return {"runs without a guest fault", "skip", "variant skipped", 0};
+  if (exit.empty()) return {"runs without a guest fault", "error", "run ended without an exit event", 0, "internal_error"};
+  return {"runs without a guest fault", exit == "internal_error" ? "error" : "pass", "run ended: " + exit, 0,
+          exit == "internal_error" ? "internal_error" : ""};
+}
+
+struct SuiteCounts {
+  int tests = 0, failures = 0, errors = 0, skipped = 0;
+};
+
+SuiteCounts add_suite(pugi::xml_node root, const ScenarioReport& r) {
+  // The name CI servers key results by: made unique per run (two files with one scenario name).
+  const std::string name = r.id.empty() ? r.scenario : r.id;
   pugi::xml_node suite = root.append_child("testsuite");
-  VerdictCounts total;
-  int tests = 0;
-  std::vector<std::pair<const VariantRun*, std::vector<Verdict>>> cases;
+  SuiteCounts total;
   for (const auto& v : r.variants) {
     std::vector<Verdict> verdicts = v.verdicts;
-    if (verdicts.empty()) {
-      Timeline tl = build_timeline(v.events);
-      std::string exit = v.exit_reason.empty() ? tl.exit_reason : v.exit_reason;
-      bool bad = exit == "fault" || exit == "internal_error" || exit.empty();
-      verdicts.push_back({"run completes", bad ? "fail" : "pass",
-                          "run ended: " + (exit.empty() ? std::string("no exit event") : exit), 0});
-    }
-    cases.emplace_back(&v, std::move(verdicts));
-  }
-  for (const auto& [v, verdicts] : cases) {
-    std::string console = rendered_console(v->events);
+    if (verdicts.empty()) verdicts.push_back(run_case(v));
+    std::string console = rendered_console(v.events);
     for (const auto& vd : verdicts) {
-      ++tests;
+      ++total.tests;
       pugi::xml_node tc = suite.append_child("testcase");
-      set(tc, "classname", r.scenario + "." + v->variant);
+      set(tc, "classname", name + "." + v.variant);
       set(tc, "name", vd.expectation);
       if (!r.file.empty()) set(tc, "file", r.file);
       if (vd.line) tc.append_attribute("line").set_value(vd.line);
       if (vd.status == "pass") {
-        ++total.pass;
+        // nothing to add: a testcase without children passed
       } else if (vd.status == "skip") {
-        ++total.skip;
+        ++total.skipped;
         set(tc.append_child("skipped"), "message", first_line(vd.evidence));
+      } else if (vd.status == "error") {
+        // JUnit's "error": the test could not run as written (here: the firmware broke), as opposed to an
+        // assertion that did not hold. CI servers show the two apart.
+        ++total.errors;
+        pugi::xml_node e = tc.append_child("error");
+        set(e, "message", first_line(vd.evidence.empty() ? "run broke" : vd.evidence));
+        set(e, "type", vd.fault.empty() ? "error" : vd.fault);
+        e.append_child(pugi::node_pcdata).set_value(xml_safe(vd.evidence).c_str());
       } else {
-        ++total.fail;
+        ++total.failures;
         pugi::xml_node f = tc.append_child("failure");
         set(f, "message", first_line(vd.evidence.empty() ? "expectation failed" : vd.evidence));
         set(f, "type", vd.status == "fail" ? "expectation" : vd.status);
@@ -61,11 +79,11 @@ VerdictCounts add_suite(pugi::xml_node root, const ScenarioReport& r) {
     }
   }
   // Attributes first in the element for readers that stream; pugixml keeps insertion order, so prepend.
-  suite.prepend_attribute("errors").set_value(0);
-  suite.prepend_attribute("skipped").set_value(total.skip);
-  suite.prepend_attribute("failures").set_value(total.fail);
-  suite.prepend_attribute("tests").set_value(tests);
-  suite.prepend_attribute("name").set_value(xml_safe(r.scenario).c_str());
+  suite.prepend_attribute("errors").set_value(total.errors);
+  suite.prepend_attribute("skipped").set_value(total.skipped);
+  suite.prepend_attribute("failures").set_value(total.failures);
+  suite.prepend_attribute("tests").set_value(total.tests);
+  suite.prepend_attribute("name").set_value(xml_safe(name).c_str());
   return total;
 }
 
@@ -81,20 +99,20 @@ std::string render_junit(const std::vector<ScenarioReport>& reports, const std::
   pugi::xml_document doc;
   pugi::xml_node root = doc.append_child("testsuites");
   set(root, "name", name);
-  VerdictCounts total;
-  int tests = 0;
+  SuiteCounts total;
   for (const auto& r : reports) {
-    VerdictCounts c = add_suite(root, r);
-    total.pass += c.pass; total.fail += c.fail; total.skip += c.skip;
+    SuiteCounts c = add_suite(root, r);
+    total.tests += c.tests; total.failures += c.failures; total.errors += c.errors; total.skipped += c.skipped;
   }
-  for (pugi::xml_node s : root.children("testsuite")) tests += s.attribute("tests").as_int();
-  root.append_attribute("tests").set_value(tests);
-  root.append_attribute("failures").set_value(total.fail);
-  root.append_attribute("skipped").set_value(total.skip);
-  root.append_attribute("errors").set_value(0);
+  root.append_attribute("tests").set_value(total.tests);
+  root.append_attribute("failures").set_value(total.failures);
+  root.append_attribute("skipped").set_value(total.skipped);
+  root.append_attribute("errors").set_value(total.errors);
   return save(doc);
 }
 
-std::string render_junit(const ScenarioReport& report) { return render_junit(std::vector<ScenarioReport>{report}, report.scenario); }
+std::string render_junit(const ScenarioReport& report) {
+  return render_junit(std::vector<ScenarioReport>{report}, report.id.empty() ? report.scenario : report.id);
+}
 
 }  // namespace bootsim::reports

@@ -25,7 +25,7 @@ VerdictCounts count_verdicts(const ScenarioReport& r) {
 
 IndexEntry make_index_entry(const ScenarioReport& r, const std::string& href) {
   IndexEntry e;
-  e.scenario = r.scenario;
+  e.scenario = r.id.empty() ? r.scenario : r.id;
   e.description = r.description;
   e.href = href;
   e.counts = count_verdicts(r);

@@ -15,9 +15,12 @@ namespace bootsim::reports {
 /// One expectation of a variant, judged against its trace.
 struct Verdict {
   std::string expectation;  ///< the expectation as written or summarised, e.g. "console contains 'ok'"
-  std::string status;       ///< "pass", "fail" or "skip" (anything else is shown as-is and counted as fail)
+  /// "pass", "fail", "skip", or "error": the run itself broke (a guest fault, or bootsim failed), named
+  /// in `fault`. Anything else is shown as-is; counts put "error" and the unknown with "fail".
+  std::string status;
   std::string evidence;     ///< why: the matching event, or what was seen instead
   int line = 0;             ///< line of the expectation in the scenario file; 0 = unknown
+  std::string fault = {};   ///< with "error": the fault kind ("watchdog", "invalid_opcode", …, "internal_error")
 };
 
 /// One variant of a scenario as it ran.
@@ -35,6 +38,9 @@ struct VariantRun {
 /// A scenario file's run: every variant, shown on one shared time axis.
 struct ScenarioReport {
   std::string scenario;     ///< scenario name
+  /// The name made unique among the scenarios of one run, as its output folder is ("x", then "x-2"): the
+  /// JUnit testsuite and the index row. Empty = `scenario`.
+  std::string id;
   std::string file;         ///< scenario file path as given
   std::string description;
   std::uint64_t seed = 0;

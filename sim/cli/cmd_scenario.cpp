@@ -1,5 +1,6 @@
 // `bootsim scenario FILE.xml… [--out DIR] [--junit FILE]`: runs every variant, prints one line per
 // expectation with its verdict and evidence, writes trace/console/pcap per variant, exits 0/1/2/3/4.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -48,16 +49,19 @@ int run(const ScenarioOptions& o) {
 
   int worst = kExitOk;
   std::vector<ScenarioOutcome> outcomes;
+  std::set<std::string> folders;  // claim_output_name(): one folder per file, even when two share a name
   for (auto& [path, s] : loaded) {
     scenario::RunOptions ro;
-    ro.out_dir = contained_path(out_root, s.name, "scenario output folder").string();
+    std::string id = claim_output_name(s.name, folders);
+    ro.out_dir = contained_path(out_root, id, "scenario output folder").string();
     ro.echo = o.verbose;
     ro.jobs = o.jobs;
-    std::printf("scenario %s (%s)\n", s.name.c_str(), path.c_str());
-    ScenarioOutcome out{s, scenario::run_scenario(s, ro), ro.out_dir};
+    std::printf("scenario %s (%s)%s\n", s.name.c_str(), path.c_str(),
+                id == s.name ? "" : (", in " + id + "/: an earlier file has that name").c_str());
+    ScenarioOutcome out{s, scenario::run_scenario(s, ro), ro.out_dir, id};
     int rc = print_verdicts(out);
     write_reports(out);
-    if (rc > worst && worst != kExitGuestFault) worst = rc;
+    worst = std::max(worst, rc);  // 4 (bootsim failed) over 3 (guest fault) over 1 (expectation)
     outcomes.push_back(std::move(out));
   }
   if (!o.junit.empty()) write_junit(outcomes, o.junit);

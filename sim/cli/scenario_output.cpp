@@ -44,12 +44,12 @@ scenario::LoadOptions load_options() {
   return o;
 }
 
-namespace {
-struct MachineEnd {
-  std::string who;  ///< "name: " with several machines, empty with one
-  RunResult result;
-};
-}  // namespace
+std::string claim_output_name(const std::string& name, std::set<std::string>& taken) {
+  std::string id = name;
+  for (int n = 2; taken.count(id); ++n) id = name + "-" + std::to_string(n);
+  taken.insert(id);
+  return id;
+}
 
 int print_verdicts(const ScenarioOutcome& o) {
   int rc = kExitOk;
@@ -73,28 +73,16 @@ int print_verdicts(const ScenarioOutcome& o) {
         std::printf("  [%s] %s ended: %s at %s%s\n", v.name.c_str(), m.name.c_str(), stop_reason_name(m.result.reason),
                     format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str());
     }
-    bool fault_covered = false;
+    // Codes by severity: an internal error (4) over a guest fault (3) over a failed expectation (1).
     for (const auto& verdict : v.verdicts) {
-      const char* tag = verdict.status == "pass" ? "PASS" : verdict.status == "skip" ? "SKIP" : "FAIL";
+      bool internal = verdict.fault == "internal_error";
+      const char* tag = verdict.status == "pass"    ? "PASS"
+                        : verdict.status == "skip"  ? "SKIP"
+                        : verdict.status == "error" ? (internal ? "INTERNAL ERROR" : "FAULT")
+                                                    : "FAIL";
       std::printf("  [%s] %s  %s — %s\n", v.name.c_str(), tag, verdict.expectation.c_str(), verdict.evidence.c_str());
-      if (verdict.status == "fail" && rc == kExitOk) rc = kExitExpectationFailed;
-      if (verdict.expectation.find("guest_fault") != std::string::npos) fault_covered = true;
-    }
-    // Every machine's ending (a worker that died leaves none: then the variant's own result says so).
-    std::vector<MachineEnd> ends;
-    if (v.machines.size() > 1)
-      for (const auto& m : v.machines) ends.push_back({m.name + ": ", m.result});
-    else
-      ends.push_back({"", v.result});
-    for (const auto& e : ends) {
-      if (e.result.reason == StopReason::kGuestFault && !fault_covered) {
-        std::printf("  [%s] FAULT %s%s\n", v.name.c_str(), e.who.c_str(), e.result.detail.c_str());
-        rc = kExitGuestFault;
-      }
-      if (e.result.reason == StopReason::kInternalError) {
-        std::printf("  [%s] INTERNAL ERROR %s%s\n", v.name.c_str(), e.who.c_str(), e.result.detail.c_str());
-        rc = kExitInternalError;
-      }
+      if (verdict.status == "error") rc = std::max(rc, internal ? int{kExitInternalError} : int{kExitGuestFault});
+      else if (verdict.status != "pass" && verdict.status != "skip") rc = std::max(rc, int{kExitExpectationFailed});
     }
     std::printf("  [%s] trace %s, console %s, pcap %s\n", v.name.c_str(), v.trace_path.c_str(), v.console_path.c_str(),
                 v.pcap_path.c_str());
@@ -111,6 +99,7 @@ namespace {
 reports::ScenarioReport to_report(const ScenarioOutcome& o) {
   reports::ScenarioReport r;
   r.scenario = o.scenario.name;
+  r.id = o.id;
   r.file = o.scenario.file;
   r.description = o.scenario.description;
   r.seed = o.scenario.seed;
@@ -120,7 +109,7 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
     run.description = v.skip_reason.empty() ? v.description : v.description + " (skipped: " + v.skip_reason + ")";
     run.events = v.events;
     for (const auto& verdict : v.verdicts)
-      run.verdicts.push_back({verdict.expectation, verdict.status, verdict.evidence, verdict.where.line});
+      run.verdicts.push_back({verdict.expectation, verdict.status, verdict.evidence, verdict.where.line, verdict.fault});
     run.exit_reason = v.skip_reason.empty() ? stop_reason_name(v.result.reason) : "skipped";
     auto rel = [&](const std::string& p) { return p.empty() ? p : fs::relative(p, o.out_dir).string(); };
     if (!v.trace_path.empty()) run.artifacts["trace"] = rel(v.trace_path);

@@ -1,6 +1,7 @@
 // What `bootsim scenario` and `bootsim sweep` print and write after running scenarios.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,16 @@ struct ScenarioOutcome {
   scenario::Scenario scenario;
   std::vector<scenario::VariantResult> variants;
   std::string out_dir;
+  std::string id = {};  ///< claim_output_name() of the scenario's name (its folder, JUnit suite); empty: the name
 };
 
-/// One line per expectation ("  [stock] PASS console contains … — seen at 17.2s"); returns the exit code
-/// the outcome deserves: 0 all hold, 1 an expectation failed, 3 a guest fault no expectation covered.
+/// The folder a scenario's outputs go in on one command line: its name, or when an earlier file on the
+/// command line already took it, the first of NAME-2, NAME-3, … not taken. Adds the result to `taken`.
+std::string claim_output_name(const std::string& name, std::set<std::string>& taken);
+
+/// One line per verdict ("  [stock] PASS  console contains … — seen at 17.2s"; a guest fault no expectation
+/// foresaw is "FAULT  runs without a guest fault — watchdog: …"); returns the exit code the outcome
+/// deserves: 0 all hold, 1 an expectation failed, 3 a guest fault no expectation covered, 4 bootsim failed.
 int print_verdicts(const ScenarioOutcome& o);
 /// HTML, JSON and JUnit reports into the outcome's out_dir (report.html, report.json, junit.xml).
 void write_reports(const ScenarioOutcome& o, bool announce = true);

@@ -219,6 +219,55 @@ void judge(const Variant& v, VariantResult& r) {
   r.verdicts.clear();
   for (const auto& e : v.expectations)
     r.verdicts.push_back(v.skip_reason.empty() ? check(e, r) : Verdict{describe(e), "skip", v.skip_reason, e.where});
+  Verdict run = run_verdict(v, r);
+  if (v.expectations.empty() || run.status == "error") r.verdicts.push_back(std::move(run));
+}
+
+namespace {
+
+bool fault_expected(const Variant& v, const std::string& machine) {
+  for (const auto& e : v.expectations) {
+    const auto* x = std::get_if<ExpectExit>(&e.body);
+    if (x && x->reason == StopReason::kGuestFault && (e.machine.empty() || e.machine == machine)) return true;
+  }
+  return false;
+}
+
+/// The kind the trace gives `machine`'s fault; a worker that died left no trace to ask.
+std::string fault_kind(const VariantResult& r, const std::string& machine, const RunResult& result) {
+  for (const auto& ev : r.events)
+    if (ev["kind"] == "fault" && (machine.empty() || ev.value("machine", std::string()) == machine))
+      return ev.value("fault", std::string("guest_fault"));
+  return result.reason == StopReason::kInternalError ? "internal_error" : "guest_fault";
+}
+
+}  // namespace
+
+Verdict run_verdict(const Variant& v, const VariantResult& r) {
+  Verdict out{kRunsWithoutFault, "pass", "", {}};
+  if (!v.skip_reason.empty()) {
+    out.status = "skip";
+    out.evidence = v.skip_reason;
+    return out;
+  }
+  std::vector<MachineRun> machines = r.machines;
+  if (machines.empty()) machines.push_back({"", r.result, "", "", ""});  // a worker that died
+  for (const auto& m : machines) {
+    std::string who = machines.size() > 1 ? m.name + ": " : "";
+    const RunResult& res = m.result;
+    bool internal = res.reason == StopReason::kInternalError;
+    std::string said;
+    if (internal || (res.reason == StopReason::kGuestFault && !fault_expected(v, m.name))) {
+      std::string kind = fault_kind(r, m.name, res);
+      if (out.status != "error" || internal) out.fault = internal ? "internal_error" : kind;
+      out.status = "error";
+      said = (internal ? "bootsim internal error: " : "") + res.detail + " at " + format_time(res.end_time);
+    } else {
+      said = std::string("run ended: ") + stop_reason_name(res.reason);
+    }
+    out.evidence += (out.evidence.empty() ? "" : "; ") + who + said;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------

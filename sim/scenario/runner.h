@@ -11,11 +11,19 @@
 namespace bootsim::scenario {
 
 struct Verdict {
-  std::string expectation;  ///< describe(expectation)
-  std::string status;       ///< "pass", "fail", "skip"
+  std::string expectation;  ///< describe(expectation), or kRunsWithoutFault
+  /// "pass", "fail", "skip", or "error": the guest faulted and no expectation foresaw it, or bootsim
+  /// itself failed (only the kRunsWithoutFault verdict is ever "error").
+  std::string status;
   std::string evidence;     ///< what in the trace decided it
-  SourceLocation where;
+  SourceLocation where;     ///< line 0 for kRunsWithoutFault, which no line of the file wrote
+  /// With "error": the fault's kind as the trace names it ("watchdog", "invalid_opcode", "unmapped_access",
+  /// …, GuestFault::kind()), or "internal_error" when bootsim failed.
+  std::string fault = {};  // (a default initializer keeps the four-value `{…}` verdicts -Wextra clean)
 };
+
+/// The verdict judge() adds on the run itself (a test case of its own for CI).
+inline constexpr const char* kRunsWithoutFault = "runs without a guest fault";
 
 /// How one machine of a variant ended.
 struct MachineRun {
@@ -75,7 +83,14 @@ std::string artifact_base(const Variant& v, const RunOptions& opts);
 VariantResult record_variant(const Variant& v, const RunOptions& opts, const BootRunOutcome& out, double wall_seconds);
 
 /// Fills r.verdicts from v's expectations: "skip" for a skipped variant, otherwise checked on r's trace.
+/// Then run_verdict() is added when v has no expectations (so its run is still a test case) or when it
+/// is an "error" (a fault must not hide behind expectations that held before it).
 void judge(const Variant& v, VariantResult& r);
+
+/// kRunsWithoutFault for r: "error" when a machine ended in a guest fault that no `<exit
+/// reason="guest_fault">` expectation for it foresaw, or in a bootsim internal error (then the fault
+/// is "internal_error" whatever the others did); "skip" for a skipped variant; "pass" otherwise.
+Verdict run_verdict(const Variant& v, const VariantResult& r);
 
 /// Checks one expectation against a finished variant's trace. With several machines it is checked on
 /// each machine it names (all of them when e.machine is empty), each on a view of the trace with that

@@ -85,16 +85,45 @@ TEST(reports_JunitReport, VariantWithoutExpectationsStillReportsItsRun) {
   TraceEvent f = TraceEvent::object();
   f["t_ns"] = 9; f["machine"] = "pc0"; f["kind"] = "fault"; f["fault"] = "invalid_opcode"; f["message"] = "x";
   TraceEvent e = TraceEvent::object();
-  e["t_ns"] = 9; e["machine"] = "pc0"; e["kind"] = "exit"; e["reason"] = "fault";
+  e["t_ns"] = 9; e["machine"] = "pc0"; e["kind"] = "exit"; e["reason"] = "guest_fault";  // as Machine writes it
   v.events = {c, f, e};
   r.variants.push_back(v);
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(render_junit(r).c_str()));
   pugi::xml_node tc = doc.select_node("/testsuites/testsuite/testcase").node();
   EXPECT_STREQ(tc.attribute("classname").value(), "bare.only");
-  EXPECT_STREQ(tc.attribute("name").value(), "run completes");
-  EXPECT_TRUE(tc.child("failure"));
+  EXPECT_STREQ(tc.attribute("name").value(), "runs without a guest fault");
+  EXPECT_FALSE(tc.child("failure"));
+  EXPECT_STREQ(tc.child("error").attribute("type").value(), "invalid_opcode");
+  EXPECT_EQ(doc.child("testsuites").attribute("errors").as_int(), 1);
   EXPECT_NE(std::string(tc.child("system-out").child_value()).find("hi<&>"), std::string::npos);
+}
+
+TEST(reports_JunitReport, ErrorVerdictIsAnErrorOfItsKindAndIdNamesTheSuite) {
+  ScenarioReport r;
+  r.scenario = "twin";
+  r.id = "twin-2";
+  VariantRun v;
+  v.variant = "v";
+  v.verdicts = {{"console contains \"x\"", "fail", "not on the console", 7},
+                {"runs without a guest fault", "error", "watchdog: no host entry at 1s", 0, "watchdog"}};
+  r.variants.push_back(v);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(render_junit(r).c_str()));
+  pugi::xml_node suites = doc.child("testsuites"), suite = suites.child("testsuite");
+  EXPECT_STREQ(suites.attribute("name").value(), "twin-2");
+  EXPECT_STREQ(suite.attribute("name").value(), "twin-2");
+  for (pugi::xml_node n : {suites, suite}) {
+    EXPECT_EQ(n.attribute("tests").as_int(), 2);
+    EXPECT_EQ(n.attribute("failures").as_int(), 1);
+    EXPECT_EQ(n.attribute("errors").as_int(), 1);
+  }
+  pugi::xml_node err = doc.select_node("//testcase[@name='runs without a guest fault']/error").node();
+  ASSERT_TRUE(err);
+  EXPECT_STREQ(err.attribute("type").value(), "watchdog");
+  EXPECT_STREQ(err.parent().attribute("classname").value(), "twin-2.v");
+  EXPECT_FALSE(err.parent().child("failure"));
+  EXPECT_STREQ(doc.select_node("//testcase/failure").node().attribute("type").value(), "expectation");
 }
 
 }  // namespace
