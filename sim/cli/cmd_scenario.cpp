@@ -1,11 +1,14 @@
 // `bootsim scenario FILE.xml… [--out DIR] [--junit FILE]`: runs every variant, prints one line per
-// expectation with its verdict and evidence, writes trace/console/pcap per variant, exits 0/1/2/3/4.
+// expectation with its verdict and evidence, writes trace/console/pcap per variant, exits 0/1/2/3/4, or
+// 128 + the signal when SIGINT/SIGTERM/SIGHUP stopped it (after writing the reports it could).
 #include <cstdio>
 #include <filesystem>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/out_lock.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/guest_fault.h"
+#include "sim/scenario/interrupt.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/worker_pool.h"
@@ -22,14 +25,21 @@ struct ScenarioOptions {
   std::string junit;
   std::vector<std::string> set;
   bool verbose = false;
+  bool wait = false;
+  bool keep_staging = false;
   int jobs = scenario::default_jobs();
 };
 
 int run(const ScenarioOptions& o) {
   int worst = kExitOk;
   std::vector<ScenarioOutcome> outcomes;
-  if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
+  scenario::interrupt::Catcher catcher;
+  const std::string out_root = prepare_out_dir(o.out_dir.empty() ? "bootsim-out" : o.out_dir);
+  OutDirLock lock(out_root, o.wait);
+  if (!lock.held()) return scenario::interrupt::exit_code();  // a signal while waiting for it
+  size_t done = 0;
   for (const auto& name : o.files) {
+    if (scenario::interrupt::received()) break;
     std::string path = resolve_scenario(name);
     scenario::LoadOptions lo = load_options();
     for (const auto& kv : o.set) {
@@ -42,15 +52,23 @@ int run(const ScenarioOptions& o) {
     ro.out_dir = o.out_dir.empty() ? (fs::path("bootsim-out") / s.name).string() : (fs::path(o.out_dir) / s.name).string();
     ro.echo = o.verbose;
     ro.jobs = o.jobs;
+    ro.keep_staging = o.keep_staging;
     std::printf("scenario %s (%s)\n", s.name.c_str(), path.c_str());
     ScenarioOutcome out{s, scenario::run_scenario(s, ro), ro.out_dir};
     int rc = print_verdicts(out);
     write_reports(out);
     if (rc > worst && worst != kExitGuestFault) worst = rc;
     outcomes.push_back(std::move(out));
+    ++done;
   }
   if (!o.junit.empty()) write_junit(outcomes, o.junit);
-  if (outcomes.size() > 1) write_index(outcomes, o.out_dir.empty() ? "bootsim-out" : o.out_dir);
+  if (outcomes.size() > 1) write_index(outcomes, out_root);
+  if (scenario::interrupt::received()) {
+    std::printf("interrupted by signal %d%s\n", scenario::interrupt::received(),
+                done < o.files.size() ? (": " + std::to_string(o.files.size() - done) + " scenario file(s) not run").c_str() : "");
+    std::fflush(stdout);
+    return scenario::interrupt::exit_code();
+  }
   return worst;
 }
 
@@ -68,6 +86,8 @@ void add_scenario_command(CLI::App& app, int& result) {
   cmd->add_flag("--verbose,-v", opts->verbose, "echo each variant's console (runs variants one at a time)");
   cmd->add_option("--jobs,-j", opts->jobs, "variants run at once, each in its own process (default: CPUs)")
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
+  cmd->add_flag("--keep-staging", opts->keep_staging, "keep this run's staging folder (.staging-<pid>) for debugging");
   cmd->callback([opts, &result] { result = run(*opts); });
 }
 

@@ -1,0 +1,78 @@
+#include "sim/cli/out_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim/guest_fault.h"
+#include "sim/scenario/interrupt.h"
+
+namespace bootsim::cli {
+
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// "pid 1234: bootsim scenario x.xml --out d": what the holder wrote, on one line.
+std::string holder(const std::string& path) {
+  std::string s = read_all(path);
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s.empty() ? "another process (it has not said which yet)" : s;
+}
+
+/// Our pid and command line (arguments joined by spaces), for a run that finds the folder taken.
+std::string self_description() {
+  std::string args = read_all("/proc/self/cmdline");
+  for (char& c : args)
+    if (c == '\0') c = ' ';
+  while (!args.empty() && args.back() == ' ') args.pop_back();
+  return "pid " + std::to_string(::getpid()) + ": " + args + "\n";
+}
+
+}  // namespace
+
+OutDirLock::OutDirLock(const std::string& dir, bool wait) {
+  std::string path = (std::filesystem::path(dir) / ".bootsim.lock").string();
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw InputError("--out " + dir + ": cannot create " + path + " (" + std::strerror(errno) + ")");
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK) throw InputError("--out " + dir + ": cannot lock " + path + " (" + std::strerror(errno) + ")");
+    if (!wait)
+      throw InputError("--out " + dir + ": in use by another bootsim run (" + holder(path) +
+                       "); wait for it with --wait or choose another --out");
+    std::fprintf(stderr, "bootsim: --out %s is in use (%s); waiting for it\n", dir.c_str(), holder(path).c_str());
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) throw InputError("--out " + dir + ": cannot lock " + path + " (" + std::strerror(errno) + ")");
+      if (scenario::interrupt::received()) return;
+    }
+    break;
+  }
+  held_ = true;
+  std::string me = self_description();
+  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size()))
+    throw InputError("--out " + dir + ": cannot write " + path + " (" + std::strerror(errno) + ")");
+}
+
+OutDirLock::~OutDirLock() {
+  if (fd_ < 0) return;
+  // Say nobody holds it before letting go (the file stays: removing it would race with a waiter that
+  // has it open, who would then lock a file nobody else can find).
+  if (held_ && ::ftruncate(fd_, 0) != 0) {
+  }
+  ::close(fd_);
+}
+
+}  // namespace bootsim::cli
