@@ -343,6 +343,7 @@ std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int
         ::setpgid(pid, pid);  // also here: kill(-pid) must work before the child gets to run
         running[pid] = u;
       }
+      if (running.empty()) continue;  // stopping with nothing left to wait for
       int st = 0;
       pid_t pid = ::waitpid(-1, &st, WNOHANG);
       if (pid < 0) {
