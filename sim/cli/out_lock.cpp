@@ -45,32 +45,45 @@ std::string self_description() {
 
 OutDirLock::OutDirLock(const std::string& dir, bool wait) {
   std::string path = (std::filesystem::path(dir) / ".bootsim.lock").string();
+  auto fail = [&](const std::string& what) {
+    std::string msg = "--out " + dir + ": " + what + " " + path + " (" + std::strerror(errno) + ")";
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    throw InputError(msg);
+  };
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw InputError("--out " + dir + ": cannot create " + path + " (" + std::strerror(errno) + ")");
+  if (fd_ < 0) fail("cannot create");
   while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
-    if (errno != EWOULDBLOCK) throw InputError("--out " + dir + ": cannot lock " + path + " (" + std::strerror(errno) + ")");
-    if (!wait)
-      throw InputError("--out " + dir + ": in use by another bootsim run (" + holder(path) +
+    if (errno != EWOULDBLOCK) fail("cannot lock");
+    std::string who = holder(path);
+    if (!wait) {
+      ::close(fd_);
+      fd_ = -1;
+      throw InputError("--out " + dir + ": in use by another bootsim run (" + who +
                        "); wait for it with --wait or choose another --out");
-    std::fprintf(stderr, "bootsim: --out %s is in use (%s); waiting for it\n", dir.c_str(), holder(path).c_str());
+    }
+    std::fprintf(stderr, "bootsim: --out %s is in use (%s); waiting for it\n", dir.c_str(), who.c_str());
     while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) throw InputError("--out " + dir + ": cannot lock " + path + " (" + std::strerror(errno) + ")");
-      if (scenario::interrupt::received()) return;
+      if (errno != EINTR) fail("cannot lock");
+      if (scenario::interrupt::received()) return;  // held() stays false
     }
     break;
   }
   held_ = true;
   std::string me = self_description();
   if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size()))
-    throw InputError("--out " + dir + ": cannot write " + path + " (" + std::strerror(errno) + ")");
+    fail("cannot write");
 }
 
 OutDirLock::~OutDirLock() {
   if (fd_ < 0) return;
-  // Say nobody holds it before letting go (the file stays: removing it would race with a waiter that
-  // has it open, who would then lock a file nobody else can find).
-  if (held_ && ::ftruncate(fd_, 0) != 0) {
+  // Say nobody holds it before letting go. The file stays: removing it would race with a waiter that
+  // has it open, who would then lock a file the next run does not find. Best effort: a stale name
+  // could only mislead a message.
+  if (held_) {
+    int ignored = ::ftruncate(fd_, 0);
+    (void)ignored;
   }
   ::close(fd_);
 }
