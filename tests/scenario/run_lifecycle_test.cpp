@@ -274,6 +274,36 @@ INSTANTIATE_TEST_SUITE_P(signals, run_lifecycle_signal,
                                   "_j" + info.param.jobs;
                          });
 
+TEST(run_lifecycle, SignalAlsoStopsTheForkOfASharedBoot) {
+  // broadcom_timeout's `shell` shares `stock`'s boot: its process is forked by stock's worker at the
+  // second Ctrl-B prompt, a grandchild of the parent.
+  fs::path out = fresh_dir("run_lifecycle", "shared_boot") / "out";
+  pid_t pid = spawn({"scenario", shipped("broadcom_timeout.xml"), "-j", "2", "--out", out.string()}, out.string() + ".log");
+  std::set<pid_t> workers;
+  ASSERT_TRUE(eventually(
+      [&] {
+        workers = descendants(pid);
+        auto all = processes();
+        for (pid_t w : workers)
+          if (all.count(w) && all[w].first != pid) return true;  // a fork of a worker
+        return false;
+      },
+      60s))
+      << slurp(out.string() + ".log");
+  ::kill(pid, SIGINT);
+  int st = wait_for(pid);
+  std::string log = slurp(out.string() + ".log");
+  ASSERT_TRUE(WIFEXITED(st)) << log;
+  EXPECT_EQ(WEXITSTATUS(st), 130) << log;
+  std::this_thread::sleep_for(2s);
+  EXPECT_EQ(alive(workers), std::set<pid_t>{});
+  auto report = nlohmann::json::parse(slurp(out / "broadcom_timeout/report.json"));
+  std::map<std::string, std::string> ended;
+  for (const auto& v : report["variants"]) ended[v["variant"]] = v["exit_reason"];
+  EXPECT_EQ(ended["shell"], "interrupted") << log;
+  for (const auto& p : files_ending(out, ".pcap")) pcap_records(p);
+}
+
 TEST(run_lifecycle, WorkersDoNotOutliveAParentKilledOutright) {
   fs::path out = fresh_dir("run_lifecycle", "sigkill") / "out";
   pid_t pid = start_fleet(out, {"-j", "2"});
