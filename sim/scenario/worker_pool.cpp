@@ -126,7 +126,8 @@ nlohmann::json guarded(Fn&& fn) {
   auto t0 = std::chrono::steady_clock::now();  // only to report wall time
   nlohmann::json out = guarded([&]() -> nlohmann::json {
     fs::create_directories(lead.options.out_dir);
-    BootRunSpec spec = make_spec(*lead.scenario, *lead.variant, (fs::path(lead.options.staging_dir) / lead.variant->name).string());
+    BootRunSpec spec =
+        make_spec(*lead.scenario, *lead.variant, (fs::path(lead.options.staging_dir) / lead.variant->name).string());
     spec.machine.keys.clear();
     spec.network->pcap_path = shared_is_a_variant ? artifact_base(*jobs[me].variant, jobs[me].options) + ".pcap"
                                                   : result_file(lead).parent_path().string() + "/shared.pcap";
@@ -300,8 +301,8 @@ std::vector<VariantResult> run_sequential(const std::vector<VariantJob>& jobs) {
   return results;
 }
 
-/// Stops every running unit and everything it forked (each unit is a process group); after 2 s of wall
-/// time, SIGKILL for whatever is left.
+/// Signals every running unit and everything it forked (each unit is a process group of its own):
+/// SIGTERM first, SIGKILL for whatever is still there 2 s (wall time) later.
 void stop_units(const std::map<pid_t, size_t>& running, int sig) {
   for (const auto& [pid, unit] : running) ::kill(-pid, sig);
 }
