@@ -226,6 +226,9 @@ struct SignalCase {
   const char* jobs;
 };
 
+// For test names and messages (gtest would print the bytes, pointer included).
+void PrintTo(const SignalCase& c, std::ostream* os) { *os << "signal " << c.sig << ", -j " << c.jobs; }
+
 class run_lifecycle_signal : public ::testing::TestWithParam<SignalCase> {};
 
 TEST_P(run_lifecycle_signal, StopsEveryWorkerWritesReportsAndExits128PlusTheSignal) {
