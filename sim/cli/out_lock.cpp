@@ -53,6 +53,7 @@ OutDirLock::OutDirLock(const std::string& dir, bool wait) {
   };
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) fail("cannot create");
+  bool told = false;
   while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
     if (errno != EWOULDBLOCK) fail("cannot lock");
@@ -63,12 +64,16 @@ OutDirLock::OutDirLock(const std::string& dir, bool wait) {
       throw InputError("--out " + dir + ": in use by another bootsim run (" + who +
                        "); wait for it with --wait or choose another --out");
     }
-    std::fprintf(stderr, "bootsim: --out %s is in use (%s); waiting for it\n", dir.c_str(), who.c_str());
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) fail("cannot lock");
-      if (scenario::interrupt::received()) return;  // held() stays false
+    if (!told) std::fprintf(stderr, "bootsim: --out %s is in use (%s); waiting for it\n", dir.c_str(), who.c_str());
+    told = true;
+    // Not a blocking flock(): a signal that lands just before it would go unnoticed. The self-pipe
+    // wakes this at once on a signal; a release is seen within a fifth of a second.
+    scenario::interrupt::wait_for_wake(200);
+    if (scenario::interrupt::received()) {
+      ::close(fd_);
+      fd_ = -1;
+      return;  // held() stays false
     }
-    break;
   }
   held_ = true;
   std::string me = self_description();

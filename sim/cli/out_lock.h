@@ -10,7 +10,7 @@ namespace bootsim::cli {
 class OutDirLock {
  public:
   /// Locks `dir` (which exists). When another process holds it: InputError (exit 2) naming the holder,
-  /// or with `wait` blocks until it is released. A signal caught while waiting (interrupt.h) ends the
+  /// or with `wait` waits until it is released. A signal caught while waiting (interrupt.h) ends the
   /// wait: held() is then false.
   OutDirLock(const std::string& dir, bool wait);
   ~OutDirLock();

@@ -183,6 +183,14 @@ TEST(run_lifecycle, SecondRunIntoALockedOutFailsAtOnceNamingTheHolder) {
                  "--out", out.string()}, log), 2);
   EXPECT_NE(slurp(log).find("in use by another bootsim run"), std::string::npos) << slurp(log);
 
+  // One that waits for it can be interrupted while it waits.
+  pid_t waiter = spawn({"scenario", shipped("broadcom_timeout.xml"), "--out", out.string(), "--wait"}, log);
+  EXPECT_TRUE(eventually([&] { return slurp(log).find("is in use") != std::string::npos; }, 30s)) << slurp(log);
+  ::kill(waiter, SIGINT);
+  int st = wait_for(waiter);
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 130) << slurp(log);
+  EXPECT_FALSE(fs::exists(out / "broadcom_timeout"));
+
   ::kill(holder, SIGTERM);
   EXPECT_EQ(WEXITSTATUS(wait_for(holder)), 143);
 }
