@@ -58,6 +58,7 @@ Catcher::Catcher() {
 
 Catcher::~Catcher() {
   for (int i = 0; i < 3; ++i) ::sigaction(kCaught[i], &g_old[i], nullptr);
+  g_signal = 0;  // a later run in this process (tests) starts uninterrupted
 }
 
 ChildWake::ChildWake() {

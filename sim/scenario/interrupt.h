@@ -31,7 +31,7 @@ class ChildWake {
   ChildWake& operator=(const ChildWake&) = delete;
 };
 
-/// The first signal caught since the Catcher was made (0: none).
+/// The first signal the living Catcher caught (0: none, or no Catcher).
 int received();
 /// The exit code for received(): 128 + the signal.
 int exit_code();
