@@ -855,7 +855,8 @@ std::string render_sweep_html(const SweepReport& sweep) {
   auto fill_cell = [&](xml_node td, const SweepCell* c) {
     if (!c) { attr(td, "class", "notrun"); text(td, "not run"); return; }
     std::string cls = c->outcome == "pass" || c->outcome == "fail" || c->outcome == "skip" || c->outcome == "error"
-                          ? c->outcome : "fail";
+                          ? c->outcome
+                          : c->outcome == "interrupted" ? "skip" : "fail";
     attr(td, "class", "cell " + cls);
     attr(td, "data-outcome", c->outcome);
     if (!c->detail.empty()) attr(td, "title", c->detail);

@@ -1,14 +1,18 @@
 // `bootsim scenario FILE.xml… [--out DIR] [--junit FILE]`: runs every variant, prints one line per
-// expectation with its verdict and evidence, writes trace/console/pcap per variant, exits 0/1/2/3/4.
+// expectation with its verdict and evidence, writes trace/console/pcap per variant, exits 0/1/2/3/4, or
+// 128 + the signal when SIGINT/SIGTERM/SIGHUP stopped it (after writing the reports it could).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
+#include "sim/cli/out_lock.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/guest_fault.h"
 #include "sim/host_paths.h"
+#include "sim/scenario/interrupt.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/worker_pool.h"
@@ -25,14 +29,17 @@ struct ScenarioOptions {
   std::string junit;
   std::vector<std::string> set;
   bool verbose = false;
+  bool wait = false;
+  bool keep_staging = false;
   int jobs = scenario::default_jobs();
 };
 
 int run(const ScenarioOptions& o) {
+  scenario::interrupt::Catcher catcher;
   // Everything the user gave is checked before the first variant runs: every scenario file loads, and
   // every output can be written. A mistake costs a second, not a run.
   if (!o.junit.empty()) check_output_file(o.junit, "--junit");
-  std::string out_root = o.out_dir.empty() ? "bootsim-out" : o.out_dir;
+  const std::string out_root = o.out_dir.empty() ? "bootsim-out" : o.out_dir;
   check_output_dir(out_root, "--out");
   std::vector<std::pair<std::string, scenario::Scenario>> loaded;
   for (const auto& name : o.files) {
@@ -46,16 +53,21 @@ int run(const ScenarioOptions& o) {
     loaded.emplace_back(path, scenario::load_scenario(path, lo));
   }
   prepare_out_dir(out_root);
+  OutDirLock lock(out_root, o.wait);
+  if (!lock.held()) return scenario::interrupt::exit_code();  // a signal while waiting for it
 
   int worst = kExitOk;
   std::vector<ScenarioOutcome> outcomes;
   std::set<std::string> folders;  // claim_output_name(): one folder per file, even when two share a name
+  // After a signal the remaining files still get reports, every variant "interrupted" (run_scenario
+  // starts nothing then).
   for (auto& [path, s] : loaded) {
     scenario::RunOptions ro;
     std::string id = claim_output_name(s.name, folders);
     ro.out_dir = contained_path(out_root, id, "scenario output folder").string();
     ro.echo = o.verbose;
     ro.jobs = o.jobs;
+    ro.keep_staging = o.keep_staging;
     std::printf("scenario %s (%s)%s\n", s.name.c_str(), path.c_str(),
                 id == s.name ? "" : (", in " + id + "/: an earlier file has that name").c_str());
     ScenarioOutcome out{s, scenario::run_scenario(s, ro), ro.out_dir, id};
@@ -66,6 +78,11 @@ int run(const ScenarioOptions& o) {
   }
   if (!o.junit.empty()) write_junit(outcomes, o.junit);
   if (outcomes.size() > 1) write_index(outcomes, out_root);
+  if (scenario::interrupt::received()) {
+    std::printf("interrupted by signal %d: unfinished variants are marked \"interrupted\"\n", scenario::interrupt::received());
+    std::fflush(stdout);
+    return scenario::interrupt::exit_code();
+  }
   return worst;
 }
 
@@ -83,6 +100,8 @@ void add_scenario_command(CLI::App& app, int& result) {
   cmd->add_flag("--verbose,-v", opts->verbose, "echo each variant's console (runs variants one at a time)");
   cmd->add_option("--jobs,-j", opts->jobs, "variants run at once, each in its own process (default: CPUs)")
       ->check(at_least(1, "variants run at once"));
+  cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
+  cmd->add_flag("--keep-staging", opts->keep_staging, "keep this run's staging folder (.staging-<pid>) for debugging");
   cmd->callback([opts, &result] { result = run(*opts); });
 }
 

@@ -4,7 +4,8 @@
 // variant, and each cell's usual artifacts and report under DIR/cells/.
 //
 // Exit codes: 0 when every cell ran (whatever its outcome: the table is the answer), 2 bad input
-// (including a value the scenario language rejects), 3 a guest fault in some cell, 4 internal error.
+// (including a value the scenario language rejects), 3 a guest fault in some cell, 4 internal error,
+// 128 + the signal when SIGINT/SIGTERM/SIGHUP stopped it (after writing the table and reports).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,8 +15,10 @@
 #include "reports/html_report.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
+#include "sim/cli/out_lock.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/guest_fault.h"
+#include "sim/scenario/interrupt.h"
 #include "sim/scenario/sweep.h"
 #include "sim/scenario/worker_pool.h"
 
@@ -31,6 +34,8 @@ struct SweepCliOptions {
   std::vector<std::string> variants;
   std::string judge = "boot";
   std::string out_dir;
+  bool wait = false;
+  bool keep_staging = false;
   int jobs = scenario::default_jobs();
 };
 
@@ -103,6 +108,7 @@ nlohmann::json to_json(const scenario::SweepResult& r, const std::vector<std::st
 }
 
 int run(const SweepCliOptions& o) {
+  scenario::interrupt::Catcher catcher;
   std::string path = resolve_scenario(o.file);
   std::vector<scenario::SweepAxis> axes;
   for (const auto& v : o.vary) axes.push_back(scenario::parse_vary(v));
@@ -113,6 +119,9 @@ int run(const SweepCliOptions& o) {
   // The default directory needs the scenario's name: peek at it through a plain load.
   std::string name = scenario::load_scenario(path, so.load).name;
   so.out_dir = prepare_out_dir(o.out_dir.empty() ? (fs::path("bootsim-out") / ("sweep-" + name)).string() : o.out_dir);
+  so.keep_staging = o.keep_staging;
+  OutDirLock lock(so.out_dir, o.wait);
+  if (!lock.held()) return scenario::interrupt::exit_code();  // a signal while waiting for it
 
   size_t cells = 1;
   for (const auto& a : axes) cells *= a.values.size();
@@ -153,6 +162,11 @@ int run(const SweepCliOptions& o) {
   }
   write_text(out / "sweep.json", to_json(r, boundary, out).dump(2) + "\n");
   std::printf("table %s\n", (out / "sweep.json").c_str());
+  if (scenario::interrupt::received()) {
+    std::printf("interrupted by signal %d: unfinished cells are marked \"interrupted\"\n", scenario::interrupt::received());
+    std::fflush(stdout);
+    return scenario::interrupt::exit_code();
+  }
   return rc;
 }
 
@@ -172,6 +186,8 @@ void add_sweep_command(CLI::App& app, int& result) {
   cmd->add_option("--out", opts->out_dir, "output directory (default bootsim-out/sweep-<scenario>/)");
   cmd->add_option("--jobs,-j", opts->jobs, "boots run at once, each in its own process (default: CPUs)")
       ->check(at_least(1, "boots run at once"));
+  cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
+  cmd->add_flag("--keep-staging", opts->keep_staging, "keep the cells' staging folders (.staging-<pid>) for debugging");
   cmd->callback([opts, &result] { result = run(*opts); });
 }
 

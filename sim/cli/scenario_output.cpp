@@ -58,6 +58,12 @@ int print_verdicts(const ScenarioOutcome& o) {
       std::printf("  [%s] SKIP  %s\n", v.name.c_str(), v.skip_reason.c_str());
       continue;
     }
+    if (v.interrupted) {
+      // The exit code says why (128 + the signal); a cut-short boot's ending and verdicts mean nothing.
+      std::printf("  [%s] INTERRUPTED before it finished%s\n", v.name.c_str(),
+                  v.trace_path.empty() ? "" : ("; partial trace " + v.trace_path).c_str());
+      continue;
+    }
     std::string shared = v.shared_from.empty() ? std::string()
                                                : " (boot shared with " + v.shared_from + " until its first key at " +
                                                      format_time(v.shared_until) + ")";
@@ -106,11 +112,13 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
   for (const auto& v : o.variants) {
     reports::VariantRun run;
     run.variant = v.name;
-    run.description = v.skip_reason.empty() ? v.description : v.description + " (skipped: " + v.skip_reason + ")";
+    run.description = !v.skip_reason.empty() ? v.description + " (skipped: " + v.skip_reason + ")"
+                      : v.interrupted        ? v.description + " (interrupted before it finished)"
+                                             : v.description;
     run.events = v.events;
     for (const auto& verdict : v.verdicts)
       run.verdicts.push_back({verdict.expectation, verdict.status, verdict.evidence, verdict.where.line, verdict.fault});
-    run.exit_reason = v.skip_reason.empty() ? stop_reason_name(v.result.reason) : "skipped";
+    run.exit_reason = !v.skip_reason.empty() ? "skipped" : v.interrupted ? "interrupted" : stop_reason_name(v.result.reason);
     auto rel = [&](const std::string& p) { return p.empty() ? p : fs::relative(p, o.out_dir).string(); };
     if (!v.trace_path.empty()) run.artifacts["trace"] = rel(v.trace_path);
     if (!v.console_path.empty()) run.artifacts["console log"] = rel(v.console_path);
@@ -118,6 +126,13 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
       for (const auto& m : v.machines)
         if (!m.console_path.empty()) run.artifacts["console log (" + m.name + ")"] = rel(m.console_path);
     if (!v.pcap_path.empty() && fs::exists(v.pcap_path)) run.artifacts["pcap"] = rel(v.pcap_path);
+    // A killed worker reports nothing, but its capture is on disk and ends on a whole record.
+    if (const scenario::Variant* sv = o.scenario.find_variant(v.name); v.interrupted && v.pcap_path.empty() && sv) {
+      scenario::RunOptions where;
+      where.out_dir = o.out_dir;
+      std::string pcap = scenario::artifact_base(*sv, where) + ".pcap";
+      if (fs::exists(pcap)) run.artifacts["pcap"] = rel(pcap);
+    }
     r.variants.push_back(std::move(run));
   }
   return r;

@@ -18,6 +18,7 @@ PcapTap::PcapTap(const std::string& path) : path_(path) {
     pcap_ = nullptr;
     throw std::runtime_error("pcap: cannot open " + path + ": " + err);
   }
+  pcap_dump_flush(dumper_);  // the file header too: a capture killed before its first frame still opens
 }
 
 PcapTap::~PcapTap() {
@@ -32,6 +33,9 @@ void PcapTap::write(SimTime t, const std::vector<std::uint8_t>& frame) {
   h.ts.tv_usec = static_cast<suseconds_t>(t.ns % 1000000000);
   h.caplen = h.len = static_cast<bpf_u_int32>(frame.size());
   pcap_dump(reinterpret_cast<u_char*>(dumper_), &h, frame.data());
+  // Every record reaches the file whole, in one write(2) (a frame is far smaller than stdio's buffer,
+  // which is empty here): a run killed at any point leaves a capture that ends on a whole record.
+  pcap_dump_flush(dumper_);
   ++frames_;
 }
 

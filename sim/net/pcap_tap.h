@@ -3,7 +3,8 @@
 //
 // The file is deterministic: same frames at the same virtual times give the same bytes (the pcap header
 // carries no host data). Frames must be written in non-decreasing time order; the wire writes each frame
-// at the moment it crosses, which the scheduler guarantees.
+// at the moment it crosses, which the scheduler guarantees. Each record is flushed as it is written, so
+// the file always ends on a whole record, even when the process is killed (an interrupted run).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 #include "sim/scenario/runner.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -18,6 +19,7 @@
 #include "sim/host_paths.h"
 #include "sim/net/dhcp_packet.h"
 #include "sim/net/packet.h"
+#include "sim/scenario/interrupt.h"
 #include "sim/scenario/worker_pool.h"
 
 namespace bootsim::scenario {
@@ -179,11 +181,18 @@ std::string artifact_base(const Variant& v, const RunOptions& opts) {
   return fs::absolute(fs::path(opts.out_dir) / v.name).string();
 }
 
+std::string default_staging_dir(const std::string& out_dir) {
+  return (fs::path(out_dir) / (".staging-" + std::to_string(::getpid()))).string();
+}
+
 VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOptions& opts) {
   fs::create_directories(opts.out_dir);
-  BootRunSpec spec = make_spec(s, v, (fs::path(opts.out_dir) / ".staging" / v.name).string());
+  std::string staging = opts.staging_dir.empty() ? default_staging_dir(opts.out_dir) : opts.staging_dir;
+  BootRunSpec spec = make_spec(s, v, (fs::path(staging) / v.name).string());
   spec.network->pcap_path = artifact_base(v, opts) + ".pcap";
   spec.echo_console = opts.echo;
+  // A signal caught in this process (the -j 1 / -v path) ends the boot at its next event.
+  spec.watch = [](const TraceEvent&) { return interrupt::received() != 0; };
   auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
   BootRunOutcome out = run_boot(spec);
   return record_variant(v, opts, out, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -218,7 +227,9 @@ VariantResult record_variant(const Variant& v, const RunOptions& opts, const Boo
 void judge(const Variant& v, VariantResult& r) {
   r.verdicts.clear();
   for (const auto& e : v.expectations)
-    r.verdicts.push_back(v.skip_reason.empty() ? check(e, r) : Verdict{describe(e), "skip", v.skip_reason, e.where});
+    if (!v.skip_reason.empty()) r.verdicts.push_back(Verdict{describe(e), "skip", v.skip_reason, e.where});
+    else if (r.interrupted) r.verdicts.push_back(Verdict{describe(e), "skip", "interrupted before the run finished", e.where});
+    else r.verdicts.push_back(check(e, r));
   Verdict run = run_verdict(v, r);
   if (v.expectations.empty() || run.status == "error") r.verdicts.push_back(std::move(run));
 }
@@ -245,9 +256,9 @@ std::string fault_kind(const VariantResult& r, const std::string& machine, const
 
 Verdict run_verdict(const Variant& v, const VariantResult& r) {
   Verdict out{kRunsWithoutFault, "pass", "", {}};
-  if (!v.skip_reason.empty()) {
+  if (!v.skip_reason.empty() || r.interrupted) {
     out.status = "skip";
-    out.evidence = v.skip_reason;
+    out.evidence = r.interrupted ? "interrupted before the run finished" : v.skip_reason;
     return out;
   }
   std::vector<MachineRun> machines = r.machines;

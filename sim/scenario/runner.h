@@ -52,18 +52,29 @@ struct VariantResult {
   /// same as from a boot of its own; only wall time differs.
   std::string shared_from;
   SimTime shared_until{};  ///< where the fork happened (virtual time)
+  /// The run was stopped by a signal (interrupt.h) before it finished, or never started: its result and
+  /// artifacts are whatever it had (a killed worker leaves only its pcap), its expectations "skip".
+  bool interrupted = false;
 };
 
 struct RunOptions {
   std::string out_dir;  ///< where per-variant trace, console log and pcap go (created)
   bool echo = false;    ///< print each variant's console as it runs (implies one variant at a time)
   int jobs = 1;         ///< run_scenario: worker processes (sim/scenario/worker_pool.h); 1: this process
+  /// This run's scratch folder (served roots, workers' result files); empty: staging_dir(out_dir), which
+  /// is private to this process. run_jobs removes it at the end unless `keep_staging`.
+  std::string staging_dir;
+  bool keep_staging = false;
 };
 
 /// Creates opts.out_dir and checks that every file the variant and the reports will write there stays
 /// inside it once symlinks are followed (a link planted in an output folder must not redirect a
 /// write outside it). Throws InputError; called before anything runs.
 void check_output_paths(const Variant& v, const RunOptions& opts);
+
+/// The default staging folder of a run into `out_dir` by this process: out_dir/.staging-<pid>, so two
+/// runs into one folder never read each other's results.
+std::string default_staging_dir(const std::string& out_dir);
 
 /// Runs every variant of `s` that is not skipped, `opts.jobs` at a time, and checks its expectations.
 /// Results come in the scenario's variant order. Throws InputError for configurations the simulator

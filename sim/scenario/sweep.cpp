@@ -74,6 +74,9 @@ void judge_cell(SweepCellResult& c, SweepJudge judge) {
   if (!r.skip_reason.empty()) {
     c.outcome = "skip";
     c.detail = r.skip_reason;
+  } else if (r.interrupted) {
+    c.outcome = "interrupted";
+    c.detail = "stopped by a signal before it finished";
   } else if (result.reason == StopReason::kInternalError) {
     c.outcome = "error";
     c.detail = who + "bootsim failed: " + result.detail;
@@ -168,6 +171,7 @@ SweepResult run_sweep(const std::string& path, const std::vector<SweepAxis>& axe
     for (const auto& name : r.variants) {
       RunOptions ro;
       ro.out_dir = p.out_dir;
+      ro.keep_staging = options.keep_staging;
       check_output_paths(*p.scenario.find_variant(name), ro);
       jobs.push_back({&p.scenario, p.scenario.find_variant(name), ro});
     }

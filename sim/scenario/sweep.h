@@ -35,7 +35,9 @@ enum class SweepJudge {
 struct SweepCellResult {
   std::vector<std::string> values;  ///< one per axis
   std::string variant;
-  std::string outcome;  ///< "pass", "fail", "skip", "fault" (a guest fault), "error" (bootsim failed)
+  /// "pass", "fail", "skip", "fault" (a guest fault), "error" (bootsim failed), "interrupted" (a signal
+  /// stopped the sweep before this cell finished)
+  std::string outcome;
   std::string detail;   ///< one line: how the run ended and when, or the failed expectations
   VariantResult run;
   std::string out_dir;  ///< the cell's directory (artifacts, report)
@@ -62,6 +64,7 @@ struct SweepOptions {
   std::string out_dir;  ///< cells go to out_dir/cells/<label>=<value>,…
   SweepJudge judge = SweepJudge::kBoot;
   int jobs = 1;
+  bool keep_staging = false;  ///< RunOptions::keep_staging for every cell
 };
 
 /// Runs every grid point (the Cartesian product of the axes' values) for each selected variant (all

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
-#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "sim/guest_fault.h"
+#include "sim/scenario/interrupt.h"
 
 namespace bootsim::scenario {
 
@@ -27,7 +28,7 @@ namespace {
 /// Where a worker leaves what the parent cannot read from the trace: how the run ended, the rendered
 /// screen, wall time, or the error that stopped it.
 fs::path result_file(const VariantJob& j) {
-  return fs::path(j.options.out_dir) / ".staging" / j.variant->name / "result.json";
+  return fs::path(j.options.staging_dir) / j.variant->name / "result.json";
 }
 
 VariantResult skipped(const Variant& v) {
@@ -125,8 +126,8 @@ nlohmann::json guarded(Fn&& fn) {
   auto t0 = std::chrono::steady_clock::now();  // only to report wall time
   nlohmann::json out = guarded([&]() -> nlohmann::json {
     fs::create_directories(lead.options.out_dir);
-    BootRunSpec spec = make_spec(*lead.scenario, *lead.variant,
-                                 (fs::path(lead.options.out_dir) / ".staging" / lead.variant->name).string());
+    BootRunSpec spec =
+        make_spec(*lead.scenario, *lead.variant, (fs::path(lead.options.staging_dir) / lead.variant->name).string());
     spec.machine.keys.clear();
     spec.network->pcap_path = shared_is_a_variant ? artifact_base(*jobs[me].variant, jobs[me].options) + ".pcap"
                                                   : result_file(lead).parent_path().string() + "/shared.pcap";
@@ -135,8 +136,10 @@ nlohmann::json guarded(Fn&& fn) {
       ++resolved;
       if (!shared_is_a_variant && resolved == alt_jobs.size()) stop_shared = true;
       if (!can_fork) return std::nullopt;  // run on its own later
+      pid_t parent = ::getpid();
       pid_t pid = ::fork();
       if (pid == 0) {
+        if (!interrupt::become_worker(parent, false)) leave(1);  // stays in the unit's process group
         shared_from = shared_is_a_variant ? jobs[me].variant->name : "(no keys)";
         fork_time = now;
         me = static_cast<long>(alt_jobs[alt]);
@@ -212,7 +215,15 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   VariantResult r = skipped(*j.variant);
   std::string why;
   nlohmann::json res;
-  if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) {
+  if (interrupt::received()) {
+    // Stopped by the parent: a result file that is whole belongs to a variant that finished (a fork of
+    // a shared boot may finish while the unit's first process is killed); anything else did not.
+    res = nlohmann::json::parse(slurp(result_file(j)), nullptr, false);
+    if (res.is_discarded() || res.contains("error")) {
+      r.interrupted = true;
+      return r;
+    }
+  } else if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) {
     why = WIFSIGNALED(wait_status) ? "worker process killed by signal " + std::to_string(WTERMSIG(wait_status))
                                    : "worker process exited with status " + std::to_string(WEXITSTATUS(wait_status));
   } else {
@@ -265,53 +276,95 @@ int default_jobs() {
   return n < 1 ? 1 : static_cast<int>(n);
 }
 
-std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& jobs, int max_workers) {
+namespace {
+
+/// A job not run because of a signal: its name and "interrupted", nothing else.
+VariantResult not_run(const Variant& v) {
+  VariantResult r = skipped(v);
+  r.skip_reason.clear();
+  r.interrupted = true;
+  return r;
+}
+
+std::vector<VariantResult> run_sequential(const std::vector<VariantJob>& jobs) {
   std::vector<VariantResult> results(jobs.size());
-  for (const auto& j : jobs) fs::create_directories(j.options.out_dir);
-
-  bool sequential = max_workers <= 1;
-  for (const auto& j : jobs) sequential |= j.options.echo;
-  if (sequential) {
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      const VariantJob& j = jobs[i];
-      results[i] = j.variant->skip_reason.empty() ? execute_variant(*j.scenario, *j.variant, j.options)
-                                                  : skipped(*j.variant);
-      judge(*j.variant, results[i]);
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const VariantJob& j = jobs[i];
+    if (!j.variant->skip_reason.empty()) results[i] = skipped(*j.variant);
+    else if (interrupt::received()) results[i] = not_run(*j.variant);
+    else {
+      results[i] = execute_variant(*j.scenario, *j.variant, j.options);
+      results[i].interrupted = interrupt::received() != 0;  // its boot was cut short at a trace event
     }
-    return results;
+    judge(*j.variant, results[i]);
   }
+  return results;
+}
 
+/// Signals every running unit and everything it forked (each unit is a process group of its own):
+/// SIGTERM first, SIGKILL for whatever is still there 2 s (wall time) later.
+void stop_units(const std::map<pid_t, size_t>& running, int sig) {
+  for (const auto& [pid, unit] : running) ::kill(-pid, sig);
+}
+
+std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int max_workers) {
+  std::vector<VariantResult> results(jobs.size());
+  interrupt::ChildWake wake;
+  const pid_t parent = ::getpid();
   // Round one: groups of jobs sharing a boot (and single jobs). Round two: every job that round one
   // left without a result (a fork that was not possible), each on its own.
   std::vector<int> status(jobs.size(), 0);
+  std::vector<bool> started(jobs.size(), false);
   std::vector<std::vector<size_t>> units = group_jobs(jobs);
   for (int round = 0; round < 2 && !units.empty(); ++round) {
-    std::map<pid_t, size_t> running;  // pid -> unit
+    std::map<pid_t, size_t> running;  // pid (= its process group) -> unit
     size_t next = 0;
-    while (next < units.size() || !running.empty()) {
-      while (next < units.size() && static_cast<int>(running.size()) < max_workers) {
+    bool stopping = false;
+    std::chrono::steady_clock::time_point kill_at{};  // wall time, only to give up on a worker
+    while ((next < units.size() && !stopping) || !running.empty()) {
+      if (interrupt::received() && !stopping) {
+        stopping = true;
+        stop_units(running, SIGTERM);
+        kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      }
+      while (!stopping && next < units.size() && static_cast<int>(running.size()) < max_workers) {
         size_t u = next++;
-        for (size_t i : units[u]) fs::remove(result_file(jobs[i]));
+        for (size_t i : units[u]) {
+          fs::remove(result_file(jobs[i]));
+          started[i] = true;
+        }
         std::fflush(nullptr);  // or buffered output would be printed again by the worker
         pid_t pid = ::fork();
         if (pid == 0) {
+          if (!interrupt::become_worker(parent, true)) leave(1);
           if (units[u].size() == 1) work(jobs[units[u].front()]);
           work_group(jobs, units[u]);
         }
         if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+        ::setpgid(pid, pid);  // also here: kill(-pid) must work before the child gets to run
         running[pid] = u;
       }
+      if (running.empty()) continue;  // stopping with nothing left to wait for
       int st = 0;
-      pid_t pid = ::waitpid(-1, &st, 0);
+      pid_t pid = ::waitpid(-1, &st, WNOHANG);
       if (pid < 0) {
         if (errno == EINTR) continue;
         throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+      }
+      if (pid == 0) {
+        if (stopping && std::chrono::steady_clock::now() >= kill_at) {
+          stop_units(running, SIGKILL);
+          kill_at += std::chrono::hours(1);
+        }
+        interrupt::wait_for_wake(stopping ? 100 : -1);
+        continue;
       }
       auto it = running.find(pid);
       if (it == running.end()) continue;  // not one of ours
       for (size_t i : units[it->second]) status[i] = st;
       running.erase(it);
     }
+    if (interrupt::received()) break;
     std::vector<std::vector<size_t>> again;
     for (const auto& unit : units)
       if (unit.size() > 1)
@@ -323,11 +376,45 @@ std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& jobs, int max
   std::string input_error;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const VariantJob& j = jobs[i];
-    results[i] = j.variant->skip_reason.empty() ? collect(j, status[i], &input_error) : skipped(*j.variant);
+    if (!j.variant->skip_reason.empty()) results[i] = skipped(*j.variant);
+    else if (!started[i]) results[i] = not_run(*j.variant);
+    else results[i] = collect(j, status[i], &input_error);
     if (!input_error.empty()) throw InputError(input_error);
     judge(*j.variant, results[i]);
   }
   return results;
+}
+
+}  // namespace
+
+std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& given, int max_workers) {
+  // Every job's staging folder is decided here, in the parent: a worker's pid must not name it.
+  std::vector<VariantJob> jobs = given;
+  std::vector<std::string> staging;
+  for (auto& j : jobs) {
+    if (j.options.staging_dir.empty()) j.options.staging_dir = default_staging_dir(j.options.out_dir);
+    if (std::find(staging.begin(), staging.end(), j.options.staging_dir) == staging.end())
+      staging.push_back(j.options.staging_dir);
+    fs::create_directories(j.options.out_dir);
+  }
+  bool keep = false;
+  for (const auto& j : jobs) keep |= j.options.keep_staging;
+  auto clean = [&] {
+    if (keep) return;
+    std::error_code ec;
+    for (const auto& d : staging) fs::remove_all(d, ec);
+  };
+
+  bool sequential = max_workers <= 1;
+  for (const auto& j : jobs) sequential |= j.options.echo;
+  try {
+    std::vector<VariantResult> results = sequential ? run_sequential(jobs) : run_parallel(jobs, max_workers);
+    clean();
+    return results;
+  } catch (...) {
+    clean();
+    throw;
+  }
 }
 
 }  // namespace bootsim::scenario
