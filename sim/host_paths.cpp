@@ -68,7 +68,12 @@ void check_output_file(const std::string& path, const std::string& what) {
   if (fs::exists(st) && !fs::is_regular_file(fs::status(path, ec)))
     throw InputError(what + " " + path + ": exists and is not a regular file");
   fs::path parent = fs::absolute(fs::path(path)).parent_path();
-  if (!fs::is_directory(parent, ec)) throw InputError(what + " " + path + ": folder " + parent.string() + " does not exist");
+  if (!fs::exists(parent, ec)) {
+    // Created now rather than at the end of the run: a folder that cannot be made fails here.
+    fs::create_directories(parent, ec);
+    if (ec) throw InputError(what + " " + path + ": cannot create folder " + parent.string() + " (" + ec.message() + ")");
+  }
+  if (!fs::is_directory(parent, ec)) throw InputError(what + " " + path + ": " + parent.string() + " is not a folder");
   if (::access(parent.c_str(), W_OK | X_OK) != 0)
     throw InputError(what + " " + path + ": folder " + parent.string() + " is not writable");
   if (fs::exists(st) && ::access(path.c_str(), W_OK) != 0) throw InputError(what + " " + path + ": is not writable");

@@ -25,8 +25,8 @@ std::optional<std::string> relative_path_problem(std::string_view name);
 std::filesystem::path contained_path(const std::filesystem::path& dir, const std::filesystem::path& rel,
                                      const std::string& what);
 
-/// A file bootsim will write: not a directory or other non-regular file, its folder exists and is
-/// writable. `what` names it for the message ("--junit", "--trace"). Checked before anything runs.
+/// A file bootsim will write: not a directory or other non-regular file, its folder writable (created
+/// now when missing). `what` names it for the message ("--junit", "--trace"). Checked before anything runs.
 void check_output_file(const std::string& path, const std::string& what);
 
 /// A folder bootsim will create or write into: if it exists it is a writable directory, otherwise its

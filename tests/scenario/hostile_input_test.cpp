@@ -346,7 +346,7 @@ TEST_F(hostile_cli, BadSecondScenarioFileIsFoundBeforeTheFirstRuns) {
 TEST_F(hostile_cli, RunCommandInputsAreExitTwo) {
   struct Case { std::string args, gist; } cases[] = {
       {"run --nbp " + dir_.string() + " --until 1s -q", "is a directory"},
-      {"run --nbp /usr/lib/ipxe/undionly.kpxe --until 1s -q --trace /proc/x/t.jsonl", "--trace /proc/x/t.jsonl: folder /proc/x does not exist"},
+      {"run --nbp /usr/lib/ipxe/undionly.kpxe --until 1s -q --trace /proc/x/t.jsonl", "--trace /proc/x/t.jsonl: cannot create folder /proc/x"},
       {"run --nbp /usr/lib/ipxe/undionly.kpxe --until 1s -q --console-log " + dir_.string(), "--console-log " + dir_.string() + ": is a directory"},
       {"run --nbp /usr/lib/ipxe/undionly.kpxe --until 1s -q --seed -5", "'-5' is not a non-negative whole number"},
       {"run --nbp /usr/lib/ipxe/undionly.kpxe --until 1s -q --mac ff:ff:ff:ff:ff:ff", "broadcast or multicast"},
