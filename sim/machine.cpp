@@ -343,14 +343,10 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
 // Console, keyboard, trace
 
 void Machine::trace(const std::string& kind, TraceEvent fields) {
-  flush_console();
   trace_.emit(sched_.now(), config_.name, kind, std::move(fields));
 }
 
-void Machine::flush_console() {
-  if (auto burst = console_.take_burst())
-    trace_.emit(burst->first, config_.name, "console", {{"text", latin1_to_utf8(burst->second)}});
-}
+void Machine::flush_console() { trace_.close_text(config_.name, "console"); }
 
 namespace {
 bool ends_with(const std::string& s, const std::string& tail) {
@@ -360,7 +356,10 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 void Machine::console_put(std::uint8_t ch) {
   console_.put(ch, sched_.now());
-  if (ch == '\n') flush_console();  // one console event per line or burst
+  // One console event per line or burst: the trace holds it open, in its place in time, until the line
+  // ends, the machine idles or anything else is traced.
+  trace_.append_text(sched_.now(), config_.name, "console", std::string(1, static_cast<char>(ch)));
+  if (ch == '\n') flush_console();
   if (trigger_armed_ && ends_with(console_.raw(), config_.keys[next_trigger_].on_console)) fire_trigger(next_trigger_);
   // Where a run given alternative i's keys would fire its first trigger: the same check, at the same
   // character, so the branch that continues is that run exactly.

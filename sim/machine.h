@@ -133,6 +133,7 @@ class Machine final : public FirmwareHost {
   /// earlier, at the next scheduler event (only with a baton; alone, the caller already aimed at it).
   void advance_to(SimTime t, bool until_event = false);
   void idle_jump();
+  /// Ends this machine's console event (the trace holds it open while bytes arrive).
   void flush_console();
   void arm_next_trigger();
   void fire_trigger(size_t index);
