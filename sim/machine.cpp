@@ -222,6 +222,7 @@ RunResult Machine::run(SimTime until) {
     ++stats_.hlt_resumes;
     ++stats_.host_entries;
     blocks_since_entry_ = 0;
+    windows_since_entry_ = 0;
     quiet_polls_ = 0;
     if (keyboard_.empty()) idle_jump();
     else advance_to(sched_.now() + config_.host_entry_cost);
@@ -235,6 +236,7 @@ RunResult Machine::run(SimTime until) {
                {"pxe_calls", rom_->calls()},
                {"isr_polls", rom_->isr_polls()},
                {"idle_jumps", stats_.idle_jumps},
+               {"timer_waits", stats_.timer_waits},
                {"hlt_resumes", stats_.hlt_resumes}});
   return r;
 }
@@ -313,6 +315,7 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
   if (stopping()) return;  // a stop is pending: the CPU is about to leave uc_emu_start
   ++stats_.host_entries;
   blocks_since_entry_ = 0;
+  windows_since_entry_ = 0;
   recent_[recent_pos_] = {what, code, sched_.now()};
   recent_pos_ = (recent_pos_ + 1) % recent_.size();
   entry_quiet_ = entry_neutral_ = false;
@@ -543,10 +546,28 @@ void Machine::cpuid() {
   cpu_->set_reg(UC_X86_REG_EDX, d);
 }
 
-void Machine::hook_block(uc_engine*, std::uint64_t, std::uint32_t, void* user) {
+void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
   auto* m = static_cast<Machine*>(user);
-  if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping())
+  if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping()) {
     m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
+  } else if (m->blocks_since_entry_ >= m->config_.spin_blocks && !m->stopping() && m->interrupt_window_at(addr) &&
+             ++m->windows_since_entry_ >= m->config_.spin_windows) {
+    // Spinning on the clock with nothing else to do: let the timer tick come. A window or two passed on
+    // the way between host entries (say, the first currticks() after a long decompression) costs no time.
+    m->blocks_since_entry_ = 0;
+    m->windows_since_entry_ = 0;
+    ++m->stats_.timer_waits;
+    m->idle_jump();
+  }
+}
+
+bool Machine::interrupt_window_at(std::uint64_t addr) {
+  try {
+    return cpu_->read8(static_cast<std::uint32_t>(addr)) == 0x90 && cpu_->read8(static_cast<std::uint32_t>(addr + 1)) == 0x90 &&
+           cpu_->read8(static_cast<std::uint32_t>(addr + 2)) == 0xFA;
+  } catch (const GuestFault&) {
+    return false;
+  }
 }
 
 bool Machine::hook_unmapped(uc_engine*, uc_mem_type, std::uint64_t addr, int, std::int64_t, void* user) {
