@@ -4,8 +4,6 @@ namespace bootsim {
 
 void Console::put(std::uint8_t ch, SimTime now) {
   raw_ += static_cast<char>(ch);
-  if (burst_.empty()) burst_start_ = now;
-  burst_ += static_cast<char>(ch);
   if (!line_started_) {
     line_start_ = now;
     line_started_ = true;
@@ -40,13 +38,6 @@ std::string Console::screen_text() const {
   }
   out += current_;
   return out;
-}
-
-std::optional<std::pair<SimTime, std::string>> Console::take_burst() {
-  if (burst_.empty()) return std::nullopt;
-  auto r = std::make_pair(burst_start_, std::move(burst_));
-  burst_.clear();
-  return r;
 }
 
 }  // namespace bootsim

@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,9 +33,6 @@ class Console {
   /// Called with each completed rendered line (stdout echo).
   void on_line(std::function<void(const Line&)> fn) { line_cb_ = std::move(fn); }
 
-  /// Bytes written since the last take_burst(), with the time of the first; nullopt when none.
-  std::optional<std::pair<SimTime, std::string>> take_burst();
-
  private:
   std::string raw_;
   std::vector<Line> lines_;
@@ -44,8 +40,6 @@ class Console {
   size_t cursor_ = 0;
   SimTime line_start_{};
   bool line_started_ = false;
-  std::string burst_;
-  SimTime burst_start_{};
   std::function<void(const Line&)> line_cb_;
 };
 

@@ -222,6 +222,7 @@ RunResult Machine::run(SimTime until) {
     ++stats_.hlt_resumes;
     ++stats_.host_entries;
     blocks_since_entry_ = 0;
+    windows_since_entry_ = 0;
     quiet_polls_ = 0;
     if (keyboard_.empty()) idle_jump();
     else advance_to(sched_.now() + config_.host_entry_cost);
@@ -235,6 +236,7 @@ RunResult Machine::run(SimTime until) {
                {"pxe_calls", rom_->calls()},
                {"isr_polls", rom_->isr_polls()},
                {"idle_jumps", stats_.idle_jumps},
+               {"timer_waits", stats_.timer_waits},
                {"hlt_resumes", stats_.hlt_resumes}});
   return r;
 }
@@ -313,6 +315,7 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
   if (stopping()) return;  // a stop is pending: the CPU is about to leave uc_emu_start
   ++stats_.host_entries;
   blocks_since_entry_ = 0;
+  windows_since_entry_ = 0;
   recent_[recent_pos_] = {what, code, sched_.now()};
   recent_pos_ = (recent_pos_ + 1) % recent_.size();
   entry_quiet_ = entry_neutral_ = false;
@@ -343,14 +346,10 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
 // Console, keyboard, trace
 
 void Machine::trace(const std::string& kind, TraceEvent fields) {
-  flush_console();
   trace_.emit(sched_.now(), config_.name, kind, std::move(fields));
 }
 
-void Machine::flush_console() {
-  if (auto burst = console_.take_burst())
-    trace_.emit(burst->first, config_.name, "console", {{"text", latin1_to_utf8(burst->second)}});
-}
+void Machine::flush_console() { trace_.close_text(config_.name, "console"); }
 
 namespace {
 bool ends_with(const std::string& s, const std::string& tail) {
@@ -360,7 +359,10 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 void Machine::console_put(std::uint8_t ch) {
   console_.put(ch, sched_.now());
-  if (ch == '\n') flush_console();  // one console event per line or burst
+  // One console event per line or burst: the trace holds it open, in its place in time, until the line
+  // ends, the machine idles or anything else is traced.
+  trace_.append_text(sched_.now(), config_.name, "console", std::string(1, static_cast<char>(ch)));
+  if (ch == '\n') flush_console();
   if (trigger_armed_ && ends_with(console_.raw(), config_.keys[next_trigger_].on_console)) fire_trigger(next_trigger_);
   // Where a run given alternative i's keys would fire its first trigger: the same check, at the same
   // character, so the branch that continues is that run exactly.
@@ -544,10 +546,28 @@ void Machine::cpuid() {
   cpu_->set_reg(UC_X86_REG_EDX, d);
 }
 
-void Machine::hook_block(uc_engine*, std::uint64_t, std::uint32_t, void* user) {
+void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
   auto* m = static_cast<Machine*>(user);
-  if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping())
+  if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping()) {
     m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
+  } else if (m->blocks_since_entry_ >= m->config_.spin_blocks && !m->stopping() && m->interrupt_window_at(addr) &&
+             ++m->windows_since_entry_ >= m->config_.spin_windows) {
+    // Spinning on the clock with nothing else to do: let the timer tick come. A window or two passed on
+    // the way between host entries (say, the first currticks() after a long decompression) costs no time.
+    m->blocks_since_entry_ = 0;
+    m->windows_since_entry_ = 0;
+    ++m->stats_.timer_waits;
+    m->idle_jump();
+  }
+}
+
+bool Machine::interrupt_window_at(std::uint64_t addr) {
+  try {
+    return cpu_->read8(static_cast<std::uint32_t>(addr)) == 0x90 && cpu_->read8(static_cast<std::uint32_t>(addr + 1)) == 0x90 &&
+           cpu_->read8(static_cast<std::uint32_t>(addr + 2)) == 0xFA;
+  } catch (const GuestFault&) {
+    return false;
+  }
 }
 
 bool Machine::hook_unmapped(uc_engine*, uc_mem_type, std::uint64_t addr, int, std::int64_t, void* user) {

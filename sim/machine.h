@@ -6,7 +6,12 @@
 //  - HLT with IF=1 jumps the clock to the next BIOS tick or scheduled event, whichever is first;
 //  - an UNDI_ISR poll that finds nothing is an idle point: after `idle_polls` such polls within one BIOS
 //    tick with no other activity, the clock jumps the same way. iPXE only sees time through the 18.2 Hz
-//    tick counter, so nothing it can observe changes in between (ref/unicorn-notes.md "Performance facts").
+//    tick counter, so nothing it can observe changes in between (ref/unicorn-notes.md "Performance facts");
+//  - a guest that keeps opening interrupt windows (`sti; nop; nop; cli`, iPXE's bios_currticks) with no
+//    host entry in between is spinning on the clock, waiting for the timer interrupt, and the clock jumps
+//    the same way: on a PC IRQ0 would advance the tick counter in such a window, but here time passes
+//    only at host entries, so a loop that only reads the clock (iPXE's monojob_wait with no NIC open)
+//    would never see it change.
 // The CPU only leaves uc_emu_start at HLT or a fatal condition; everything else happens inside hooks.
 #pragma once
 
@@ -47,6 +52,11 @@ struct MachineConfig {
   std::uint32_t ram_bytes = 64u << 20;
   SimTime host_entry_cost = SimTime::from_us(50);
   int idle_polls = 2;
+  /// Spinning on the clock (see above): after `spin_blocks` blocks with no host entry, `spin_windows`
+  /// interrupt windows. Normal code passes one or two windows between host entries (one per currticks()
+  /// call); the block gate keeps the check off the hot path.
+  std::uint64_t spin_blocks = 10000;
+  int spin_windows = 64;
   /// Abort-only watchdog: this many translated blocks with no host entry is a hung guest.
   std::uint64_t watchdog_blocks = 400000000;
 };
@@ -95,6 +105,7 @@ class Machine final : public FirmwareHost {
   /// Host-entry and fast-forward counters, for benchmarks and the exit event.
   struct Stats {
     std::uint64_t host_entries = 0, int_dispatches = 0, hlt_resumes = 0, idle_jumps = 0, emu_starts = 0;
+    std::uint64_t timer_waits = 0;  ///< clock jumps for a guest spinning on the clock (spin_windows)
   };
   const Stats& stats() const { return stats_; }
 
@@ -133,6 +144,10 @@ class Machine final : public FirmwareHost {
   /// earlier, at the next scheduler event (only with a baton; alone, the caller already aimed at it).
   void advance_to(SimTime t, bool until_event = false);
   void idle_jump();
+  /// True when the block at linear `addr` is the `nop; nop; cli` that follows an `sti` (QEMU ends a block
+  /// after sti): the window in which a real PC takes the timer interrupt.
+  bool interrupt_window_at(std::uint64_t addr);
+  /// Ends this machine's console event (the trace holds it open while bytes arrive).
   void flush_console();
   void arm_next_trigger();
   void fire_trigger(size_t index);
@@ -168,6 +183,7 @@ class Machine final : public FirmwareHost {
   int quiet_polls_ = 0;
   std::uint64_t quiet_tick_ = 0;
   std::uint64_t blocks_since_entry_ = 0;
+  int windows_since_entry_ = 0;  ///< interrupt windows seen past spin_blocks since the last host entry
   std::uint64_t unmapped_addr_ = 0;
   /// Linear address of the instruction whose UC_HOOK_CODE callback is running, for fault reports.
   std::optional<std::uint32_t> hook_pc_;

@@ -2,12 +2,45 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace bootsim {
 
 const TraceEvent& Trace::emit(SimTime t, const std::string& machine, const std::string& kind,
                               TraceEvent fields) {
+  // Whatever is open began no later than now: it goes first.
+  close_open(open_.size());
+  return append(t, machine, kind, std::move(fields));
+}
+
+void Trace::append_text(SimTime t, const std::string& machine, const std::string& kind, const std::string& bytes) {
+  for (auto& o : open_)
+    if (o.machine == machine && o.kind == kind) {
+      o.bytes += bytes;
+      return;
+    }
+  open_.push_back({t, machine, kind, bytes});
+}
+
+void Trace::close_text(const std::string& machine, const std::string& kind) {
+  for (size_t i = 0; i < open_.size(); ++i)
+    if (open_[i].machine == machine && open_[i].kind == kind) {
+      // Those opened before it started earlier: appending it alone would put it ahead of them.
+      close_open(i + 1);
+      return;
+    }
+}
+
+void Trace::close_open(size_t n) {
+  std::vector<OpenText> closing(std::make_move_iterator(open_.begin()),
+                                std::make_move_iterator(open_.begin() + static_cast<std::ptrdiff_t>(n)));
+  open_.erase(open_.begin(), open_.begin() + static_cast<std::ptrdiff_t>(n));
+  for (auto& o : closing) append(o.t, o.machine, o.kind, {{"text", latin1_to_utf8(o.bytes)}});
+}
+
+const TraceEvent& Trace::append(SimTime t, const std::string& machine, const std::string& kind,
+                                TraceEvent fields) {
   TraceEvent ev = TraceEvent::object();
   ev["t_ns"] = t.ns;
   ev["machine"] = machine;

@@ -4,6 +4,10 @@
 // On disk it is JSON Lines, one event per line with flat fields: `t_ns`, `machine`, `kind`, then the
 // kind's own fields (frames as lowercase hex). Kinds used so far: console, pxe_call, bios_call,
 // frame_tx, frame_rx, frame_drop, link, key, phase, dhcp, tftp, http, handoff, fault, exit, counter.
+//
+// Events are in time order (`t_ns` never decreases): every source emits at the scheduler's now(), which
+// never goes back, and text that arrives a byte at a time (the console) is coalesced here, in an open
+// event that keeps its place in time rather than being appended late (append_text).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +29,15 @@ class Trace {
   const TraceEvent& emit(SimTime t, const std::string& machine, const std::string& kind,
                          TraceEvent fields = TraceEvent::object());
 
+  /// Adds `bytes` (stored as latin1_to_utf8 does) to the `text` field of the open event of (`machine`,
+  /// `kind`), or opens one at `t` (the time of its first byte). An open event is appended when it is
+  /// closed (close_text) or when any other event is emitted, whichever comes first, so it never lands
+  /// after an event that happened later. `t` must not be earlier than the last event's time.
+  void append_text(SimTime t, const std::string& machine, const std::string& kind, const std::string& bytes);
+  /// Appends the open event of (`machine`, `kind`) now, after those opened before it; no-op when none is open.
+  void close_text(const std::string& machine, const std::string& kind);
+
+  /// The events appended so far; open events (append_text) are not among them until closed.
   const std::vector<TraceEvent>& events() const { return events_; }
   /// Copies of the events of one `kind`, in order.
   std::vector<TraceEvent> events_of(const std::string& kind) const;
@@ -47,7 +60,16 @@ class Trace {
                                                const std::vector<std::string>& machines);
 
  private:
+  struct OpenText {
+    SimTime t;
+    std::string machine, kind, bytes;
+  };
+  /// Appends open_[0, n), oldest first (they were opened in time order), and forgets them.
+  void close_open(size_t n);
+  const TraceEvent& append(SimTime t, const std::string& machine, const std::string& kind, TraceEvent fields);
+
   std::vector<TraceEvent> events_;
+  std::vector<OpenText> open_;
   std::function<void(const TraceEvent&)> listener_;
 };
 

@@ -96,12 +96,14 @@ Sample measure(const std::string& nbp) {
     Clock::time_point wall_start{};
     std::int64_t virt_start = -1;
     int keys = 0;
+    std::string since;  // console text since `sleep 60` was typed (a line may come in several events)
     spec.watch = [&](const TraceEvent& ev) {
       if (ev["kind"] == "key" && ++keys == 2) {
         virt_start = ev["t_ns"];
         wall_start = Clock::now();
       }
-      if (virt_start >= 0 && console_text_of(ev) == "slept\r\n") {
+      if (virt_start >= 0) since += console_text_of(ev);
+      if (virt_start >= 0 && since.find("\nslept\r\n") != std::string::npos) {
         s.sleep_wall = seconds_since(wall_start);
         s.sleep_virtual = (ev["t_ns"].get<std::int64_t>() - virt_start) / 1e9;
         return true;
