@@ -48,13 +48,14 @@ class Input {
 
 /// A private folder for this process's files (served roots, scenario files), removed at exit.
 inline const std::string& scratch_dir() {
-  static const std::string dir = [] {
+  // Never destroyed: the exit handler that removes the folder runs after static destructors would have.
+  static const std::string* dir = [] {
     char tmpl[] = "/tmp/bootsim-fuzz-XXXXXX";
     if (!::mkdtemp(tmpl)) std::abort();
-    std::atexit([] { std::error_code ec; std::filesystem::remove_all(scratch_dir(), ec); });
-    return std::string(tmpl);
+    std::atexit([] { std::error_code ec; std::filesystem::remove_all(*dir, ec); });
+    return new std::string(tmpl);
   }();
-  return dir;
+  return *dir;
 }
 
 /// BOOTSIM_FUZZ_VERBOSE set: targets say what each input did (to see what a corpus exercises).

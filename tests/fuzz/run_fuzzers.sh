@@ -52,7 +52,7 @@ declare -A OPTS=(
   [tftp]="-max_len=4096"
   [frames]="-max_len=1600"
   [pxe_dispatch]="-max_len=4096"
-  [guest_nbp]="-max_len=1024 -timeout=120 -rss_limit_mb=4096"
+  [guest_nbp]="-max_len=1024 -timeout=900 -rss_limit_mb=4096"
 )
 
 status=0
@@ -67,7 +67,7 @@ for t in "${targets[@]}"; do
   "$BUILD/tests/fuzz/fuzz_$t" "${time_opt[@]}" ${OPTS[$t]} -print_final_stats=1 \
     -artifact_prefix="$crashes/" "$@" "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
-  execs=$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
+  execs=$(grep -h 'stat::number_of_executed_units' "$log" | tail -1 | awk '{print $2 + 0}')
   if [ $rc -eq 0 ]; then
     printf '%-16s %12s executions, nothing found (log: %s)\n' "$t" "$execs" "$log"
   else
