@@ -37,7 +37,11 @@ std::optional<SimTime> parse_duration(std::string_view text) {
   else if (unit == "m" || unit == "min") mult = 60LL * 1000000000;
   else return std::nullopt;
   if (whole > INT64_MAX / mult) return std::nullopt;
-  return SimTime{whole * mult + frac * mult / frac_scale};
+  // frac < frac_scale; both it and mult are powers of ten (mult may be 60 × one), so the larger divides by
+  // the smaller and neither product below can overflow (frac × mult could: 999999999 × 60e9).
+  std::int64_t frac_ns = mult >= frac_scale ? frac * (mult / frac_scale) : frac * mult / frac_scale;
+  if (whole * mult > INT64_MAX - frac_ns) return std::nullopt;
+  return SimTime{whole * mult + frac_ns};
 }
 
 std::string format_time(SimTime t) {

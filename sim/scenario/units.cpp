@@ -185,7 +185,11 @@ std::vector<std::string> parse_range(const std::string& text) {
                step->unit + "')");
   // Bring all three to the same number of fractional digits so that the arithmetic is exact.
   int frac = std::max({from->frac_digits, to->frac_digits, step->frac_digits});
-  auto norm = [&](const Decimal& d) { return d.scaled * pow10(frac - d.frac_digits); };
+  auto norm = [&](const Decimal& d) {
+    std::int64_t m = pow10(frac - d.frac_digits);
+    if (d.scaled > INT64_MAX / m) throw fail("a value is too large at this many decimal places");
+    return d.scaled * m;
+  };
   std::int64_t a = norm(*from), b = norm(*to), s = norm(*step);
   if (s <= 0) throw fail("STEP must be greater than zero");
   if (a > b) throw fail("FROM is greater than TO");
