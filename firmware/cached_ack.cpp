@@ -1,6 +1,6 @@
 #include "firmware/cached_ack.h"
 
-#include "sim/net/dhcp_packet.h"
+#include "sim/proto/dhcp_packet.h"
 
 namespace bootsim {
 

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "firmware/memory_map.h"
-#include "sim/cpu.h"
-#include "sim/guest_fault.h"
+#include "sim/cpu/cpu.h"
+#include "sim/core/errors.h"
 
 namespace bootsim {
 

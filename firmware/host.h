@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "sim/sim_time.h"
-#include "sim/trace.h"
+#include "sim/core/sim_time.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 

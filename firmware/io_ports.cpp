@@ -5,7 +5,7 @@
 #include "firmware/bios.h"
 #include "firmware/handoff.h"
 #include "firmware/memory_map.h"
-#include "sim/cpu.h"
+#include "sim/cpu/cpu.h"
 
 namespace bootsim {
 

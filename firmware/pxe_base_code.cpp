@@ -4,7 +4,7 @@
 #include <random>
 
 #include "nicmodels/nic.h"
-#include "sim/net/packet.h"
+#include "sim/proto/packet.h"
 
 namespace bootsim {
 

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "firmware/host.h"
-#include "sim/frame_port.h"
-#include "sim/net/dhcp_packet.h"
-#include "sim/scheduler.h"
+#include "sim/core/frame_port.h"
+#include "sim/proto/dhcp_packet.h"
+#include "sim/core/scheduler.h"
 
 namespace bootsim {
 

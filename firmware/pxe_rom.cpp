@@ -7,7 +7,7 @@
 #include "firmware/pci_config.h"
 #include "firmware/pxe_api.h"
 #include "nicmodels/nic.h"
-#include "sim/cpu.h"
+#include "sim/cpu/cpu.h"
 
 namespace bootsim {
 

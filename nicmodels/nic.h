@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "nicmodels/link_profile.h"
-#include "sim/frame_port.h"
-#include "sim/scheduler.h"
-#include "sim/trace.h"
+#include "sim/core/frame_port.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 

@@ -2,9 +2,9 @@
 
 #include <cstdio>
 
-#include "sim/net/dhcp_packet.h"
-#include "sim/net/packet.h"
-#include "sim/trace.h"
+#include "sim/proto/dhcp_packet.h"
+#include "sim/proto/packet.h"
+#include "sim/core/trace.h"
 
 namespace bootsim::reports {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/trace.h"
+#include "sim/core/trace.h"
 
 namespace bootsim::reports {
 

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "reports/frame_summary.h"
-#include "sim/net/dhcp_packet.h"
+#include "sim/proto/dhcp_packet.h"
 
 namespace bootsim::reports {
 

@@ -10,11 +10,11 @@
 #include <stdexcept>
 
 #include "firmware/cached_ack.h"
-#include "sim/boot_run.h"
+#include "sim/world/boot_run.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
 #include "sim/cli/scenario_output.h"
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/worker_pool.h"
 

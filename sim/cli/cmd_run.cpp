@@ -4,11 +4,11 @@
 #include <fstream>
 
 #include "firmware/cached_ack.h"
-#include "sim/boot_run.h"
+#include "sim/world/boot_run.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
-#include "sim/guest_fault.h"
-#include "sim/host_paths.h"
+#include "sim/core/errors.h"
+#include "sim/core/host_paths.h"
 
 namespace bootsim::cli {
 

@@ -17,7 +17,7 @@
 #include "sim/cli/option_checks.h"
 #include "sim/cli/out_lock.h"
 #include "sim/cli/scenario_output.h"
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/sweep.h"
 #include "sim/scenario/worker_pool.h"

@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "sim/cli/commands.h"
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"bootsim: runs real network-boot firmware on an emulated PC in virtual time"};

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 #include "sim/scenario/interrupt.h"
 
 namespace bootsim::cli {

@@ -10,7 +10,7 @@
 #include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 
 namespace bootsim::cli {
 

@@ -26,15 +26,15 @@
 #include <string>
 #include <vector>
 
-#include "sim/frame_port.h"
+#include "sim/core/frame_port.h"
 #include "sim/net/dhcp_server.h"
 #include "sim/net/http_server.h"
-#include "sim/net/packet.h"
+#include "sim/proto/packet.h"
 #include "sim/net/pcap_tap.h"
 #include "sim/net/slirp_host.h"
 #include "sim/net/tftp_watch.h"
-#include "sim/scheduler.h"
-#include "sim/trace.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 

@@ -22,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/net/dhcp_packet.h"
-#include "sim/net/packet.h"
-#include "sim/sim_time.h"
-#include "sim/trace.h"
+#include "sim/proto/dhcp_packet.h"
+#include "sim/proto/packet.h"
+#include "sim/core/sim_time.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 

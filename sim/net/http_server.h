@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/scheduler.h"
-#include "sim/trace.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 

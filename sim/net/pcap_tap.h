@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/sim_time.h"
+#include "sim/core/sim_time.h"
 
 typedef struct pcap pcap_t;
 typedef struct pcap_dumper pcap_dumper_t;

@@ -28,8 +28,8 @@
 
 #include <slirp/libslirp.h>
 
-#include "sim/scheduler.h"
-#include "sim/trace.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 

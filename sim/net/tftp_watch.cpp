@@ -3,7 +3,7 @@
 #include <climits>
 #include <cstdlib>
 
-#include "sim/net/dhcp_packet.h"
+#include "sim/proto/dhcp_packet.h"
 
 namespace bootsim {
 

@@ -18,8 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "sim/net/packet.h"
-#include "sim/trace.h"
+#include "sim/proto/packet.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 

@@ -22,8 +22,8 @@
 #include <pugixml.hpp>
 
 #include "firmware/memory_map.h"
-#include "sim/host_paths.h"
-#include "sim/net/dhcp_packet.h"
+#include "sim/core/host_paths.h"
+#include "sim/proto/dhcp_packet.h"
 #include "sim/scenario/schema.h"
 #include "sim/scenario/units.h"
 

@@ -26,7 +26,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 #include "sim/scenario/scenario.h"
 
 namespace pugi {

@@ -14,11 +14,11 @@
 #include <variant>
 
 #include "firmware/cached_ack.h"
-#include "sim/console.h"
-#include "sim/guest_fault.h"
-#include "sim/host_paths.h"
-#include "sim/net/dhcp_packet.h"
-#include "sim/net/packet.h"
+#include "sim/machine/console.h"
+#include "sim/core/errors.h"
+#include "sim/core/host_paths.h"
+#include "sim/proto/dhcp_packet.h"
+#include "sim/proto/packet.h"
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/worker_pool.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/boot_run.h"
+#include "sim/world/boot_run.h"
 #include "sim/scenario/scenario.h"
 
 namespace bootsim::scenario {

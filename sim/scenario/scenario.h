@@ -10,7 +10,7 @@
 //
 // Paths are absolute (resolved against the scenario file's directory and the placeholders
 // ${payloads}, ${ipxe}, ${scenario-dir}, ${env:NAME}, ${param:NAME}); times are SimTime; addresses are
-// host-order uint32 as in sim/net/dhcp_packet.h.
+// host-order uint32 as in sim/proto/dhcp_packet.h.
 #pragma once
 
 #include <cstdint>
@@ -23,8 +23,8 @@
 #include "firmware/host.h"
 #include "nicmodels/link_profile.h"
 #include "nicmodels/nic.h"
-#include "sim/keyboard.h"
-#include "sim/sim_time.h"
+#include "sim/machine/keyboard.h"
+#include "sim/core/sim_time.h"
 
 namespace bootsim::scenario {
 
@@ -120,7 +120,7 @@ struct Machine {
   FirmwareStart start = FirmwareStart::kPxeRom;
   std::string nbp;                  ///< kNbp: absolute path of the NBP image
   std::optional<std::string> cmdline;  ///< PXENV_FILE_CMDLINE answer; nullopt: "unsupported"
-  std::vector<KeyTrigger> keys;     ///< in firing order (sim/keyboard.h)
+  std::vector<KeyTrigger> keys;     ///< in firing order (sim/machine/keyboard.h)
   std::uint32_t ram_bytes = 0;
 };
 

@@ -113,7 +113,7 @@ std::vector<AttrSpec> key_attrs() {
       opt("after-console", T::kString, "",
           "first wait for this text, then for on-console (e.g. the second \"Press Ctrl-B\", after a failure)"),
       req("keys", T::kKeys,
-          "what to type: text, \\n for Enter, <ctrl-b>, <esc>, <f12>… (sim/keyboard.h parse_keys)"),
+          "what to type: text, \\n for Enter, <ctrl-b>, <esc>, <f12>… (sim/machine/keyboard.h parse_keys)"),
   };
 }
 

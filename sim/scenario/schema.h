@@ -24,7 +24,7 @@ enum class AttrType {
   kMac,       ///< "52:54:00:12:34:56"
   kEnum,      ///< one of `choices`
   kPath,      ///< host path; relative to the scenario file's directory; placeholders allowed
-  kKeys,      ///< key text for sim/keyboard.h parse_keys: "dhcp net0\n", "<ctrl-b>"
+  kKeys,      ///< key text for sim/machine/keyboard.h parse_keys: "dhcp net0\n", "<ctrl-b>"
 };
 const char* to_string(AttrType t);
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cmath>
 
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 
 namespace bootsim::scenario {
 

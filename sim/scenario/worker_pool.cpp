@@ -16,7 +16,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 #include "sim/scenario/interrupt.h"
 
 namespace bootsim::scenario {

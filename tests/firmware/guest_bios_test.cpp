@@ -13,7 +13,7 @@
 #include "guest_timer.bin.h"
 #include "guest_video.bin.h"
 #include "nicmodels/link_profile.h"
-#include "sim/keyboard.h"
+#include "sim/machine/keyboard.h"
 
 namespace bootsim::testing {
 namespace {

@@ -11,7 +11,7 @@
 #include "guest_fault_ud2.bin.h"
 #include "guest_fault_unmapped.bin.h"
 #include "guest_fixture.h"
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 
 namespace bootsim::testing {
 namespace {

@@ -18,10 +18,10 @@
 #include <gtest/gtest.h>
 
 #include "firmware/host.h"
-#include "sim/cpu.h"
-#include "sim/machine.h"
-#include "sim/scheduler.h"
-#include "sim/trace.h"
+#include "sim/cpu/cpu.h"
+#include "sim/machine/machine.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
 
 namespace bootsim::testing {
 

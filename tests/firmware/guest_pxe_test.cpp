@@ -7,7 +7,7 @@
 #include "guest_pxeapi.bin.h"
 #include "guest_undi_rx.bin.h"
 #include "guest_undi_tx.bin.h"
-#include "sim/frame_port.h"
+#include "sim/core/frame_port.h"
 
 namespace bootsim::testing {
 namespace {

@@ -7,9 +7,9 @@
 #include <gtest/gtest.h>
 
 #include "firmware/cached_ack.h"
-#include "sim/boot_run.h"
-#include "sim/net/dhcp_packet.h"
-#include "sim/net/packet.h"
+#include "sim/world/boot_run.h"
+#include "sim/proto/dhcp_packet.h"
+#include "sim/proto/packet.h"
 
 namespace bootsim::test {
 

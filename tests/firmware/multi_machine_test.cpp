@@ -12,8 +12,8 @@
 #include "guest_fault_ud2.bin.h"
 #include "ipxe_test_util.h"
 #include "real_scenario_util.h"
-#include "sim/net/dhcp_packet.h"
-#include "sim/net/packet.h"
+#include "sim/proto/dhcp_packet.h"
+#include "sim/proto/packet.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 

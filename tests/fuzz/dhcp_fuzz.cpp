@@ -8,9 +8,9 @@
 #include <string>
 
 #include "fuzz_input.h"
-#include "sim/net/dhcp_packet.h"
+#include "sim/proto/dhcp_packet.h"
 #include "sim/net/dhcp_server.h"
-#include "sim/net/packet.h"
+#include "sim/proto/packet.h"
 
 using namespace bootsim;
 

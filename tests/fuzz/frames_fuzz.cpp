@@ -9,7 +9,7 @@
 
 #include "fuzz_input.h"
 #include "reports/frame_summary.h"
-#include "sim/net/packet.h"
+#include "sim/proto/packet.h"
 
 using namespace bootsim;
 

@@ -13,8 +13,8 @@
 #include <string>
 
 #include "fuzz_input.h"
-#include "sim/boot_run.h"
-#include "sim/guest_fault.h"
+#include "sim/world/boot_run.h"
+#include "sim/core/errors.h"
 
 using namespace bootsim;
 

@@ -18,10 +18,10 @@
 #include "firmware/pxe_rom.h"
 #include "fuzz_input.h"
 #include "nicmodels/nic.h"
-#include "sim/cpu.h"
-#include "sim/guest_fault.h"
-#include "sim/scheduler.h"
-#include "sim/trace.h"
+#include "sim/cpu/cpu.h"
+#include "sim/core/errors.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
 
 using namespace bootsim;
 using namespace bootsim::pxe;

@@ -11,7 +11,7 @@
 
 #include "firmware/cached_ack.h"
 #include "net_fixture.h"
-#include "sim/boot_run.h"
+#include "sim/world/boot_run.h"
 
 namespace bootsim::testing {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "sim/net/packet.h"
+#include "sim/proto/packet.h"
 
 namespace bootsim {
 namespace {

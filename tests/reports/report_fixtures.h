@@ -15,7 +15,7 @@
 
 #include "reports/report_model.h"
 #include "reports/timeline.h"
-#include "sim/trace.h"
+#include "sim/core/trace.h"
 
 namespace bootsim::reports::testing {
 

@@ -10,9 +10,9 @@
 #include <iterator>
 #include <string>
 
-#include "sim/net/dhcp_packet.h"
-#include "sim/net/packet.h"
-#include "sim/trace.h"
+#include "sim/proto/dhcp_packet.h"
+#include "sim/proto/packet.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 namespace {

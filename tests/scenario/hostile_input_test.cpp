@@ -14,7 +14,7 @@
 
 #include "real_scenario_util.h"
 #include "scenario_test_util.h"
-#include "sim/host_paths.h"
+#include "sim/core/host_paths.h"
 #include "sim/scenario/loader.h"
 
 namespace bootsim::scenario::test {

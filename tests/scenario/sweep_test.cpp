@@ -11,10 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "real_scenario_util.h"
-#include "sim/net/dhcp_packet.h"
-#include "sim/net/packet.h"
+#include "sim/proto/dhcp_packet.h"
+#include "sim/proto/packet.h"
 #include "sim/scenario/sweep.h"
-#include "sim/trace.h"
+#include "sim/core/trace.h"
 
 namespace bootsim::scenario {
 namespace {

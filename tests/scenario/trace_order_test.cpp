@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "real_scenario_util.h"
-#include "sim/trace.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 namespace {

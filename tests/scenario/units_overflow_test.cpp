@@ -2,9 +2,9 @@
 // fixes these wrapped around and were accepted as other, wrong values.
 #include <gtest/gtest.h>
 
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 #include "sim/scenario/units.h"
-#include "sim/sim_time.h"
+#include "sim/core/sim_time.h"
 
 namespace bootsim::scenario {
 namespace {

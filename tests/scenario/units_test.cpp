@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "nicmodels/nic.h"
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 #include "sim/scenario/units.h"
-#include "sim/sim_time.h"
+#include "sim/core/sim_time.h"
 
 namespace bootsim::scenario {
 namespace {

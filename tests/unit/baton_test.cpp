@@ -1,4 +1,4 @@
-// The baton (sim/baton.h) with fake machines: threads that only ask for virtual time. Whatever the host
+// The baton (sim/core/baton.h) with fake machines: threads that only ask for virtual time. Whatever the host
 // does with the threads, they must run one at a time, in (wanted time, index) order, with the scheduler
 // at exactly the time each asked for, and the same way on every run.
 #include <gtest/gtest.h>
@@ -11,8 +11,8 @@
 #include <tuple>
 #include <vector>
 
-#include "sim/baton.h"
-#include "sim/scheduler.h"
+#include "sim/core/baton.h"
+#include "sim/core/scheduler.h"
 
 namespace bootsim {
 namespace {

@@ -1,11 +1,11 @@
 // The trace is in time order: text that arrives a byte at a time (the console) is held open in its place
-// in time and is appended before anything that happened after its first byte (sim/trace.h).
+// in time and is appended before anything that happened after its first byte (sim/core/trace.h).
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "sim/trace.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/trace.h"
+#include "sim/core/trace.h"
 
 #include <algorithm>
 #include <fstream>

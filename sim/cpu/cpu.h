@@ -58,15 +58,6 @@ class Cpu {
   /// Runs from CS:`eip` until HLT, a stop request or an error. Returns Unicorn's status.
   uc_err run(std::uint32_t eip);
 
-  /// Whole-machine snapshot (registers and RAM) to start further runs from the same state.
-  struct Snapshot {
-    uc_context* ctx = nullptr;
-    std::vector<std::uint8_t> ram;
-  };
-  void save(Snapshot& snap) const;
-  void restore(const Snapshot& snap);
-  static void free_snapshot(Snapshot& snap);
-
  private:
   uc_engine* uc_ = nullptr;
   std::uint8_t* ram_ = nullptr;

@@ -34,8 +34,8 @@
 #include <mutex>
 #include <vector>
 
-#include "sim/scheduler.h"
-#include "sim/sim_time.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/sim_time.h"
 
 namespace bootsim {
 

@@ -1,4 +1,4 @@
-#include "sim/sim_time.h"
+#include "sim/core/sim_time.h"
 
 #include <cctype>
 #include <cstdio>

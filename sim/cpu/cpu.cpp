@@ -1,4 +1,4 @@
-#include "sim/cpu.h"
+#include "sim/cpu/cpu.h"
 
 #include <sys/mman.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "realmode_entry.bin.h"
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 
 namespace bootsim {
 
@@ -112,21 +112,5 @@ uc_err Cpu::run(std::uint32_t eip) {
   return uc_emu_start(uc_, eip, 0xFFFFFFFF, 0, 0);
 }
 
-void Cpu::save(Snapshot& snap) const {
-  if (!snap.ctx) uc_check(uc_context_alloc(uc_, &snap.ctx), "uc_context_alloc");
-  uc_check(uc_context_save(uc_, snap.ctx), "uc_context_save");
-  snap.ram.assign(ram_, ram_ + ram_size_);
-}
-
-void Cpu::restore(const Snapshot& snap) {
-  uc_check(uc_context_restore(uc_, snap.ctx), "uc_context_restore");
-  uc_check(uc_mem_write(uc_, 0, snap.ram.data(), snap.ram.size()), "uc_mem_write(snapshot)");
-}
-
-void Cpu::free_snapshot(Snapshot& snap) {
-  if (snap.ctx) uc_context_free(snap.ctx);
-  snap.ctx = nullptr;
-  snap.ram.clear();
-}
 
 }  // namespace bootsim

@@ -1,4 +1,4 @@
-#include "sim/keyboard.h"
+#include "sim/machine/keyboard.h"
 
 #include <cctype>
 #include <cstring>

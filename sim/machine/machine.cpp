@@ -1,12 +1,12 @@
-#include "sim/machine.h"
+#include "sim/machine/machine.h"
 
 #include <cstdio>
 #include <cstring>
 
 #include "firmware/memory_map.h"
 #include "firmware/pxe_base_code.h"
-#include "sim/guest_fault.h"
-#include "sim/net/dhcp_packet.h"
+#include "sim/core/errors.h"
+#include "sim/proto/dhcp_packet.h"
 
 namespace bootsim {
 

@@ -1,4 +1,4 @@
-#include "sim/console.h"
+#include "sim/machine/console.h"
 
 namespace bootsim {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <utility>
 
-#include "sim/sim_time.h"
+#include "sim/core/sim_time.h"
 
 namespace bootsim {
 

@@ -1,10 +1,10 @@
-#include "sim/host_paths.h"
+#include "sim/core/host_paths.h"
 
 #include <unistd.h>
 
 #include <system_error>
 
-#include "sim/guest_fault.h"
+#include "sim/core/errors.h"
 
 namespace bootsim {
 

@@ -1,4 +1,4 @@
-#include "sim/net/dhcp_packet.h"
+#include "sim/proto/dhcp_packet.h"
 
 #include <cstdio>
 

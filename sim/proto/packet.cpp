@@ -1,4 +1,4 @@
-#include "sim/net/packet.h"
+#include "sim/proto/packet.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "sim/baton.h"
+#include "sim/core/baton.h"
 
 #include <algorithm>
 #include <stdexcept>

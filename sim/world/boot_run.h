@@ -3,7 +3,7 @@
 //
 // One machine runs on the calling thread and moves the clock itself. Several machines (`more_machines`)
 // share the boot network, the scheduler and the trace; each runs on a thread of its own and they take
-// turns through a baton (sim/baton.h), in (virtual time, machine index) order, so the run is as
+// turns through a baton (sim/core/baton.h), in (virtual time, machine index) order, so the run is as
 // deterministic as a lone machine's.
 #pragma once
 
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/machine.h"
+#include "sim/machine/machine.h"
 #include "sim/net/boot_network.h"
-#include "sim/scheduler.h"
-#include "sim/trace.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 

@@ -1,4 +1,4 @@
-#include "sim/boot_run.h"
+#include "sim/world/boot_run.h"
 
 #include <dirent.h>
 
@@ -10,12 +10,12 @@
 #include <set>
 #include <thread>
 
-#include "sim/baton.h"
+#include "sim/core/baton.h"
 #include "firmware/memory_map.h"
-#include "sim/guest_fault.h"
-#include "sim/host_paths.h"
+#include "sim/core/errors.h"
+#include "sim/core/host_paths.h"
 #include "sim/net/dhcp_server.h"
-#include "sim/net/packet.h"
+#include "sim/proto/packet.h"
 
 namespace bootsim {
 

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/sim_time.h"
+#include "sim/core/sim_time.h"
 
 namespace bootsim {
 

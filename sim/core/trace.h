@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/sim_time.h"
+#include "sim/core/sim_time.h"
 
 namespace bootsim {
 

@@ -28,12 +28,12 @@
 #include "firmware/io_ports.h"
 #include "firmware/pxe_rom.h"
 #include "nicmodels/nic.h"
-#include "sim/baton.h"
-#include "sim/console.h"
-#include "sim/cpu.h"
-#include "sim/keyboard.h"
-#include "sim/scheduler.h"
-#include "sim/trace.h"
+#include "sim/core/baton.h"
+#include "sim/machine/console.h"
+#include "sim/cpu/cpu.h"
+#include "sim/machine/keyboard.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
 
 namespace bootsim {
 
@@ -86,7 +86,7 @@ class Machine final : public FirmwareHost {
   /// would fire it; if it returns true, this machine continues as if they had been its keys all along.
   void set_key_alternatives(std::vector<std::vector<KeyTrigger>> alternatives, std::function<bool(size_t)> branch);
 
-  /// Shares the clock with other machines (sim/baton.h): from now on this machine lets virtual time pass
+  /// Shares the clock with other machines (sim/core/baton.h): from now on this machine lets virtual time pass
   /// through `baton` as machine `index`, and run() must be called on a thread that did baton->start(index).
   /// Without a baton (one machine) the machine moves the scheduler itself. Call before run().
   void set_baton(Baton* baton, size_t index) {

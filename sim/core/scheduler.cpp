@@ -1,4 +1,4 @@
-#include "sim/scheduler.h"
+#include "sim/core/scheduler.h"
 
 #include <cassert>
 

@@ -1,1 +1,0 @@
-// Keeps bootsim_net non-empty while its modules are being added.
