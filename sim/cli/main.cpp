@@ -4,6 +4,23 @@
 
 #include "sim/cli/commands.h"
 #include "sim/core/errors.h"
+#include "sim/core/log.h"
+
+namespace {
+
+/// --log-level on every command: the human log on stderr (sim/core/log.h). It is set while the options are
+/// parsed, so before the command's callback runs.
+void add_log_level_option(CLI::App& command) {
+  command
+      .add_option_function<std::string>(
+          "--log-level", [](const std::string& v) { bootsim::log::set_level(*bootsim::log::parse_level(v)); },
+          "human log on stderr, each line with the virtual time and the machine: trace (frames), debug (PXE calls, "
+          "TFTP/HTTP requests), info (start/end, link, DHCP lease, handoff, faults), warn (default), error, off")
+      ->check(CLI::IsMember(bootsim::log::level_names()))
+      ->type_name("LEVEL");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"bootsim: runs real network-boot firmware on an emulated PC in virtual time"};
@@ -13,6 +30,7 @@ int main(int argc, char** argv) {
   bootsim::cli::add_bench_command(app, result);
   bootsim::cli::add_scenario_command(app, result);
   bootsim::cli::add_sweep_command(app, result);
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) add_log_level_option(*command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,6 +5,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "sim/core/trace_log.h"
+
 namespace bootsim {
 
 const TraceEvent& Trace::emit(SimTime t, const std::string& machine, const std::string& kind,
@@ -50,6 +52,7 @@ const TraceEvent& Trace::append(SimTime t, const std::string& machine, const std
   }
   events_.push_back(std::move(ev));
   if (listener_) listener_(events_.back());
+  log::log_event(events_.back());  // the human log (stderr), when --log-level asks for it
   return events_.back();
 }
 
