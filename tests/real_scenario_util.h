@@ -14,6 +14,22 @@
 
 namespace bootsim::test {
 
+/// Passes when `verdicts` is not empty and each has status "pass"; the failure lists the others. Use as
+/// EXPECT_TRUE(all_verdicts_pass(r.verdicts)): a failure points at the caller's line, and a variant that
+/// judged nothing fails instead of passing a loop that checked nothing.
+template <typename Verdicts>
+::testing::AssertionResult all_verdicts_pass(const Verdicts& verdicts) {
+  if (verdicts.empty()) return ::testing::AssertionFailure() << "no verdicts: nothing was checked";
+  bool ok = true;
+  ::testing::AssertionResult failure = ::testing::AssertionFailure();
+  for (const auto& v : verdicts)
+    if (v.status != "pass") {
+      ok = false;
+      failure << "\n  " << v.status << ": " << v.expectation << " — " << v.evidence;
+    }
+  return ok ? ::testing::AssertionSuccess() : failure;
+}
+
 /// ${ipxe} is Debian's /usr/lib/ipxe, ${payloads} the sentinel kernels this build assembled.
 inline scenario::LoadOptions real_load_options() {
   scenario::LoadOptions o;

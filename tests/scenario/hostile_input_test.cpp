@@ -24,15 +24,6 @@ namespace fs = std::filesystem;
 
 class hostile_input : public ScenarioDir {};
 
-#define EXPECT_REJECTED(xml, code_, line, col, path, gist)                                            \
-  do {                                                                                               \
-    ScenarioError e_ = error(xml);                                                                   \
-    EXPECT_EQ(to_string(e_.code()), std::string(to_string(code_))) << e_.what();                    \
-    EXPECT_EQ(std::string(e_.what()).substr(0, at(line, col, path).size()), at(line, col, path)) \
-        << e_.what();                                                                                \
-    EXPECT_NE(e_.description().find(gist), std::string::npos) << e_.what();                          \
-  } while (0)
-
 // --- Names that become paths ----------------------------------------------------------------------
 
 TEST(host_paths, RelativePathProblems) {

@@ -1,5 +1,5 @@
 // Helpers for the scenario loader tests: a scratch directory with the files scenarios refer to, and
-// loading from text with located failures.
+// loading from text with located failures (EXPECT_REJECTED).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +10,18 @@
 #include <string>
 
 #include "sim/scenario/loader.h"
+
+// Given the scenario text, when it is loaded (in a ScenarioDir test), then it fails with `code` at
+// `line`:`col` on `path`, and the description contains `gist`. A macro so that failures point at the test's
+// own line.
+#define EXPECT_REJECTED(xml, code_, line, col, path, gist)                                            \
+  do {                                                                                               \
+    ScenarioError e_ = error(xml);                                                                   \
+    EXPECT_EQ(to_string(e_.code()), std::string(to_string(code_))) << e_.what();                    \
+    EXPECT_EQ(std::string(e_.what()).substr(0, at(line, col, path).size()), at(line, col, path)) \
+        << e_.what();                                                                                \
+    EXPECT_NE(e_.description().find(gist), std::string::npos) << e_.what();                          \
+  } while (0)
 
 namespace bootsim::scenario::test {
 

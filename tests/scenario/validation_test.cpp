@@ -10,17 +10,6 @@ namespace {
 
 class scenario_validation : public ScenarioDir {};
 
-// Given the scenario text, when it is loaded, then it fails with `code` at `line`:`col` on `path`, and
-// the description contains `gist`. A macro so that failures point at the test's own line.
-#define EXPECT_REJECTED(xml, code_, line, col, path, gist)                                    \
-  do {                                                                                       \
-    ScenarioError e_ = error(xml);                                                           \
-    EXPECT_EQ(to_string(e_.code()), std::string(to_string(code_)));                         \
-    EXPECT_EQ(std::string(e_.what()).substr(0, at(line, col, path).size()), at(line, col, path)) \
-        << e_.what();                                                                        \
-    EXPECT_NE(e_.description().find(gist), std::string::npos) << e_.what();                  \
-  } while (0)
-
 // A valid base: one machine that starts at an NBP, TFTP serving the default boot file.
 const char* kValid = R"(<scenario name="t">
   <network>
