@@ -40,6 +40,7 @@ std::vector<VariantResult> expect_same_both_ways(const Scenario& s, const fs::pa
   par.jobs = jobs;
   std::vector<VariantResult> a = run_scenario(s, seq);
   std::vector<VariantResult> b = run_scenario(s, par);
+  EXPECT_FALSE(a.empty()) << "no variant ran: nothing was compared";
   EXPECT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
     SCOPED_TRACE(a[i].name);
