@@ -19,18 +19,15 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 actual=$(mktemp)
-trap 'rm -f "$actual"' EXIT
+trap 'rm -f "$actual" "$actual.raw"' EXIT
 "$bootsim" scenario "$xml" --out "$out" -j 2 >"$actual.raw" 2>/dev/null
 rc=$?
-# Literal replacement (paths may hold regex characters): longest first, the out folder may be in the build.
+# Literal replacement (\Q…\E: paths may hold regex characters), innermost first: the out folder lies in the
+# build tree, which lies in the source tree. perl is in every Debian install (perl-base is essential).
 mask() {
-  python3 -c '
-import re, sys
-text = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read()
-for path, name in sorted(zip(sys.argv[2::2], sys.argv[3::2]), key=lambda p: -len(p[0])):
-    text = text.replace(path, name)
-text = re.sub(r"in [0-9]+\.[0-9]+ s wall", "in <wall> s wall", text)
-sys.stdout.write(text)' "$1" "$out" "<out>" "$build" "<build>" "$src" "<src>"
+  OUT=$out BUILD=$build SRC=$src perl -pe \
+    's/\Q$ENV{OUT}\E/<out>/g; s/\Q$ENV{BUILD}\E/<build>/g; s/\Q$ENV{SRC}\E/<src>/g;
+     s/in [0-9]+\.[0-9]+ s wall/in <wall> s wall/g' "$1"
 }
 { echo "exit $rc"; mask "$actual.raw"; } >"$actual"
 rm -f "$actual.raw"
