@@ -100,6 +100,6 @@ class DhcpServer {
 };
 
 /// Trace fields of one DHCP message: dir, msg, xid, client, yiaddr, siaddr, file, opt77, port.
-TraceEvent dhcp_trace_fields(const DhcpPacket& p, const char* dir, std::uint16_t port);
+trace_kind::Dhcp dhcp_trace_fields(const DhcpPacket& p, const char* dir, std::uint16_t port);
 
 }  // namespace bootsim
