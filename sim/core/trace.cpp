@@ -41,7 +41,8 @@ void Trace::close_open(size_t n) {
   std::vector<OpenText> closing(std::make_move_iterator(open_.begin()),
                                 std::make_move_iterator(open_.begin() + static_cast<std::ptrdiff_t>(n)));
   open_.erase(open_.begin(), open_.begin() + static_cast<std::ptrdiff_t>(n));
-  for (auto& o : closing) append(o.t, o.machine, o.kind, TraceRecord(trace_kind::Console{latin1_to_utf8(o.bytes)}).fields());
+  for (auto& o : closing)
+    append(o.t, o.machine, o.kind, TraceRecord(trace_kind::Console{latin1_to_utf8(o.bytes)}).fields());
 }
 
 const TraceEvent& Trace::append(SimTime t, const std::string& machine, const std::string& kind,

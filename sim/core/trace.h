@@ -32,8 +32,8 @@ class Trace {
   const TraceEvent& emit(SimTime t, const std::string& machine, const std::string& kind,
                          TraceEvent fields = TraceEvent::object());
 
-  /// Adds `bytes` (stored as latin1_to_utf8 does) to the `text` field (trace_kind::Console) of the open event of (`machine`,
-  /// `kind`), or opens one at `t` (the time of its first byte). An open event is appended when it is
+  /// Adds `bytes` (stored as latin1_to_utf8 does) to the `text` field (as trace_kind::Console has it) of the
+  /// open event of (`machine`, `kind`), or opens one at `t` (the time of its first byte). An open event is appended when it is
   /// closed (close_text) or when any other event is emitted, whichever comes first, so it never lands
   /// after an event that happened later. `t` must not be earlier than the last event's time.
   void append_text(SimTime t, const std::string& machine, const std::string& kind, const std::string& bytes);

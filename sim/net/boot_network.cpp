@@ -190,7 +190,8 @@ void BootNetwork::handle_dhcp(DhcpServer& server, const std::vector<std::uint8_t
   auto udp = parse_udp_frame(f);
   if (!udp) {
     ++stats_.dhcp_malformed;
-    trace_.emit(sched_.now(), who, trace_kind::DhcpIgnored{"malformed: bad or truncated IPv4/UDP header", true, f.size()});
+    trace_.emit(sched_.now(), who,
+                trace_kind::DhcpIgnored{"malformed: bad or truncated IPv4/UDP header", true, f.size()});
     return;
   }
   DhcpServer::Result r = server.process(*udp);

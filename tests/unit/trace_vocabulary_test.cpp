@@ -61,14 +61,16 @@ TEST(trace_vocabulary, TheReportsKnowEveryDeclaredKindAndNoOther) {
   ASSERT_FALSE(kinds.empty());
   for (const auto& k : kinds) EXPECT_TRUE(reports::is_known_kind(k.name)) << k.name;
   // Emitted by bootsim and once unknown to the reports ("Event kinds this report does not know: port (1)").
-  for (const char* k : {"port", "bpdu", "dhcp_ignored", "guest_error", "io", "slirp_timer"}) EXPECT_TRUE(reports::is_known_kind(k)) << k;
+  for (const char* k : {"port", "bpdu", "dhcp_ignored", "guest_error", "io", "slirp_timer"})
+    EXPECT_TRUE(reports::is_known_kind(k)) << k;
   EXPECT_FALSE(reports::is_known_kind("counter")) << "listed once, never emitted";
 }
 
 TEST(trace_vocabulary, TypedEmitsWriteTheDeclaredFieldsInOrder) {
   Trace trace;
   trace.emit(SimTime::from_ms(1), "pc0", trace_kind::Link{"down", "undi_initialize"});
-  trace_kind::Dhcp dhcp{"tx", "DHCPOFFER", 7, "52:54:00:12:34:56", "10.0.2.15", "10.0.2.2", "undionly.kpxe", false, 67, true};
+  trace_kind::Dhcp dhcp{"tx", "DHCPOFFER", 7, "52:54:00:12:34:56", "10.0.2.15",
+                        "10.0.2.2", "undionly.kpxe", false, 67, true};
   trace.emit(SimTime::from_ms(2), "dhcpd", dhcp);
   trace_kind::Handoff h;
   h.protocol = "multiboot";
