@@ -4,8 +4,9 @@
 // documented list (reports/README.md) and the reports' known kinds are generated from trace_vocabulary().
 //
 // Every event also has `t_ns` (virtual time, ns), `machine` (the machine, or a server: dhcpd, httpd, tftpd,
-// slirp, …) and `kind`, ahead of its own fields. Adding a kind: a struct here, and its entry in the list
-// in trace_kinds.cpp.
+// slirp, …) and `kind`, ahead of its own fields. Adding a kind: a struct here, its entry in the list in
+// trace_kinds.cpp (tests/tools/check_trace_emitters.sh fails while nothing emits it), and the regenerated
+// reports/README.md (tests/unit/trace_vocabulary_test.cpp says how).
 #pragma once
 
 #include <cstdint>
