@@ -100,7 +100,7 @@ void Bios::unsupported(std::uint8_t vector, std::uint16_t ax) {
   if (reported_unsupported_.insert({vector, ax >> 8}).second) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%02Xh AX=%04Xh", vector, ax);
-    host_.trace("bios_call", {{"int", buf}, {"result", "unsupported"}});
+    host_.trace(trace_kind::BiosCall{buf, "unsupported"});
   }
 }
 
@@ -299,7 +299,7 @@ void Bios::int1a_time_pci() {
     return;
   }
   if (ax == 0x564E) {  // iPXE's pxe_notify: a notification, answered like an unknown function
-    host_.trace("bios_call", {{"int", "1Ah AX=564Eh"}, {"result", "pxe_notify"}});
+    host_.trace(trace_kind::BiosCall{"1Ah AX=564Eh", "pxe_notify"});
     cpu.set_reg(UC_X86_REG_AH, 0x86);
     set_flags(true);
     return;

@@ -39,7 +39,8 @@ class FirmwareHost {
   virtual SimTime now() const = 0;
   /// Name of this machine in the trace.
   virtual const std::string& name() const = 0;
-  virtual void trace(const std::string& kind, TraceEvent fields) = 0;
+  /// Traces an event of a declared kind (trace_kinds.h) at now() as this machine.
+  virtual void trace(TraceRecord record) = 0;
 
   // --- Console and keyboard. --------------------------------------------------------------------------
   virtual void console_put(std::uint8_t ch) = 0;

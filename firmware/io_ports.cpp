@@ -22,7 +22,7 @@ void IoPorts::unsupported(const char* dir, std::uint16_t port) {
   if (reported_.insert(port).second) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04Xh", port);
-    host_.trace("io", {{"dir", dir}, {"port", buf}, {"result", "unsupported"}});
+    host_.trace(trace_kind::Io{dir, buf, "unsupported"});
   }
 }
 

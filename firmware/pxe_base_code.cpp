@@ -74,7 +74,7 @@ void PxeBaseCode::start() {
     line += buf;
   }
   print(line + "\r\nDHCP.");
-  host_.trace("phase", {{"phase", "rom_dhcp"}, {"xid", xid_}});
+  host_.trace(trace_kind::Phase::rom_dhcp(xid_));
   tries_ = 0;
   send_dhcp(DHCPDISCOVER, kBroadcastIp, 67);
   arm(SimTime::from_s(kDiscoverTimeouts[0]), [this] { discover_expired(); });
@@ -202,7 +202,7 @@ void PxeBaseCode::handle_dhcp(const DhcpPacket& p, std::uint16_t src_port) {
     std::string line = buf;
     if (gateway_) line += "\r\nGATEWAY IP: " + format_ipv4(gateway_);
     print(line + "\r\n");
-    host_.trace("phase", {{"phase", "rom_dhcp_done"}, {"ip", format_ipv4(my_ip_)}});
+    host_.trace(trace_kind::Phase::rom_dhcp_done(format_ipv4(my_ip_)));
     after_ack();
     return;
   }
@@ -250,7 +250,7 @@ void PxeBaseCode::start_tftp() {
   if (result_.filename.empty()) return fail("PXE-E53: No boot filename received");
   arp_then(boot_server_, State::kTftpArp, [this] {
     print("TFTP.");
-    host_.trace("phase", {{"phase", "nbp_download"}, {"file", result_.filename}, {"server", format_ipv4(boot_server_)}});
+    host_.trace(trace_kind::Phase::nbp_download(result_.filename, format_ipv4(boot_server_)));
     retry(State::kTftpOpen, kTftpTimeouts, [this] { send_rrq(); }, "PXE-E32: TFTP open timeout");
   });
 }
@@ -333,7 +333,7 @@ void PxeBaseCode::handle_tftp(const std::vector<std::uint8_t>& pl, std::uint16_t
       if (timer_) sched_.cancel(timer_);
       timer_ = 0;
       print("\r\n");
-      host_.trace("phase", {{"phase", "nbp_downloaded"}, {"file", result_.filename}, {"bytes", result_.nbp.size()}});
+      host_.trace(trace_kind::Phase::nbp_downloaded(result_.filename, result_.nbp.size()));
       result_.ok = true;
       done_ = true;
       state_ = State::kDone;

@@ -178,10 +178,10 @@ void PxeRom::entry(bool stack_convention) {
   // Empty ISR polls are the busy-wait of iPXE's idle loop: counted, not traced (DESIGN.md "Trace").
   if (opcode == UNDI_ISR && status == STATUS_SUCCESS && cpu.read16(params + 2) != ISR_OUT_RECEIVE) return;
   if (!api) {
-    host_.trace("pxe_call", {{"op", "unknown"}, {"opcode", opcode}, {"status", status}});
+    host_.trace(trace_kind::PxeCall{"unknown", opcode, status});
     return;
   }
-  host_.trace("pxe_call", {{"op", opcode_name(opcode)}, {"opcode", opcode}, {"status", status}});
+  host_.trace(trace_kind::PxeCall{opcode_name(opcode), opcode, status});
 }
 
 std::uint16_t PxeRom::start_undi(std::uint32_t) { return STATUS_SUCCESS; }
@@ -349,7 +349,7 @@ std::uint16_t PxeRom::undi_isr(std::uint32_t p) {
   cpu.write8(p + 0x0E, prot);
   cpu.write8(p + 0x0F, pkt);
   ++rx_count_;
-  host_.trace("frame_rx", {{"len", len}, {"hex", to_hex(bytes.data(), len)}});
+  host_.trace(trace_kind::FrameRx{len, to_hex(bytes.data(), len)});
   return STATUS_SUCCESS;
 }
 

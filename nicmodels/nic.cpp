@@ -64,7 +64,7 @@ void Nic::bounce_link(SimTime down_for, const std::string& cause) {
 
 void Nic::set_link(bool up, const std::string& cause) {
   link_up_ = up;
-  trace_.emit(sched_.now(), machine_, "link", {{"state", up ? "up" : "down"}, {"cause", cause}});
+  trace_.emit(sched_.now(), machine_, trace_kind::Link{up ? "up" : "down", cause});
   using Mode = SwitchPortConfig::Mode;
   if (port_event_) sched_.cancel(port_event_);
   if (bpdu_event_) sched_.cancel(bpdu_event_);
@@ -94,7 +94,7 @@ void Nic::set_link(bool up, const std::string& cause) {
 
 void Nic::set_port_state(const char* state, bool forwarding) {
   port_forwarding_ = forwarding;
-  trace_.emit(sched_.now(), machine_, "port", {{"state", state}});
+  trace_.emit(sched_.now(), machine_, trace_kind::Port{state});
 }
 
 void Nic::send_bpdu() {
@@ -121,7 +121,7 @@ void Nic::send_bpdu() {
   f.insert(f.end(), bpdu.begin(), bpdu.end());
   f.resize(60, 0);
   if (open_) rx_.push_back(Frame{sched_.now(), f});
-  trace_.emit(sched_.now(), machine_, "bpdu", {{"forwarding", port_forwarding_}, {"hex", to_hex(f.data(), f.size())}});
+  trace_.emit(sched_.now(), machine_, trace_kind::Bpdu{port_forwarding_, to_hex(f.data(), f.size())});
   if (!port_forwarding_)
     bpdu_event_ = sched_.schedule_in(port_.hello, machine_ + ".bpdu", [this] {
       bpdu_event_ = 0;
@@ -130,8 +130,8 @@ void Nic::send_bpdu() {
 }
 
 void Nic::drop(const Frame& f, const char* dir, const char* reason) {
-  trace_.emit(sched_.now(), machine_, "frame_drop",
-              {{"dir", dir}, {"reason", reason}, {"len", f.bytes.size()}, {"hex", to_hex(f.bytes.data(), f.bytes.size())}});
+  trace_.emit(sched_.now(), machine_,
+              trace_kind::FrameDrop{dir, reason, f.bytes.size(), to_hex(f.bytes.data(), f.bytes.size())});
 }
 
 bool Nic::transmit(std::vector<std::uint8_t> bytes) {
@@ -140,7 +140,7 @@ bool Nic::transmit(std::vector<std::uint8_t> bytes) {
     drop(f, "tx", link_up_ ? "port_blocking" : "link_down");
     return false;
   }
-  trace_.emit(f.t, machine_, "frame_tx", {{"len", f.bytes.size()}, {"hex", to_hex(f.bytes.data(), f.bytes.size())}});
+  trace_.emit(f.t, machine_, trace_kind::FrameTx{f.bytes.size(), to_hex(f.bytes.data(), f.bytes.size())});
   if (wire_) wire_->deliver(f);
   return true;
 }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "reports/frame_summary.h"
+#include "sim/core/trace_kinds.h"
 #include "sim/proto/dhcp_packet.h"
 
 namespace bootsim::reports {
@@ -130,10 +131,13 @@ std::string event_detail(const TraceEvent& e) {
   return d;
 }
 
+/// The kinds the trace's vocabulary declares (sim/core/trace_kinds.h): a report knows every kind bootsim emits.
 const std::set<std::string>& known_kinds() {
-  static const std::set<std::string> k{"phase", "console", "pxe_call", "bios_call", "frame_tx", "frame_rx",
-                                       "frame_drop", "link", "key", "dhcp", "tftp", "http", "handoff",
-                                       "fault", "exit", "counter"};
+  static const std::set<std::string> k = [] {
+    std::set<std::string> names;
+    for (const auto& decl : trace_vocabulary()) names.insert(decl.name);
+    return names;
+  }();
   return k;
 }
 

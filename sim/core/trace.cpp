@@ -9,6 +9,11 @@
 
 namespace bootsim {
 
+const TraceEvent& Trace::emit(SimTime t, const std::string& machine, TraceRecord record) {
+  const char* kind = record.kind();
+  return emit(t, machine, kind, std::move(record).take_fields());
+}
+
 const TraceEvent& Trace::emit(SimTime t, const std::string& machine, const std::string& kind,
                               TraceEvent fields) {
   // Whatever is open began no later than now: it goes first.
@@ -38,7 +43,8 @@ void Trace::close_open(size_t n) {
   std::vector<OpenText> closing(std::make_move_iterator(open_.begin()),
                                 std::make_move_iterator(open_.begin() + static_cast<std::ptrdiff_t>(n)));
   open_.erase(open_.begin(), open_.begin() + static_cast<std::ptrdiff_t>(n));
-  for (auto& o : closing) append(o.t, o.machine, o.kind, {{"text", latin1_to_utf8(o.bytes)}});
+  for (auto& o : closing)
+    append(o.t, o.machine, o.kind, TraceRecord(trace_kind::Console{latin1_to_utf8(o.bytes)}).fields());
 }
 
 const TraceEvent& Trace::append(SimTime t, const std::string& machine, const std::string& kind,

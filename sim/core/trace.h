@@ -2,8 +2,8 @@
 // truth: expectations, reports and the pcap are computed from it.
 //
 // On disk it is JSON Lines, one event per line with flat fields: `t_ns`, `machine`, `kind`, then the
-// kind's own fields (frames as lowercase hex). Kinds used so far: console, pxe_call, bios_call,
-// frame_tx, frame_rx, frame_drop, link, key, phase, dhcp, tftp, http, handoff, fault, exit, counter.
+// kind's own fields (frames as lowercase hex). The kinds and their fields are declared in trace_kinds.h,
+// and events are emitted through those declarations: `emit(t, machine, trace_kind::Link{...})`.
 //
 // Events are in time order (`t_ns` never decreases): every source emits at the scheduler's now(), which
 // never goes back, and text that arrives a byte at a time (the console) is coalesced here, in an open
@@ -18,19 +18,22 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/core/sim_time.h"
+#include "sim/core/trace_kinds.h"
+#include "sim/core/trace_record.h"
 
 namespace bootsim {
 
-using TraceEvent = nlohmann::ordered_json;
-
 class Trace {
  public:
-  /// Appends an event; `fields` must be a JSON object (or null). Returns the stored event.
+  /// Appends an event of a declared kind (a trace_kind struct converts to a TraceRecord). Returns it as stored.
+  const TraceEvent& emit(SimTime t, const std::string& machine, TraceRecord record);
+  /// Appends an event of any kind with any fields (`fields` a JSON object or null): for tests that make
+  /// traces by hand. The simulation emits declared kinds only (above).
   const TraceEvent& emit(SimTime t, const std::string& machine, const std::string& kind,
                          TraceEvent fields = TraceEvent::object());
 
-  /// Adds `bytes` (stored as latin1_to_utf8 does) to the `text` field of the open event of (`machine`,
-  /// `kind`), or opens one at `t` (the time of its first byte). An open event is appended when it is
+  /// Adds `bytes` (stored as latin1_to_utf8 does) to the `text` field (as trace_kind::Console has it) of the
+  /// open event of (`machine`, `kind`), or opens one at `t` (the time of its first byte). An open event is appended when it is
   /// closed (close_text) or when any other event is emitted, whichever comes first, so it never lands
   /// after an event that happened later. `t` must not be earlier than the last event's time.
   void append_text(SimTime t, const std::string& machine, const std::string& kind, const std::string& bytes);

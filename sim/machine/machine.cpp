@@ -142,7 +142,7 @@ bool Machine::run_rom_phase() {
   // No guest code runs yet: time moves from one network event or ROM timeout to the next.
   while (!base.done() && !stopping()) {
     while (auto f = nic_->pop_rx()) {
-      trace("frame_rx", {{"len", f->bytes.size()}, {"hex", to_hex(f->bytes.data(), f->bytes.size())}});
+      trace(trace_kind::FrameRx{f->bytes.size(), to_hex(f->bytes.data(), f->bytes.size())});
       base.receive(*f);
     }
     if (base.done()) break;
@@ -157,7 +157,7 @@ bool Machine::run_rom_phase() {
   if (stopping()) return false;
   const auto& r = base.result();
   if (!r.ok) {
-    trace("phase", {{"phase", "rom_failed"}, {"error", r.error}});
+    trace(trace_kind::Phase::rom_failed(r.error));
     stop(StopReason::kRomFailed, r.error);
     return false;
   }
@@ -177,7 +177,7 @@ RunResult Machine::run(SimTime until) {
     if (config_.rom_phase && !stopping()) run_rom_phase();
     if (!stopping()) {
       load_nbp();
-      trace("phase", {{"phase", "nbp_start"}, {"nbp", config_.nbp_path}, {"size", config_.nbp.size()}});
+      trace(trace_kind::Phase::nbp_start(config_.nbp_path, config_.nbp.size()));
       start_nbp();
     }
   }
@@ -229,15 +229,9 @@ RunResult Machine::run(SimTime until) {
   }
   flush_console();
   RunResult r{stop_reason_, stop_detail_, sched_.now()};
-  trace_.emit(sched_.now(), config_.name, "exit",
-              {{"reason", stop_reason_name(stop_reason_)},
-               {"detail", stop_detail_},
-               {"host_entries", stats_.host_entries},
-               {"pxe_calls", rom_->calls()},
-               {"isr_polls", rom_->isr_polls()},
-               {"idle_jumps", stats_.idle_jumps},
-               {"timer_waits", stats_.timer_waits},
-               {"hlt_resumes", stats_.hlt_resumes}});
+  trace_.emit(sched_.now(), config_.name,
+              trace_kind::Exit{stop_reason_name(stop_reason_), stop_detail_, stats_.host_entries, rom_->calls(),
+                               rom_->isr_polls(), stats_.idle_jumps, stats_.timer_waits, stats_.hlt_resumes});
   return r;
 }
 
@@ -251,9 +245,11 @@ void Machine::stop(StopReason reason, const std::string& detail) {
 void Machine::fault(const std::string& kind, const std::string& what) {
   if (faulted_) return;
   faulted_ = true;
-  TraceEvent ev = {{"fault", kind}, {"message", what}};
+  trace_kind::Fault ev;
+  ev.fault = kind;
+  ev.message = what;
   try {
-    ev["mode"] = cpu_->protected_mode() ? "protected" : "real";
+    ev.mode = cpu_->protected_mode() ? "protected" : "real";
     if (hook_pc_) {
       // Inside a UC_HOOK_CODE callback Unicorn 2.0.1 reports EIP as the linear address of the hooked
       // instruction, not the CS-relative offset; name the instruction from the hook's own address.
@@ -261,14 +257,14 @@ void Machine::fault(const std::string& kind, const std::string& what) {
       std::uint32_t base = cpu_->cs_base();
       std::snprintf(buf, sizeof buf, "%s %04x:%08x (linear 0x%08x)", cpu_->protected_mode() ? "protected" : "real",
                     cpu_->reg(UC_X86_REG_CS), *hook_pc_ - base, *hook_pc_);
-      ev["pc"] = buf;
+      ev.pc = buf;
     } else {
-      ev["pc"] = cpu_->describe_pc();
+      ev.pc = cpu_->describe_pc();
     }
   } catch (const std::exception&) {
   }
-  ev["recent_calls"] = recent_calls();
-  trace("fault", std::move(ev));
+  ev.recent_calls = recent_calls();
+  trace(ev);
   stop(kind == "internal_error" ? StopReason::kInternalError : StopReason::kGuestFault, kind + ": " + what);
 }
 
@@ -345,11 +341,11 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
 // ---------------------------------------------------------------------------------------------------
 // Console, keyboard, trace
 
-void Machine::trace(const std::string& kind, TraceEvent fields) {
-  trace_.emit(sched_.now(), config_.name, kind, std::move(fields));
+void Machine::trace(TraceRecord record) {
+  trace_.emit(sched_.now(), config_.name, std::move(record));
 }
 
-void Machine::flush_console() { trace_.close_text(config_.name, "console"); }
+void Machine::flush_console() { trace_.close_text(config_.name, trace_kind::Console::kName); }
 
 namespace {
 bool ends_with(const std::string& s, const std::string& tail) {
@@ -361,7 +357,7 @@ void Machine::console_put(std::uint8_t ch) {
   console_.put(ch, sched_.now());
   // One console event per line or burst: the trace holds it open, in its place in time, until the line
   // ends, the machine idles or anything else is traced.
-  trace_.append_text(sched_.now(), config_.name, "console", std::string(1, static_cast<char>(ch)));
+  trace_.append_text(sched_.now(), config_.name, trace_kind::Console::kName, std::string(1, static_cast<char>(ch)));
   if (ch == '\n') flush_console();
   if (trigger_armed_ && ends_with(console_.raw(), config_.keys[next_trigger_].on_console)) fire_trigger(next_trigger_);
   // Where a run given alternative i's keys would fire its first trigger: the same check, at the same
@@ -419,7 +415,7 @@ void Machine::fire_trigger(size_t index) {
   const KeyTrigger& t = config_.keys[index];
   trigger_armed_ = false;
   keyboard_.push(t.keys);
-  trace("key", {{"keys", t.keys_text}, {"trigger", t.at ? "at " + format_time(*t.at) : "console: " + t.on_console}});
+  trace(trace_kind::Key{t.keys_text, t.at ? "at " + format_time(*t.at) : "console: " + t.on_console});
   next_trigger_ = index + 1;
   arm_next_trigger();
 }
@@ -495,10 +491,10 @@ void Machine::hook_rom_exit(uc_engine*, std::uint64_t addr, std::uint32_t, void*
   if (addr == layout::kReturnStub) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "AX=%04X", m->cpu_->reg(UC_X86_REG_AX) & 0xFFFF);
-    m->trace("phase", {{"phase", "nbp_returned"}});
+    m->trace(trace_kind::Phase::nbp_returned());
     m->stop(StopReason::kNbpReturned, buf);
   } else {
-    m->trace("phase", {{"phase", "reset"}});
+    m->trace(trace_kind::Phase::reset());
     m->stop(StopReason::kReset, "jump to the reset vector");
   }
 }

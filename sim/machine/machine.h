@@ -113,7 +113,7 @@ class Machine final : public FirmwareHost {
   // FirmwareHost
   Cpu& cpu() override { return *cpu_; }
   SimTime now() const override { return sched_.now(); }
-  void trace(const std::string& kind, TraceEvent fields) override;
+  void trace(TraceRecord record) override;
   void console_put(std::uint8_t ch) override;
   std::optional<std::uint16_t> peek_key() override;
   std::optional<std::uint16_t> take_key() override;

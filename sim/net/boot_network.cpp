@@ -190,28 +190,28 @@ void BootNetwork::handle_dhcp(DhcpServer& server, const std::vector<std::uint8_t
   auto udp = parse_udp_frame(f);
   if (!udp) {
     ++stats_.dhcp_malformed;
-    trace_.emit(sched_.now(), who, "dhcp_ignored",
-                {{"why", "malformed: bad or truncated IPv4/UDP header"}, {"malformed", true}, {"len", f.size()}});
+    trace_.emit(sched_.now(), who,
+                trace_kind::DhcpIgnored{"malformed: bad or truncated IPv4/UDP header", true, f.size()});
     return;
   }
   DhcpServer::Result r = server.process(*udp);
   if (r.malformed) {
     ++stats_.dhcp_malformed;
-    trace_.emit(sched_.now(), who, "dhcp_ignored", {{"why", r.why}, {"malformed", true}, {"len", f.size()}});
+    trace_.emit(sched_.now(), who, trace_kind::DhcpIgnored{r.why, true, f.size()});
     return;
   }
-  if (r.request) trace_.emit(sched_.now(), who, "dhcp", dhcp_trace_fields(*r.request, "rx", udp->dst_port));
+  if (r.request) trace_.emit(sched_.now(), who, dhcp_trace_fields(*r.request, "rx", udp->dst_port));
   if (!r.reply) {
-    trace_.emit(sched_.now(), who, "dhcp_ignored", {{"why", r.why}, {"malformed", false}});
+    trace_.emit(sched_.now(), who, trace_kind::DhcpIgnored{r.why, false, std::nullopt});
     return;
   }
   auto reply = std::make_shared<DhcpServer::Reply>(std::move(*r.reply));
   std::weak_ptr<int> alive = alive_;
   sched_.schedule_in(reply->delay, "dhcp.reply", [this, alive, reply, who] {
     if (!alive.lock()) return;
-    TraceEvent ev = dhcp_trace_fields(reply->packet, "tx", reply->src_port);
-    if (reply->dropped) ev["dropped"] = true;
-    trace_.emit(sched_.now(), who, "dhcp", std::move(ev));
+    trace_kind::Dhcp ev = dhcp_trace_fields(reply->packet, "tx", reply->src_port);
+    if (reply->dropped) ev.dropped = true;
+    trace_.emit(sched_.now(), who, ev);
     if (!reply->dropped) send_to_guests(std::move(reply->frame));
   });
 }

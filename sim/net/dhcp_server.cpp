@@ -176,16 +176,17 @@ DhcpServer::Result DhcpServer::process(const UdpDatagram& req) {
   return res;
 }
 
-TraceEvent dhcp_trace_fields(const DhcpPacket& p, const char* dir, std::uint16_t port) {
-  return TraceEvent{{"dir", dir},
-                    {"msg", dhcp_message_name(p.message_type())},
-                    {"xid", p.xid},
-                    {"client", mac_text(p.chaddr)},
-                    {"yiaddr", format_ipv4(p.yiaddr)},
-                    {"siaddr", format_ipv4(p.siaddr)},
-                    {"file", p.file},
-                    {"opt77", DhcpServer::is_ipxe_client(p)},
-                    {"port", port}};
+trace_kind::Dhcp dhcp_trace_fields(const DhcpPacket& p, const char* dir, std::uint16_t port) {
+  return trace_kind::Dhcp{dir,
+                          dhcp_message_name(p.message_type()),
+                          p.xid,
+                          mac_text(p.chaddr),
+                          format_ipv4(p.yiaddr),
+                          format_ipv4(p.siaddr),
+                          p.file,
+                          DhcpServer::is_ipxe_client(p),
+                          port,
+                          std::nullopt};
 }
 
 }  // namespace bootsim

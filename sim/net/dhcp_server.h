@@ -99,7 +99,7 @@ class DhcpServer {
   Stats stats_;
 };
 
-/// Trace fields of one DHCP message: dir, msg, xid, client, yiaddr, siaddr, file, opt77, port.
-TraceEvent dhcp_trace_fields(const DhcpPacket& p, const char* dir, std::uint16_t port);
+/// The `dhcp` trace event of one DHCP message (trace_kinds.h), `dropped` left unset.
+trace_kind::Dhcp dhcp_trace_fields(const DhcpPacket& p, const char* dir, std::uint16_t port);
 
 }  // namespace bootsim

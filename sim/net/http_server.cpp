@@ -356,15 +356,8 @@ bool HttpServer::service_conn(Conn& c) {
 
 void HttpServer::finish_request(Conn& c, bool complete) {
   c.busy = false;
-  trace_.emit(sched_.now(), config_.name, "http",
-              {{"conn", c.id},
-               {"method", c.method},
-               {"path", c.path},
-               {"status", c.status},
-               {"bytes", c.body_bytes},
-               {"start_ns", c.start.ns},
-               {"end_ns", sched_.now().ns},
-               {"complete", complete}});
+  trace_.emit(sched_.now(), config_.name,
+              trace_kind::Http{c.id, c.method, c.path, c.status, c.body_bytes, c.start.ns, sched_.now().ns, complete});
 }
 
 }  // namespace bootsim

@@ -181,7 +181,7 @@ void SlirpHost::fire_timer(std::uint64_t handle) {
   Timer& t = *it->second;
   t.event = 0;
   ++stats_.timers_fired;
-  trace_.emit(sched_.now(), "slirp", "slirp_timer", {{"timer", static_cast<int>(t.id)}});
+  trace_.emit(sched_.now(), "slirp", trace_kind::SlirpTimer{static_cast<int>(t.id)});
   slirp_handle_timer(slirp_, t.id, t.cb_opaque);
   pump();
 }
@@ -197,7 +197,7 @@ ssize_t SlirpHost::cb_send_packet(const void* buf, size_t len, void* opaque) {
 
 void SlirpHost::cb_guest_error(const char* msg, void* opaque) {
   auto* self = static_cast<SlirpHost*>(opaque);
-  self->trace_.emit(self->sched_.now(), "slirp", "guest_error", {{"msg", msg ? msg : ""}});
+  self->trace_.emit(self->sched_.now(), "slirp", trace_kind::GuestError{msg ? msg : ""});
 }
 
 int64_t SlirpHost::cb_clock_get_ns(void* opaque) { return static_cast<SlirpHost*>(opaque)->slirp_clock_ns(); }

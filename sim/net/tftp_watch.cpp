@@ -70,12 +70,12 @@ std::optional<std::vector<std::uint8_t>> TftpWatch::on_guest_frame(SimTime t, co
   if (!rrq) return std::nullopt;
   Key k{udp->src_ip, udp->src_port};
   // A new RRQ from the same ip:port ends the old session in slirp too (ref/slirp-notes.md §2).
-  if (auto it = sessions_.find(k); it != sessions_.end()) close(t, k, it->second, "abandoned", TraceEvent::object());
+  if (auto it = sessions_.find(k); it != sessions_.end()) close(t, k, it->second, "abandoned");
   Session s;
   s.file = rrq->file;
   s.start = t;
   if (escapes_root(rrq->file)) {
-    close(t, k, s, "refused", {{"error", "symlink leaves the TFTP root"}});
+    close(t, k, s, "refused", std::nullopt, "symlink leaves the TFTP root");
     std::vector<std::uint8_t> err{0, 5, 0, 2};
     for (char c : std::string("Access violation")) err.push_back(static_cast<std::uint8_t>(c));
     err.push_back(0);
@@ -113,24 +113,19 @@ void TftpWatch::on_server_frame(SimTime t, const std::vector<std::uint8_t>& f) {
     std::size_t len = p.size() - 4;
     s.bytes += len;
     ++s.blocks;
-    if (len < s.blksize) close(t, k, s, "ok", TraceEvent::object());
+    if (len < s.blksize) close(t, k, s, "ok");
   } else if (op == 5) {
     std::string msg(p.begin() + 4, p.end());
     if (auto z = msg.find('\0'); z != std::string::npos) msg.resize(z);
-    close(t, k, s, "error", {{"error_code", p[2] << 8 | p[3]}, {"error", msg}});
+    close(t, k, s, "error", p[2] << 8 | p[3], msg);
   }
 }
 
-void TftpWatch::close(SimTime t, const Key& k, Session& s, const char* status, TraceEvent extra) {
-  TraceEvent ev{{"client", format_ipv4(k.first) + ":" + std::to_string(k.second)},
-                {"file", s.file},
-                {"status", status},
-                {"bytes", s.bytes},
-                {"blocks", s.blocks},
-                {"start_ns", s.start.ns},
-                {"end_ns", t.ns}};
-  for (auto& [key, v] : extra.items()) ev[key] = v;
-  trace_.emit(t, name_, "tftp", std::move(ev));
+void TftpWatch::close(SimTime t, const Key& k, Session& s, const char* status, std::optional<int> error_code,
+                      std::optional<std::string> error) {
+  trace_.emit(t, name_,
+              trace_kind::Tftp{format_ipv4(k.first) + ":" + std::to_string(k.second), s.file, status, s.bytes, s.blocks,
+                               s.start.ns, t.ns, error_code, std::move(error)});
   sessions_.erase(k);
 }
 

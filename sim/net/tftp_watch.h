@@ -55,7 +55,8 @@ class TftpWatch {
     std::uint64_t bytes = 0, blocks = 0;
   };
   using Key = std::pair<std::uint32_t, std::uint16_t>;  // client ip, client port
-  void close(SimTime t, const Key& k, Session& s, const char* status, TraceEvent extra);
+  void close(SimTime t, const Key& k, Session& s, const char* status, std::optional<int> error_code = std::nullopt,
+             std::optional<std::string> error = std::nullopt);
 
   Trace& trace_;
   std::string root_, root_real_;

@@ -37,14 +37,10 @@ class MiniLan final : public FramePort {
     if (!udp || udp->dst_port != 67) return;
     std::string why;
     if (auto r = dhcp_.handle(*udp, &why)) {
-      trace_.emit(sched_.now(), "dhcpd", "dhcp",
-                  {{"msg", dhcp_message_name(r->packet.message_type())},
-                   {"xid", r->packet.xid},
-                   {"yiaddr", format_ipv4(r->packet.yiaddr)},
-                   {"file", r->packet.file}});
+      trace_.emit(sched_.now(), "dhcpd", dhcp_trace_fields(r->packet, "tx", r->src_port));
       send(std::move(r->frame));
     } else {
-      trace_.emit(sched_.now(), "dhcpd", "dhcp_ignored", {{"why", why}});
+      trace_.emit(sched_.now(), "dhcpd", trace_kind::DhcpIgnored{why, std::nullopt, std::nullopt});
     }
   }
 

@@ -38,7 +38,7 @@ class Host final : public FirmwareHost {
   Nic& nic() override { return nic_; }
   SimTime now() const override { return sched_.now(); }
   const std::string& name() const override { return name_; }
-  void trace(const std::string& kind, TraceEvent fields) override { trace_.emit(now(), name_, kind, std::move(fields)); }
+  void trace(TraceRecord record) override { trace_.emit(now(), name_, std::move(record)); }
   void console_put(std::uint8_t) override {}
   std::optional<std::uint16_t> peek_key() override { return std::nullopt; }
   std::optional<std::uint16_t> take_key() override { return std::nullopt; }

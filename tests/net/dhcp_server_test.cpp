@@ -95,7 +95,7 @@ TEST(net_DhcpServer, BootFileByClientClass) {
     ASSERT_TRUE(r.reply);
     EXPECT_EQ(r.reply->packet.file, c.file);
     EXPECT_EQ(r.reply->packet.option_string(67), c.file);
-    EXPECT_EQ(dhcp_trace_fields(*r.request, "rx", 67)["opt77"], std::string(c.file) != "undionly.kpxe");
+    EXPECT_EQ(dhcp_trace_fields(*r.request, "rx", 67).opt77, std::string(c.file) != "undionly.kpxe");
   }
 }
 
