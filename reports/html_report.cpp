@@ -583,39 +583,36 @@ void event_log(xml_node parent, const VariantRun& v, const Timeline& tl) {
   (void)v;
 }
 
-/// Facts that answer "why did it fail, what did the workaround change" for the summary table.
+/// Facts that answer "why did it fail, what did the workaround change" for the summary table: one
+/// machine's, from its facts (sim/facts) and its stages and link intervals in the variant's timeline.
 struct Facts {
-  std::string configuring, dhcp, link, drops, faults, last_line;
+  std::string exit, configuring, dhcp, link, drops, faults, last_line;
 };
 
-Facts facts_of(const VariantRun& v, const Timeline& tl) {
+Facts facts_of(const facts::MachineFacts& mf, const Timeline& tl, const std::string& exit_reason) {
   Facts f;
-  for (const auto& s : tl.stages) {
-    if (s.name == "configuring" && f.configuring.empty())
-      f.configuring = format_seconds(s.start_ns) + " \u2192 " + format_seconds(s.end_ns) + ": " +
-                      (s.outcome.empty() ? "?" : s.outcome) + (s.detail.empty() ? "" : " (" + s.detail + ")");
-    if (s.name == "dhcp") {
+  std::string reason = exit_reason.empty() && mf.exit ? mf.exit->reason : exit_reason;
+  f.exit = reason + " at " + format_seconds(mf.exit ? mf.exit->t_ns : tl.end_ns);
+  if (const Stage* s = mf.stage("configuring"))
+    f.configuring = format_seconds(s->start_ns) + " \u2192 " + format_seconds(s->end_ns) + ": " +
+                    (s->outcome.empty() ? "?" : s->outcome) + (s->detail.empty() ? "" : " (" + s->detail + ")");
+  for (const auto& s : tl.stages)
+    if (s.machine == mf.name && s.source == "network" && s.name == "dhcp") {
       if (!f.dhcp.empty()) f.dhcp += "; ";
       f.dhcp += s.label.substr(5) + " " + s.outcome + " at " + format_seconds(s.end_ns) + " (" + s.detail + ")";
     }
-  }
   std::int64_t down = 0;
-  int downs = 0;
-  for (const auto& l : tl.links)
+  int downs = 0, changes = 0;
+  for (const auto& l : tl.links) {
+    if (l.machine != mf.name) continue;
+    ++changes;
     if (l.state == "down") { down += l.end_ns - l.start_ns; ++downs; }
-  if (downs) f.link = "down " + std::to_string(downs) + "x, " + format_seconds(down) + " in total";
-  else f.link = tl.links.empty() ? "no link events" : "up";
-  int drops = 0, faults = 0;
-  for (const auto& m : tl.markers) {
-    drops += m.category == "drop";
-    faults += m.category == "fault";
   }
-  f.drops = std::to_string(drops);
-  f.faults = std::to_string(faults);
-  std::string con = rendered_console(v.events);
-  std::istringstream is(con);
-  for (std::string line; std::getline(is, line);)
-    if (line.find_first_not_of(' ') != std::string::npos) f.last_line = line;
+  if (downs) f.link = "down " + std::to_string(downs) + "x, " + format_seconds(down) + " in total";
+  else f.link = changes ? "up" : "no link events";
+  f.drops = std::to_string(mf.link_down_drops);
+  f.faults = std::to_string(mf.faults.size());
+  f.last_line = mf.last_console_line();
   return f;
 }
 
@@ -628,14 +625,6 @@ std::vector<std::string> machines_of(const std::vector<TraceEvent>& events) {
       if (std::find(names.begin(), names.end(), m) == names.end()) names.push_back(m);
     }
   return names;
-}
-
-/// Machine m's share of a run (Trace::machine_share): what the summary's facts are computed from.
-VariantRun machine_share(const VariantRun& v, const std::string& m, const std::vector<std::string>& machines) {
-  VariantRun share;
-  share.variant = v.variant;
-  share.events = Trace::machine_share(v.events, m, machines);
-  return share;
 }
 
 }  // namespace
@@ -677,20 +666,15 @@ std::string render_html(const ScenarioReport& report) {
     attr(vc, "class", c.fail ? "fail" : c.total() ? "pass" : "skip");
     // With several machines each fact is given per machine, from that machine's share of the trace:
     // mixed together, every machine's NIC would repeat the broadcasts it saw.
+    // Each fact is the machine's own (sim/facts): with several machines, one line per machine.
     std::vector<std::string> machines = machines_of(L.run->events);
-    std::vector<std::pair<std::string, std::string>> exits;  // (machine label, text)
     std::vector<std::pair<std::string, Facts>> facts;
     if (machines.size() <= 1) {
-      std::string exit = L.run->exit_reason.empty() ? L.tl.exit_reason : L.run->exit_reason;
-      exits.push_back({"", exit + " at " + format_seconds(L.tl.end_ns)});
-      facts.push_back({"", facts_of(*L.run, L.tl)});
+      const facts::MachineFacts* mf = machines.empty() ? nullptr : L.tl.facts.find(machines.front());
+      facts::MachineFacts merged = mf ? facts::MachineFacts{} : facts::merged_facts(L.run->events);
+      facts.push_back({"", facts_of(mf ? *mf : merged, L.tl, L.run->exit_reason)});
     } else {
-      for (const auto& m : machines) {
-        VariantRun share = machine_share(*L.run, m, machines);
-        Timeline tl = build_timeline(share.events);
-        exits.push_back({m + ": ", tl.exit_reason + " at " + format_seconds(tl.end_ns)});
-        facts.push_back({m + ": ", facts_of(share, tl)});
-      }
+      for (const auto& m : machines) facts.push_back({m + ": ", facts_of(*L.tl.facts.find(m), L.tl, "")});
     }
     // One machine: the text itself; several: one line (div) per machine.
     auto cell = [&](const std::string& cls, auto text_of) {
@@ -700,11 +684,7 @@ std::string render_html(const ScenarioReport& report) {
         for (const auto& [label, f] : facts) el(td, "div", label + text_of(f));
       return td;
     };
-    if (exits.size() == 1) el(r, "td", exits.front().second);
-    else {
-      xml_node ex = el(r, "td");
-      for (const auto& [label, text] : exits) el(ex, "div", label + text);
-    }
+    cell("", [](const Facts& f) { return f.exit; });
     cell("", [](const Facts& f) { return f.configuring; });
     cell("", [](const Facts& f) { return f.dhcp; });
     cell("", [](const Facts& f) { return f.link; });

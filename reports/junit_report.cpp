@@ -6,6 +6,7 @@
 
 #include "reports/timeline.h"
 #include "reports/xml_text.h"
+#include "sim/facts/trace_facts.h"
 
 namespace bootsim::reports {
 
@@ -35,6 +36,20 @@ Verdict run_case(const VariantRun& v) {
           exit == "internal_error" ? "internal_error" : ""};
 }
 
+/// Every machine's rendered screen (sim/facts), one after another; with several, each under its name.
+std::string consoles_of(const VariantRun& v) {
+  facts::TraceFacts f = facts::derive_facts(v.events);
+  std::vector<const facts::MachineFacts*> shown;
+  for (const auto& m : f.sources)
+    if (!m.console.raw().empty()) shown.push_back(&m);
+  std::string out;
+  for (const auto* m : shown) {
+    if (shown.size() > 1) out += (out.empty() ? "" : "\n") + std::string("[") + m->name + "]\n";
+    out += m->console.screen_text();
+  }
+  return out;
+}
+
 struct SuiteCounts {
   int tests = 0, failures = 0, errors = 0, skipped = 0;
 };
@@ -47,7 +62,7 @@ SuiteCounts add_suite(pugi::xml_node root, const ScenarioReport& r) {
   for (const auto& v : r.variants) {
     std::vector<Verdict> verdicts = v.verdicts;
     if (verdicts.empty()) verdicts.push_back(run_case(v));
-    std::string console = rendered_console(v.events);
+    std::string console = consoles_of(v);
     for (const auto& vd : verdicts) {
       ++total.tests;
       pugi::xml_node tc = suite.append_child("testcase");

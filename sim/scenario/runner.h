@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/facts/trace_facts.h"
 #include "sim/world/boot_run.h"
 #include "sim/scenario/scenario.h"
 
@@ -102,12 +103,20 @@ void judge(const Variant& v, VariantResult& r);
 /// reason="guest_fault">` expectation for it foresaw, or in a bootsim internal error (then the fault
 /// is "internal_error" whatever the others did); "skip" for a skipped variant; "pass" otherwise.
 Verdict run_verdict(const Variant& v, const VariantResult& r);
+/// The same, reading faults from facts_of(r) derived already.
+Verdict run_verdict(const Variant& v, const VariantResult& r, const facts::TraceFacts& f);
 
 /// Checks one expectation against a finished variant's trace. With several machines it is checked on
 /// each machine it names (all of them when e.machine is empty), each on a view of the trace with that
 /// machine's events plus those of the network's services, and holds only if it holds on every one; the
 /// evidence then reads "m1: …; m2: …".
 Verdict check(const Expectation& e, const VariantResult& v);
+/// The same, reading `f` = facts_of(v) instead of deriving it again (judge() derives it once per run).
+Verdict check(const Expectation& e, const VariantResult& v, const facts::TraceFacts& f);
+
+/// The facts expectations read (sim/facts): per machine with several machines; with one, the whole trace
+/// taken as that machine's (its events and the servers').
+facts::TraceFacts facts_of(const VariantResult& v);
 
 /// The view of a multi-machine result that check() uses for `machine`: that machine's events plus the
 /// events of sources that are not one of the variant's machines (dhcpd, httpd, slirp, …), its result
