@@ -153,8 +153,8 @@ std::string finish_page(pugi::xml_document& doc, bool with_script) {
   return os.str();
 }
 
-std::string status_class(const std::string& status) {
-  if (status == "pass" || status == "skip") return status;
+std::string status_class(VerdictStatus status) {
+  if (status == VerdictStatus::kPass || status == VerdictStatus::kSkip) return to_string(status);
   return "fail";
 }
 
@@ -514,10 +514,10 @@ void verdict_table(xml_node parent, const VariantRun& v) {
     xml_node r = el(t, "tr");
     attr(r, "class", status_class(vd.status));
     el(r, "td", vd.expectation);
-    el(el(r, "td"), "b", vd.fault.empty() ? vd.status : vd.status + " (" + vd.fault + ")");
+    el(el(r, "td"), "b", vd.fault.empty() ? to_string(vd.status) : to_string(vd.status) + std::string(" (") + vd.fault + ")");
     xml_node ev = el(r, "td", vd.evidence);
     attr(ev, "style", "white-space: pre-wrap");
-    attr(el(r, "td", vd.line ? std::to_string(vd.line) : ""), "class", "num");
+    attr(el(r, "td", vd.where.line ? std::to_string(vd.where.line) : ""), "class", "num");
   }
 }
 

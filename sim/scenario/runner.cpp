@@ -214,15 +214,22 @@ VariantResult record_variant(const Variant& v, const RunOptions& opts, const Boo
   return r;
 }
 
+int exit_code(const std::vector<VariantResult>& results) {
+  int rc = kExitOk;
+  for (const auto& r : results)
+    for (const auto& v : r.verdicts) rc = exit_code(rc, v);
+  return rc;
+}
+
 void judge(const Variant& v, VariantResult& r) {
   r.verdicts.clear();
   const facts::TraceFacts facts = facts_of(r);  // derived once; every expectation reads it
   for (const auto& e : v.expectations)
-    if (!v.skip_reason.empty()) r.verdicts.push_back(Verdict{describe(e), "skip", v.skip_reason, e.where});
-    else if (r.interrupted) r.verdicts.push_back(Verdict{describe(e), "skip", "interrupted before the run finished", e.where});
+    if (!v.skip_reason.empty()) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, v.skip_reason, e.where});
+    else if (r.interrupted) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, "interrupted before the run finished", e.where});
     else r.verdicts.push_back(check(e, r, facts));
   Verdict run = run_verdict(v, r, facts);
-  if (v.expectations.empty() || run.status == "error") r.verdicts.push_back(std::move(run));
+  if (v.expectations.empty() || run.status == VerdictStatus::kError) r.verdicts.push_back(std::move(run));
 }
 
 namespace {
@@ -248,9 +255,10 @@ std::string fault_kind(const facts::TraceFacts& f, const std::string& machine, c
 Verdict run_verdict(const Variant& v, const VariantResult& r) { return run_verdict(v, r, facts_of(r)); }
 
 Verdict run_verdict(const Variant& v, const VariantResult& r, const facts::TraceFacts& f) {
-  Verdict out{kRunsWithoutFault, "pass", "", {}};
+  Verdict out{kRunsWithoutFault, VerdictStatus::kPass, "", {}};
+  out.about_run = true;
   if (!v.skip_reason.empty() || r.interrupted) {
-    out.status = "skip";
+    out.status = VerdictStatus::kSkip;
     out.evidence = r.interrupted ? "interrupted before the run finished" : v.skip_reason;
     return out;
   }
@@ -263,8 +271,8 @@ Verdict run_verdict(const Variant& v, const VariantResult& r, const facts::Trace
     std::string said;
     if (internal || (res.reason == StopReason::kGuestFault && !fault_expected(v, m.name))) {
       std::string kind = fault_kind(f, m.name, res);
-      if (out.status != "error" || internal) out.fault = internal ? "internal_error" : kind;
-      out.status = "error";
+      if (out.status != VerdictStatus::kError || internal) out.fault = internal ? "internal_error" : kind;
+      out.status = VerdictStatus::kError;
       said = (internal ? "bootsim internal error: " : "") + res.detail + " at " + format_time(res.end_time);
     } else {
       said = std::string("run ended: ") + stop_reason_name(res.reason);
@@ -313,7 +321,7 @@ Verdict check_console(const ExpectConsole& c, const VariantResult& v, const fact
   std::string ev = found_at >= 0 ? "seen at " + format_time(SimTime::from_ns(found_at)) +
                                        (where_text.empty() ? "" : ": " + quote(where_text))
                                  : "not on the console" + std::string(c.before || c.after ? " in that window" : "");
-  return {"", ok ? "pass" : "fail", ev, {}};
+  return {"", pass_if(ok), ev, {}};
 }
 
 Verdict check_dhcp(const ExpectDhcp& d, const facts::MachineFacts& f) {
@@ -331,17 +339,17 @@ Verdict check_dhcp(const ExpectDhcp& d, const facts::MachineFacts& f) {
                                  : "no lease" + (d.phase == DhcpPhase::kIpxe
                                                       ? " (" + std::to_string(discovers) + " iPXE DISCOVERs sent)"
                                                       : std::string());
-  return {"", ok ? "pass" : "fail", ev, {}};
+  return {"", pass_if(ok), ev, {}};
 }
 
 Verdict check_handoff(const ExpectHandoff& h, const VariantResult& v, const facts::MachineFacts& f) {
   const std::optional<facts::Handoff>& handoff = f.handoff;
   if (h.kind == ExpectHandoff::Kind::kNone)
-    return {"", handoff ? "fail" : "pass",
+    return {"", pass_if(!handoff),
             handoff ? "handoff at " + format_time(SimTime::from_ns(handoff->t_ns)) : "no handoff; run ended: " +
                                                                                          std::string(stop_reason_name(v.result.reason)),
             {}};
-  if (!handoff) return {"", "fail", std::string("no handoff; run ended: ") + stop_reason_name(v.result.reason) +
+  if (!handoff) return {"", VerdictStatus::kFail, std::string("no handoff; run ended: ") + stop_reason_name(v.result.reason) +
                                         (v.result.detail.empty() ? "" : " (" + v.result.detail + ")"), {}};
   const std::string& cmdline = handoff->cmdline;
   std::string ev = (handoff->protocol.empty() ? std::string("?") : handoff->protocol) + " handoff at " +
@@ -355,17 +363,17 @@ Verdict check_handoff(const ExpectHandoff& h, const VariantResult& v, const fact
     for (const auto& e : v.events)
       if ((e["kind"] == "http" || e["kind"] == "tftp") && e.value("path", e.value("file", std::string())).find(h.kernel) != std::string::npos)
         named = true;
-    if (!named) return {"", "fail", ev + ": not " + quote(h.kernel), {}};
+    if (!named) return {"", VerdictStatus::kFail, ev + ": not " + quote(h.kernel), {}};
   }
   if (!h.cmdline_contains.empty() && cmdline.find(h.cmdline_contains) == std::string::npos)
-    return {"", "fail", ev, {}};
-  return {"", "pass", ev, {}};
+    return {"", VerdictStatus::kFail, ev, {}};
+  return {"", VerdictStatus::kPass, ev, {}};
 }
 
 Verdict check_drops(const ExpectDroppedFrames& d, const facts::MachineFacts& f) {
   std::uint64_t n = f.link_down_drops;
   bool ok = n >= d.min && (!d.max || n <= *d.max);
-  return {"", ok ? "pass" : "fail", std::to_string(n) + " frames dropped while the link was down", {}};
+  return {"", pass_if(ok), std::to_string(n) + " frames dropped while the link was down", {}};
 }
 
 Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v, const facts::MachineFacts& f) {
@@ -406,10 +414,10 @@ Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v, const 
       break;
     }
   }
-  if (start < 0 || end < 0) return {"", "fail", std::string("phase ") + to_string(p.phase) + " did not complete", {}};
+  if (start < 0 || end < 0) return {"", VerdictStatus::kFail, std::string("phase ") + to_string(p.phase) + " did not complete", {}};
   SimTime d = SimTime::from_ns(end - start);
   bool ok = (!p.min || d >= *p.min) && (!p.max || d <= *p.max);
-  return {"", ok ? "pass" : "fail",
+  return {"", pass_if(ok),
           std::string(to_string(p.phase)) + " took " + format_time(d) + " (" + format_time(SimTime::from_ns(start)) +
               " to " + format_time(SimTime::from_ns(end)) + ")",
           {}};
@@ -449,7 +457,7 @@ Verdict check_one(const Expectation& e, const VariantResult& v, const facts::Mac
         else if constexpr (std::is_same_v<T, ExpectPhaseDuration>) return check_phase(body, v, f);
         else {
           bool ok = v.result.reason == body.reason;
-          return {"", ok ? "pass" : "fail",
+          return {"", pass_if(ok),
                   std::string("run ended: ") + stop_reason_name(v.result.reason) +
                       (v.result.detail.empty() ? "" : " (" + v.result.detail + ")"),
                   {}};
@@ -472,15 +480,15 @@ Verdict check(const Expectation& e, const VariantResult& v, const facts::TraceFa
     return m ? m : &kNoEvents;
   };
   if (v.machines.size() <= 1) return check_one(e, v, f.sources.empty() ? kNoEvents : f.sources.front());
-  Verdict all{describe(e), "pass", "", e.where};
+  Verdict all{describe(e), VerdictStatus::kPass, "", e.where};
   for (const auto& m : v.machines) {
     if (!e.machine.empty() && e.machine != m.name) continue;
     Verdict one = check_one(e, machine_view(v, m.name), *facts_for(m.name));
-    if (one.status != "pass") all.status = one.status;
+    if (one.status != VerdictStatus::kPass) all.status = one.status;
     all.evidence += (all.evidence.empty() ? "" : "; ") + m.name + ": " + one.evidence;
   }
   if (all.evidence.empty()) {  // the loader rejects unknown names; a hand-built result may not
-    all.status = "fail";
+    all.status = VerdictStatus::kFail;
     all.evidence = "no machine named " + quote(e.machine);
   }
   return all;

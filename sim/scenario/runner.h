@@ -8,23 +8,9 @@
 #include "sim/facts/trace_facts.h"
 #include "sim/world/boot_run.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/verdict.h"
 
 namespace bootsim::scenario {
-
-struct Verdict {
-  std::string expectation;  ///< describe(expectation), or kRunsWithoutFault
-  /// "pass", "fail", "skip", or "error": the guest faulted and no expectation foresaw it, or bootsim
-  /// itself failed (only the kRunsWithoutFault verdict is ever "error").
-  std::string status;
-  std::string evidence;     ///< what in the trace decided it
-  SourceLocation where;     ///< line 0 for kRunsWithoutFault, which no line of the file wrote
-  /// With "error": the fault's kind as the trace names it ("watchdog", "invalid_opcode", "unmapped_access",
-  /// …, GuestFault::kind()), or "internal_error" when bootsim failed.
-  std::string fault = {};  // (a default initializer keeps the four-value `{…}` verdicts -Wextra clean)
-};
-
-/// The verdict judge() adds on the run itself (a test case of its own for CI).
-inline constexpr const char* kRunsWithoutFault = "runs without a guest fault";
 
 /// How one machine of a variant ended.
 struct MachineRun {
@@ -93,6 +79,10 @@ std::string artifact_base(const Variant& v, const RunOptions& opts);
 /// Writes a finished boot's trace and console log(s) next to its pcap; returns the variant's result
 /// without verdicts.
 VariantResult record_variant(const Variant& v, const RunOptions& opts, const BootRunOutcome& out, double wall_seconds);
+
+/// The exit code of a run of these variants, from their verdicts (exit_code(int, const Verdict&)): 0 all
+/// hold, 1 an expectation failed, 3 a guest fault no expectation covered, 4 bootsim failed.
+int exit_code(const std::vector<VariantResult>& results);
 
 /// Fills r.verdicts from v's expectations: "skip" for a skipped variant, otherwise checked on r's trace.
 /// Then run_verdict() is added when v has no expectations (so its run is still a test case) or when it

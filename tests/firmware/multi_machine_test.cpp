@@ -85,7 +85,7 @@ TEST(firmware_multi_machine, ThreeIpxeBootsShareTheNetworkEachWithItsOwnLease) {
     EXPECT_EQ(m.console_path, fs::absolute(dir / "first" / (v.name + "." + m.name + ".console.log")).string());
     EXPECT_EQ(slurp(m.console_path), m.console_raw);
   }
-  for (const auto& verdict : a.verdicts) EXPECT_EQ(verdict.status, "pass") << verdict.expectation << " — " << verdict.evidence;
+  for (const auto& verdict : a.verdicts) EXPECT_EQ(verdict.status, VerdictStatus::kPass) << verdict.expectation << " — " << verdict.evidence;
 
   // The DHCP server gave each hardware address one address, a different one for each machine, and
   // each machine's NIC heard an ACK for its own address.

@@ -126,7 +126,7 @@ TEST(reports_HtmlReportEscaping, HostileTraceContentStaysText) {
   TraceEvent x = ev(40, "exit");
   x["reason"] = "time_limit";
   v.events = {c, w, f, x};
-  v.verdicts = {{"</td><b>not bold</b>", "fail", "evidence with <tags> & \x02 controls", 3}};
+  v.verdicts = {{"</td><b>not bold</b>", VerdictStatus::kFail, "evidence with <tags> & \x02 controls", testing::line_at(3)}};
   v.artifacts = {{"evil", "javascript:alert(3)"}};
   r.variants.push_back(v);
   std::string html = render_html(r);

@@ -114,7 +114,7 @@ TEST(worker_pool, AKeyDuringAnOpenConnectionBootsOnItsOwn) {
   Scenario s = load_scenario((dir / "fallback.xml").string(), real_load_options());
   std::vector<VariantResult> rs = expect_same_both_ways(s, dir, 2);
   for (const auto& r : rs)
-    for (const auto& v : r.verdicts) EXPECT_EQ(v.status, "pass") << r.name << ": " << v.expectation << " — " << v.evidence;
+    for (const auto& v : r.verdicts) EXPECT_EQ(v.status, VerdictStatus::kPass) << r.name << ": " << v.expectation << " — " << v.evidence;
   const VariantResult& typing = named(rs, "typing-during-download");
   EXPECT_TRUE(typing.shared_from.empty());
   EXPECT_TRUE(std::any_of(typing.events.begin(), typing.events.end(), [](const TraceEvent& e) { return e["kind"] == "key"; }))
