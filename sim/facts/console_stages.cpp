@@ -46,11 +46,28 @@ std::string find_url(const std::string& line) {
   return {};
 }
 
+/// iPXE's failure text on a result line: rendered, without the progress dots before it.
+std::string failure_message(const std::string& line) {
+  std::string msg;
+  for (auto& l : Console::render(line)) msg += trim(l);
+  msg.erase(0, msg.find_first_not_of(". "));
+  return msg;
+}
+
 }  // namespace
 
 void ConsoleStages::feed(const std::string& text, std::int64_t t) {
   // The rendered lines of this burst, each checked for openers and results in order.
   std::string pending = text;
+  if (message_of_ != SIZE_MAX) {
+    // The failure message goes on in this burst (iPXE prints it in pieces): the detail is the whole line.
+    std::string part = first_line(pending);
+    pending = after_first_line(pending);
+    message_ += part;
+    (*out_)[message_of_].detail = failure_message(message_);
+    if (part.find('\n') == std::string::npos) return;
+    message_of_ = SIZE_MAX;
+  }
   while (!pending.empty()) {
     if (awaiting_ && !only_progress(pending)) {
       close_result(pending, t);
@@ -151,11 +168,11 @@ void ConsoleStages::close_result(std::string& pending, std::int64_t t) {
   if (starts_with_ok(line)) {
     close(t, "ok", "");
   } else {
-    std::vector<std::string> rendered = Console::render(line);
-    std::string msg;
-    for (auto& l : rendered) msg += trim(l);
-    msg.erase(0, msg.find_first_not_of(". "));
-    close(t, "failed", msg);
+    if (line.find('\n') == std::string::npos) {  // the rest of the message comes in later bursts
+      message_of_ = current_;
+      message_ = line;
+    }
+    close(t, "failed", failure_message(line));
   }
 }
 

@@ -42,6 +42,8 @@ class ConsoleStages {
   size_t current_ = SIZE_MAX;
   bool awaiting_ = false, banner_open_ = false, prompt_open_ = false;
   std::int64_t banner_end_ = 0;
+  size_t message_of_ = SIZE_MAX;  ///< the failed stage whose message line is not finished yet
+  std::string message_;           ///< that line so far
 };
 
 }  // namespace bootsim::facts
