@@ -46,7 +46,7 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
     jv["console"] = std::move(console);
     J verdicts = J::array();
     for (const auto& vd : v.verdicts) {
-      J jvd{{"expectation", vd.expectation}, {"status", vd.status}, {"evidence", vd.evidence}, {"line", vd.line}};
+      J jvd{{"expectation", vd.expectation}, {"status", to_string(vd.status)}, {"evidence", vd.evidence}, {"line", vd.where.line}};
       if (!vd.fault.empty()) jvd["fault"] = vd.fault;
       verdicts.push_back(std::move(jvd));
     }

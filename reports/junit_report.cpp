@@ -6,6 +6,7 @@
 
 #include "reports/timeline.h"
 #include "reports/xml_text.h"
+#include "sim/facts/trace_facts.h"
 
 namespace bootsim::reports {
 
@@ -23,16 +24,35 @@ std::string first_line(const std::string& s) {
 /// The case a variant without verdicts gets (reports built by hand from `bootsim run` traces; the scenario
 /// runner always gives one, scenario::run_verdict): an error when its trace has a fault event.
 Verdict run_case(const VariantRun& v) {
+  auto run = [](VerdictStatus status, const std::string& evidence, const std::string& fault = "") {
+    Verdict out{scenario::kRunsWithoutFault, status, evidence, {}, fault};
+    out.about_run = true;
+    return out;
+  };
   for (const auto& ev : v.events)
     if (ev.value("kind", std::string()) == "fault") {
       std::string kind = ev.value("fault", std::string("guest_fault"));
-      return {"runs without a guest fault", "error", kind + ": " + ev.value("message", std::string()), 0, kind};
+      return run(VerdictStatus::kError, kind + ": " + ev.value("message", std::string()), kind);
     }
   std::string exit = v.exit_reason.empty() ? build_timeline(v.events).exit_reason : v.exit_reason;
-  if (exit == "skipped") return {"runs without a guest fault", "skip", "variant skipped", 0};
-  if (exit.empty()) return {"runs without a guest fault", "error", "run ended without an exit event", 0, "internal_error"};
-  return {"runs without a guest fault", exit == "internal_error" ? "error" : "pass", "run ended: " + exit, 0,
-          exit == "internal_error" ? "internal_error" : ""};
+  if (exit == "skipped") return run(VerdictStatus::kSkip, "variant skipped");
+  if (exit.empty()) return run(VerdictStatus::kError, "run ended without an exit event", "internal_error");
+  if (exit == "internal_error") return run(VerdictStatus::kError, "run ended: " + exit, "internal_error");
+  return run(VerdictStatus::kPass, "run ended: " + exit);
+}
+
+/// Every machine's rendered screen (sim/facts), one after another; with several, each under its name.
+std::string consoles_of(const VariantRun& v) {
+  facts::TraceFacts f = facts::derive_facts(v.events);
+  std::vector<const facts::MachineFacts*> shown;
+  for (const auto& m : f.sources)
+    if (!m.console.raw().empty()) shown.push_back(&m);
+  std::string out;
+  for (const auto* m : shown) {
+    if (shown.size() > 1) out += (out.empty() ? "" : "\n") + std::string("[") + m->name + "]\n";
+    out += m->console.screen_text();
+  }
+  return out;
 }
 
 struct SuiteCounts {
@@ -47,20 +67,20 @@ SuiteCounts add_suite(pugi::xml_node root, const ScenarioReport& r) {
   for (const auto& v : r.variants) {
     std::vector<Verdict> verdicts = v.verdicts;
     if (verdicts.empty()) verdicts.push_back(run_case(v));
-    std::string console = rendered_console(v.events);
+    std::string console = consoles_of(v);
     for (const auto& vd : verdicts) {
       ++total.tests;
       pugi::xml_node tc = suite.append_child("testcase");
       set(tc, "classname", name + "." + v.variant);
       set(tc, "name", vd.expectation);
       if (!r.file.empty()) set(tc, "file", r.file);
-      if (vd.line) tc.append_attribute("line").set_value(vd.line);
-      if (vd.status == "pass") {
+      if (vd.where.line) tc.append_attribute("line").set_value(vd.where.line);
+      if (vd.status == VerdictStatus::kPass) {
         // nothing to add: a testcase without children passed
-      } else if (vd.status == "skip") {
+      } else if (vd.status == VerdictStatus::kSkip) {
         ++total.skipped;
         set(tc.append_child("skipped"), "message", first_line(vd.evidence));
-      } else if (vd.status == "error") {
+      } else if (vd.status == VerdictStatus::kError) {
         // JUnit's "error": the test could not run as written (here: the firmware broke), as opposed to an
         // assertion that did not hold. CI servers show the two apart.
         ++total.errors;
@@ -72,7 +92,7 @@ SuiteCounts add_suite(pugi::xml_node root, const ScenarioReport& r) {
         ++total.failures;
         pugi::xml_node f = tc.append_child("failure");
         set(f, "message", first_line(vd.evidence.empty() ? "expectation failed" : vd.evidence));
-        set(f, "type", vd.status == "fail" ? "expectation" : vd.status);
+        set(f, "type", "expectation");
         f.append_child(pugi::node_pcdata).set_value(xml_safe(vd.evidence).c_str());
       }
       tc.append_child("system-out").append_child(pugi::node_pcdata).set_value(xml_safe(console).c_str());

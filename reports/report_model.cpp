@@ -5,9 +5,9 @@ namespace bootsim::reports {
 VerdictCounts count_verdicts(const VariantRun& v) {
   VerdictCounts c;
   for (const auto& vd : v.verdicts) {
-    if (vd.status == "pass") ++c.pass;
-    else if (vd.status == "skip") ++c.skip;
-    else ++c.fail;  // "fail" and anything unexpected: a report must never hide a problem
+    if (vd.status == VerdictStatus::kPass) ++c.pass;
+    else if (vd.status == VerdictStatus::kSkip) ++c.skip;
+    else ++c.fail;  // "fail" and "error": a report must never hide a problem
   }
   return c;
 }

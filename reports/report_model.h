@@ -9,19 +9,13 @@
 #include <vector>
 
 #include "sim/core/trace.h"
+#include "sim/scenario/verdict.h"
 
 namespace bootsim::reports {
 
-/// One expectation of a variant, judged against its trace.
-struct Verdict {
-  std::string expectation;  ///< the expectation as written or summarised, e.g. "console contains 'ok'"
-  /// "pass", "fail", "skip", or "error": the run itself broke (a guest fault, or bootsim failed), named
-  /// in `fault`. Anything else is shown as-is; counts put "error" and the unknown with "fail".
-  std::string status;
-  std::string evidence;     ///< why: the matching event, or what was seen instead
-  int line = 0;             ///< line of the expectation in the scenario file; 0 = unknown
-  std::string fault = {};   ///< with "error": the fault kind ("watchdog", "invalid_opcode", …, "internal_error")
-};
+/// One expectation of a variant (or the run itself) judged against its trace: the runner's own type.
+using scenario::Verdict;
+using scenario::VerdictStatus;
 
 /// One variant of a scenario as it ran.
 struct VariantRun {

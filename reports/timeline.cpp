@@ -7,7 +7,7 @@
 
 #include "reports/frame_summary.h"
 #include "sim/core/trace_kinds.h"
-#include "sim/proto/dhcp_packet.h"
+#include "sim/machine/console.h"
 
 namespace bootsim::reports {
 
@@ -55,66 +55,6 @@ std::string truncate(const std::string& s, size_t n) {
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
   return s.substr(0, cut) + "...";
 }
-
-/// A terminal screen: one cell per character (UTF-8 sequence), with the time it was written.
-class Screen {
- public:
-  struct Cell {
-    std::string ch;
-    std::int64_t t;
-  };
-  struct Line {
-    std::vector<Cell> cells;
-    std::int64_t created = 0;  ///< when the newline that started it was written
-  };
-
-  void feed(const std::string& s, std::int64_t t) {
-    for (size_t i = 0; i < s.size();) {
-      unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c == '\n') { lines_.emplace_back(); lines_.back().created = t; col_ = 0; ++i; continue; }
-      if (c == '\r') { col_ = 0; ++i; continue; }
-      if (c == '\b') { if (col_ > 0) --col_; ++i; continue; }
-      if (c == '\t') { size_t next = (col_ / 8 + 1) * 8; while (col_ < next) put(" ", t); ++i; continue; }
-      if (c < 0x20 || c == 0x7f) { ++i; continue; }  // other controls do not print
-      size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-      put(s.substr(i, n), t);
-      i += n;
-    }
-  }
-
-  std::vector<ConsoleLine> lines(const std::string& machine) const {
-    std::vector<ConsoleLine> out;
-    for (const auto& l : lines_) {
-      ConsoleLine cl;
-      cl.machine = machine;
-      size_t last = l.cells.size();
-      while (last > 0 && l.cells[last - 1].ch == " ") --last;
-      std::int64_t first_t = -1, any_t = -1;
-      for (size_t i = 0; i < last; ++i) {
-        cl.text += l.cells[i].ch;
-        if (l.cells[i].ch != " " && (first_t < 0 || l.cells[i].t < first_t)) first_t = l.cells[i].t;
-      }
-      for (const auto& c : l.cells) any_t = std::max(any_t, c.t);
-      cl.t_ns = first_t >= 0 ? first_t : (any_t >= 0 ? any_t : l.created);
-      out.push_back(std::move(cl));
-    }
-    // The line the cursor is on is empty after a final newline: drop it.
-    if (!out.empty() && out.back().text.empty() && lines_.back().cells.empty()) out.pop_back();
-    return out;
-  }
-
- private:
-  void put(const std::string& ch, std::int64_t t) {
-    auto& cells = lines_.back().cells;
-    while (cells.size() < col_) cells.push_back({" ", t});
-    if (col_ < cells.size()) cells[col_] = {ch, t};
-    else cells.push_back({ch, t});
-    ++col_;
-  }
-
-  std::vector<Line> lines_{Line{}};
-  size_t col_ = 0;
-};
 
 std::string event_detail(const TraceEvent& e) {
   std::string d;
@@ -169,7 +109,7 @@ Marker make_marker(const TraceEvent& e, size_t index) {
     m.lane = "console"; m.category = "console";
     std::string text = str_field(e, "text");
     std::string shown;
-    for (const auto& l : render_console_text(text)) if (!trim(l).empty()) { shown = trim(l); break; }
+    for (const auto& l : Console::render(text)) if (!trim(l).empty()) { shown = trim(l); break; }
     m.label = shown.empty() ? "console " + truncate(visible_controls(text), 60) : "console: " + truncate(shown, 100);
   } else if (k == "pxe_call") {
     m.lane = "calls";
@@ -234,162 +174,6 @@ Marker make_marker(const TraceEvent& e, size_t index) {
   return m;
 }
 
-bool starts_with_ok(const std::string& s) {
-  std::string t = s;
-  t.erase(0, t.find_first_not_of(" .\r\n"));
-  return t.rfind("ok", 0) == 0;
-}
-
-bool only_progress(const std::string& s) { return s.find_first_not_of(" .\r\n\b") == std::string::npos; }
-
-/// Derives firmware stages from one machine's console output (iPXE's messages).
-class ConsoleStages {
- public:
-  ConsoleStages(std::string machine, std::vector<Stage>* out) : machine_(std::move(machine)), out_(out) {}
-
-  void feed(const std::string& text, std::int64_t t) {
-    // The rendered lines of this burst, each checked for openers and results in order.
-    std::string pending = text;
-    while (!pending.empty()) {
-      if (awaiting_ && !only_progress(pending)) {
-        close_result(pending, t);
-        if (pending.empty()) return;
-        continue;
-      }
-      if (awaiting_) return;  // dots while waiting
-      if (banner_open_) {
-        std::string first = trim(first_line(pending));
-        if (first.empty() || first.rfind("Features", 0) == 0 || is_banner(first)) {
-          banner_end_ = t;
-          pending = after_first_line(pending);
-          continue;
-        }
-        close(banner_end_, "", "");
-        banner_open_ = false;
-      }
-      if (prompt_open_) {
-        close(t, "", "");
-        prompt_open_ = false;
-      }
-      size_t pos;
-      std::string line = first_line(pending);
-      std::string rest = after_first_line(pending);
-      if ((pos = line.find("iPXE initialising devices")) != std::string::npos) {
-        open("ipxe_init", "iPXE init", t);
-        awaiting_ = true;
-        pending = line.substr(pos + 25) + rest;
-        strip_dots(pending);
-        continue;
-      }
-      if (is_banner(trim(line))) {
-        open("banner", "banner: " + trim(line).substr(0, 40), t);
-        banner_open_ = true;
-        banner_end_ = t;
-        pending = rest;
-        continue;
-      }
-      if ((pos = line.find("Press Ctrl-B")) != std::string::npos) {
-        open("ctrl_b_prompt", "Ctrl-B prompt", t);
-        prompt_open_ = true;
-        return;  // the prompt stays until the next output (its erasure)
-      }
-      if ((pos = line.find("Configuring (")) != std::string::npos) {
-        size_t close_paren = line.find(')', pos);
-        std::string what = close_paren == std::string::npos ? "" : line.substr(pos + 13, close_paren - pos - 13);
-        open("configuring", "configuring " + what, t);
-        awaiting_ = true;
-        pending = close_paren == std::string::npos ? rest : line.substr(close_paren + 1) + rest;
-        strip_dots(pending);
-        continue;
-      }
-      if (auto url = find_url(line); !url.empty()) {
-        open("download", "download " + url, t);
-        awaiting_ = true;
-        pending = line.substr(line.find(url) + url.size()) + rest;
-        strip_dots(pending);
-        continue;
-      }
-      if (line.find("Booting") != std::string::npos || line.find("Starting") != std::string::npos) {
-        open_instant("boot_message", trim(line), t);
-      }
-      pending = rest;
-    }
-  }
-
-  void finish(std::int64_t end) {
-    if (banner_open_) close(banner_end_, "", "");
-    else if (prompt_open_) close(end, "unfinished", "still waiting at the end of the trace");
-    else if (awaiting_) close(end, "unfinished", "no result printed before the end of the trace");
-  }
-
- private:
-  static std::string first_line(const std::string& s) {
-    size_t n = s.find('\n');
-    return n == std::string::npos ? s : s.substr(0, n + 1);
-  }
-  static std::string after_first_line(const std::string& s) {
-    size_t n = s.find('\n');
-    return n == std::string::npos ? std::string() : s.substr(n + 1);
-  }
-  static void strip_dots(std::string& s) { s.erase(0, s.find_first_not_of(".")); }
-  static bool is_banner(const std::string& l) {
-    return l.size() > 6 && l.rfind("iPXE ", 0) == 0 && l[5] >= '0' && l[5] <= '9';
-  }
-  static std::string find_url(const std::string& line) {
-    for (const char* scheme : {"tftp://", "http://", "https://", "ftp://", "nfs://", "file://"}) {
-      size_t p = line.find(scheme);
-      if (p == std::string::npos) continue;
-      size_t e = line.find("...", p);
-      if (e == std::string::npos) continue;  // a URL in a message, not a download in progress
-      std::string url = line.substr(p, e - p);
-      if (url.find(' ') != std::string::npos) continue;
-      return url;
-    }
-    return {};
-  }
-  void open(const std::string& name, const std::string& label, std::int64_t t) {
-    Stage s;
-    s.machine = machine_;
-    s.source = "console";
-    s.name = name;
-    s.label = label;
-    s.start_ns = s.end_ns = t;
-    out_->push_back(std::move(s));
-    current_ = out_->size() - 1;
-  }
-  void open_instant(const std::string& name, const std::string& label, std::int64_t t) {
-    open(name, label, t);
-    current_ = SIZE_MAX;
-  }
-  void close(std::int64_t t, const std::string& outcome, const std::string& detail) {
-    if (current_ == SIZE_MAX) return;
-    (*out_)[current_].end_ns = t;
-    (*out_)[current_].outcome = outcome;
-    (*out_)[current_].detail = detail;
-    current_ = SIZE_MAX;
-  }
-  void close_result(std::string& pending, std::int64_t t) {
-    std::string line = first_line(pending);
-    pending = after_first_line(pending);
-    awaiting_ = false;
-    if (starts_with_ok(line)) {
-      close(t, "ok", "");
-    } else {
-      std::vector<std::string> rendered = render_console_text(line);
-      std::string msg;
-      for (auto& l : rendered) msg += trim(l);
-      msg.erase(0, msg.find_first_not_of(". "));
-      close(t, "failed", msg);
-    }
-  }
-
-  std::string machine_;
-  std::vector<Stage>* out_;
-  size_t current_ = SIZE_MAX;
-  bool awaiting_ = false, banner_open_ = false, prompt_open_ = false;
-  std::int64_t banner_end_ = 0;
-};
-
 }  // namespace
 
 bool is_known_kind(const std::string& kind) { return known_kinds().count(kind) != 0; }
@@ -420,26 +204,9 @@ std::string format_seconds(std::int64_t ns) {
   return b;
 }
 
-std::vector<std::string> render_console_text(const std::string& raw) {
-  Screen s;
-  s.feed(raw, 0);
-  std::vector<std::string> out;
-  for (auto& l : s.lines("")) out.push_back(std::move(l.text));
-  return out;
-}
-
-std::string rendered_console(const std::vector<TraceEvent>& events, const std::string& machine) {
-  Screen s;
-  for (const auto& e : events)
-    if (str_field(e, "kind") == "console" && (machine.empty() || str_field(e, "machine") == machine))
-      s.feed(str_field(e, "text"), t_of(e));
-  std::string out;
-  for (const auto& l : s.lines(machine)) out += l.text + "\n";
-  return out;
-}
-
 Timeline build_timeline(const std::vector<TraceEvent>& events) {
   Timeline tl;
+  tl.facts = facts::derive_facts(events);
   std::vector<size_t> order(events.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
@@ -496,21 +263,15 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
       tl.stages.push_back(std::move(s));
     }
 
-    // Console-derived stages.
-    ConsoleStages cs(machine, &tl.stages);
-    for (size_t i : order)
-      if (events[i].is_object() && str_field(events[i], "machine") == machine && str_field(events[i], "kind") == "console")
-        cs.feed(str_field(events[i], "text"), t_of(events[i]));
-    cs.finish(tl.end_ns);
-    Screen screen;
-    bool any_console = false;
-    for (size_t i : order)
-      if (events[i].is_object() && str_field(events[i], "machine") == machine && str_field(events[i], "kind") == "console") {
-        screen.feed(str_field(events[i], "text"), t_of(events[i]));
-        any_console = true;
-      }
-    if (any_console)
-      for (auto& l : screen.lines(machine)) tl.console.push_back(std::move(l));
+    // What the machine's console showed: iPXE's stages and the rendered lines (sim/facts).
+    const facts::MachineFacts* mf = tl.facts.find(machine);
+    if (mf) {
+      tl.stages.insert(tl.stages.end(), mf->stages.begin(), mf->stages.end());
+      for (const auto& l : mf->console.lines()) tl.console.push_back({machine, l.t.ns, l.text});
+      std::string current = mf->console.current_line();
+      while (!current.empty() && current.back() == ' ') current.pop_back();
+      if (!current.empty()) tl.console.push_back({machine, mf->console.current_line_time().ns, current});
+    }
 
     // Link intervals.
     std::vector<size_t> link_idx;
@@ -545,44 +306,18 @@ Timeline build_timeline(const std::vector<TraceEvent>& events) {
       }
     }
 
-    // DHCP exchanges seen on this machine's wire, by xid.
-    // An exchange is this machine's when it sent (or tried to send) a message of it: on a shared wire a
-    // NIC also receives the replies broadcast to other machines.
-    struct Xchg { std::int64_t first = 0, last = 0; int tx = 0, rx = 0, dropped = 0; bool own = false; std::string result; std::int64_t result_t = -1; };
-    std::map<std::uint32_t, Xchg> xchg;
-    std::vector<std::uint32_t> xorder;
-    for (size_t i : order) {
-      const auto& e = events[i];
-      if (!e.is_object() || str_field(e, "machine") != machine) continue;
-      std::string k = str_field(e, "kind");
-      if (k != "frame_tx" && k != "frame_rx" && k != "frame_drop") continue;
-      FrameSummary s = summarize_frame_hex(str_field(e, "hex"));
-      if (!s.dhcp_type) continue;
-      auto [it, fresh] = xchg.try_emplace(s.dhcp_xid);
-      if (fresh) { it->second.first = t_of(e); xorder.push_back(s.dhcp_xid); }
-      it->second.last = t_of(e);
-      if (k == "frame_drop") ++it->second.dropped;
-      else if (k == "frame_tx") ++it->second.tx;
-      if (k == "frame_tx" || (k == "frame_drop" && str_field(e, "dir") != "rx")) it->second.own = true;
-      else ++it->second.rx;
-      if (k == "frame_rx" && (s.dhcp_type == DHCPACK || s.dhcp_type == DHCPNAK) && it->second.result_t < 0) {
-        it->second.result = s.dhcp_type == DHCPACK ? "ok" : "failed";
-        it->second.result_t = t_of(e);
-      }
-    }
-    for (auto xid : xorder) {
-      const Xchg& x = xchg[xid];
-      if (!x.own) continue;
+    // DHCP exchanges this machine took part in, by xid (sim/facts).
+    for (const auto& x : mf ? mf->dhcp : std::vector<facts::DhcpExchange>{}) {
       Stage s;
       s.machine = machine;
       s.source = "network";
       s.name = "dhcp";
-      s.label = "DHCP xid " + hex32(xid);
-      s.start_ns = x.first;
-      s.end_ns = x.result_t >= 0 ? x.result_t : x.last;
-      s.outcome = x.result.empty() ? "failed" : x.result;
-      s.detail = std::to_string(x.tx) + " sent, " + std::to_string(x.rx) + " received, " +
-                 std::to_string(x.dropped) + " dropped" + (x.result.empty() ? "; no ACK" : "");
+      s.label = "DHCP xid " + hex32(x.xid);
+      s.start_ns = x.first_ns;
+      s.end_ns = x.result_ns >= 0 ? x.result_ns : x.last_ns;
+      s.outcome = x.result_ns < 0 ? "failed" : x.acked ? "ok" : "failed";
+      s.detail = std::to_string(x.sent) + " sent, " + std::to_string(x.received) + " received, " +
+                 std::to_string(x.dropped) + " dropped" + (x.result_ns < 0 ? "; no ACK" : "");
       tl.stages.push_back(std::move(s));
     }
   }

@@ -7,7 +7,10 @@
 //    tftp/http transactions ("network" source).
 //  - link: up/down intervals per machine from `link` events (state before the first event inferred).
 //  - markers: exactly one per trace event, in trace order, with a short label and full detail.
-//  - console: the rendered screen lines (backspace and CR applied) with the time each line got its text.
+//  - console: the rendered screen lines (backspace and CR applied; sim/machine/console's renderer) with the
+//    time each line was started.
+// Console stages, DHCP exchanges and rendered lines come from sim/facts (derived once, shared with the
+// expectations).
 #pragma once
 
 #include <cstdint>
@@ -15,19 +18,11 @@
 #include <vector>
 
 #include "sim/core/trace.h"
+#include "sim/facts/trace_facts.h"
 
 namespace bootsim::reports {
 
-struct Stage {
-  std::string machine;
-  std::string source;   ///< "model" (phase events), "console" (derived from output), "network" (transactions)
-  std::string name;     ///< machine-readable: rom_dhcp, ipxe_init, banner, ctrl_b_prompt, configuring,
-                        ///< download, dhcp, tftp, http, handoff, or a phase event's own name
-  std::string label;    ///< human text, e.g. "configuring net0", "download tftp://10.0.2.2/x"
-  std::int64_t start_ns = 0, end_ns = 0;
-  std::string outcome;  ///< "ok", "failed", "unfinished" (still open at the end of the trace) or ""
-  std::string detail;   ///< e.g. the failure text iPXE printed
-};
+using facts::Stage;
 
 struct LinkInterval {
   std::string machine;
@@ -65,15 +60,10 @@ struct Timeline {
   std::vector<ConsoleLine> console;
   std::string exit_reason;                ///< from the exit event, "" when there is none
   std::vector<std::string> unknown_kinds; ///< kinds this version does not know, sorted
+  facts::TraceFacts facts;                ///< per source, derived once (sim/facts): what the summary reads
 };
 
 Timeline build_timeline(const std::vector<TraceEvent>& events);
-
-/// Renders a raw console byte stream like a terminal would: '\b' moves left, '\r' to column 0, '\n' ends a
-/// line, later text overwrites earlier. Returns lines without trailing blanks.
-std::vector<std::string> render_console_text(const std::string& raw);
-/// All console events of `machine` ("" = all machines) rendered as one screen.
-std::string rendered_console(const std::vector<TraceEvent>& events, const std::string& machine = "");
 
 /// Control characters made visible for tooltips: "\b" -> "\\b", "\r" -> "\\r", other C0 as "\\xNN".
 std::string visible_controls(const std::string& s);

@@ -11,19 +11,22 @@
 #include <string>
 
 #include "sim/scenario/loader.h"
+#include "sim/scenario/verdict.h"
 
 namespace bootsim::test {
 
 /// Passes when `verdicts` is not empty and each has status "pass"; the failure lists the others. Use as
 /// EXPECT_TRUE(all_verdicts_pass(r.verdicts)): a failure points at the caller's line, and a variant that
 /// judged nothing fails instead of passing a loop that checked nothing.
+inline std::string status_text(scenario::VerdictStatus s) { return scenario::to_string(s); }
+inline std::string status_text(const std::string& s) { return s; }  // the helper's own test uses strings
 template <typename Verdicts>
 ::testing::AssertionResult all_verdicts_pass(const Verdicts& verdicts) {
   if (verdicts.empty()) return ::testing::AssertionFailure() << "no verdicts: nothing was checked";
   bool ok = true;
   ::testing::AssertionResult failure = ::testing::AssertionFailure();
   for (const auto& v : verdicts)
-    if (v.status != "pass") {
+    if (status_text(v.status) != "pass") {
       ok = false;
       failure << "\n  " << v.status << ": " << v.expectation << " — " << v.evidence;
     }

@@ -137,7 +137,7 @@ double scenario_wall(const std::string& file, int jobs) {
   std::filesystem::remove_all(buf.data());
   for (const auto& r : results)
     for (const auto& v : r.verdicts)
-      if (v.status == "fail") throw std::runtime_error("bench: " + file + " [" + r.name + "] failed: " + v.expectation);
+      if (v.status == scenario::VerdictStatus::kFail) throw std::runtime_error("bench: " + file + " [" + r.name + "] failed: " + v.expectation);
   return wall;
 }
 

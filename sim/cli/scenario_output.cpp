@@ -52,7 +52,7 @@ std::string claim_output_name(const std::string& name, std::set<std::string>& ta
 }
 
 int print_verdicts(const ScenarioOutcome& o) {
-  int rc = kExitOk;
+  using scenario::VerdictStatus;
   for (const auto& v : o.variants) {
     if (!v.skip_reason.empty()) {
       std::printf("  [%s] SKIP  %s\n", v.name.c_str(), v.skip_reason.c_str());
@@ -79,22 +79,18 @@ int print_verdicts(const ScenarioOutcome& o) {
         std::printf("  [%s] %s ended: %s at %s%s\n", v.name.c_str(), m.name.c_str(), stop_reason_name(m.result.reason),
                     format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str());
     }
-    // Codes by severity: an internal error (4) over a guest fault (3) over a failed expectation (1).
     for (const auto& verdict : v.verdicts) {
-      bool internal = verdict.fault == "internal_error";
-      const char* tag = verdict.status == "pass"    ? "PASS"
-                        : verdict.status == "skip"  ? "SKIP"
-                        : verdict.status == "error" ? (internal ? "INTERNAL ERROR" : "FAULT")
-                                                    : "FAIL";
+      const char* tag = verdict.status == VerdictStatus::kPass    ? "PASS"
+                        : verdict.status == VerdictStatus::kSkip  ? "SKIP"
+                        : verdict.status == VerdictStatus::kError ? (verdict.internal_error() ? "INTERNAL ERROR" : "FAULT")
+                                                                  : "FAIL";
       std::printf("  [%s] %s  %s — %s\n", v.name.c_str(), tag, verdict.expectation.c_str(), verdict.evidence.c_str());
-      if (verdict.status == "error") rc = std::max(rc, internal ? int{kExitInternalError} : int{kExitGuestFault});
-      else if (verdict.status != "pass" && verdict.status != "skip") rc = std::max(rc, int{kExitExpectationFailed});
     }
     std::printf("  [%s] trace %s, console %s, pcap %s\n", v.name.c_str(), v.trace_path.c_str(), v.console_path.c_str(),
                 v.pcap_path.c_str());
   }
   std::fflush(stdout);
-  return rc;
+  return scenario::exit_code(o.variants);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -116,8 +112,7 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
                       : v.interrupted        ? v.description + " (interrupted before it finished)"
                                              : v.description;
     run.events = v.events;
-    for (const auto& verdict : v.verdicts)
-      run.verdicts.push_back({verdict.expectation, verdict.status, verdict.evidence, verdict.where.line, verdict.fault});
+    run.verdicts = v.verdicts;
     run.exit_reason = !v.skip_reason.empty() ? "skipped" : v.interrupted ? "interrupted" : stop_reason_name(v.result.reason);
     auto rel = [&](const std::string& p) { return p.empty() ? p : fs::relative(p, o.out_dir).string(); };
     if (!v.trace_path.empty()) run.artifacts["trace"] = rel(v.trace_path);

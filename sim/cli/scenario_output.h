@@ -23,7 +23,8 @@ std::string claim_output_name(const std::string& name, std::set<std::string>& ta
 
 /// One line per verdict ("  [stock] PASS  console contains … — seen at 17.2s"; a guest fault no expectation
 /// foresaw is "FAULT  runs without a guest fault — watchdog: …"); returns the exit code the outcome
-/// deserves: 0 all hold, 1 an expectation failed, 3 a guest fault no expectation covered, 4 bootsim failed.
+/// deserves (scenario::exit_code): 0 all hold, 1 an expectation failed, 3 a guest fault no expectation
+/// covered, 4 bootsim failed.
 int print_verdicts(const ScenarioOutcome& o);
 /// HTML, JSON and JUnit reports into the outcome's out_dir (report.html, report.json, junit.xml).
 void write_reports(const ScenarioOutcome& o, bool announce = true);

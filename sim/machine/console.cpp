@@ -30,6 +30,21 @@ void Console::put(std::uint8_t ch, SimTime now) {
   }
 }
 
+void Console::write(const std::string& bytes, SimTime now) {
+  for (char ch : bytes) put(static_cast<std::uint8_t>(ch), now);
+}
+
+std::vector<std::string> Console::render(const std::string& raw) {
+  Console c;
+  c.write(raw, SimTime{});
+  std::vector<std::string> out;
+  for (const auto& l : c.lines()) out.push_back(l.text);
+  std::string last = c.current_line();
+  while (!last.empty() && last.back() == ' ') last.pop_back();
+  if (!last.empty()) out.push_back(std::move(last));
+  return out;
+}
+
 std::string Console::screen_text() const {
   std::string out;
   for (const auto& l : lines_) {

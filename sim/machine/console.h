@@ -20,6 +20,12 @@ class Console {
 
   /// Appends one byte written at `now`.
   void put(std::uint8_t ch, SimTime now);
+  /// Appends every byte of `bytes`, all written at `now` (a console event of the trace, replayed).
+  void write(const std::string& bytes, SimTime now);
+
+  /// The one rendering of a console byte stream (reports, expectations and the live echo agree): its
+  /// completed lines, then the current line when it holds text, each without trailing blanks.
+  static std::vector<std::string> render(const std::string& raw);
 
   /// Everything written so far, unrendered.
   const std::string& raw() const { return raw_; }
@@ -27,6 +33,8 @@ class Console {
   const std::vector<Line>& lines() const { return lines_; }
   /// The rendered line still being written (no newline yet).
   const std::string& current_line() const { return current_; }
+  /// When the current line's first byte was written (meaningless while current_line() is empty).
+  SimTime current_line_time() const { return line_start_; }
   /// All rendered text: completed lines joined with '\n', then the current line.
   std::string screen_text() const;
 

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -17,8 +16,6 @@
 #include "sim/machine/console.h"
 #include "sim/core/errors.h"
 #include "sim/core/host_paths.h"
-#include "sim/proto/dhcp_packet.h"
-#include "sim/proto/packet.h"
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/worker_pool.h"
 
@@ -60,13 +57,6 @@ std::string tftp_folder(const std::string& root, const std::vector<ServedFile>& 
 }
 
 std::int64_t t_of(const TraceEvent& ev) { return ev["t_ns"].get<std::int64_t>(); }
-
-std::optional<DhcpPacket> dhcp_of(const TraceEvent& ev) {
-  if (!ev.contains("hex")) return std::nullopt;
-  auto udp = parse_udp_frame(from_hex(ev["hex"].get<std::string>()));
-  if (!udp || (udp->dst_port != 67 && udp->dst_port != 68 && udp->dst_port != 4011)) return std::nullopt;
-  return DhcpPacket::decode(udp->payload.data(), udp->payload.size(), nullptr);
-}
 
 std::string quote(const std::string& s) { return "\"" + s + "\""; }
 
@@ -224,14 +214,22 @@ VariantResult record_variant(const Variant& v, const RunOptions& opts, const Boo
   return r;
 }
 
+int exit_code(const std::vector<VariantResult>& results) {
+  int rc = kExitOk;
+  for (const auto& r : results)
+    for (const auto& v : r.verdicts) rc = exit_code(rc, v);
+  return rc;
+}
+
 void judge(const Variant& v, VariantResult& r) {
   r.verdicts.clear();
+  const facts::TraceFacts facts = facts_of(r);  // derived once; every expectation reads it
   for (const auto& e : v.expectations)
-    if (!v.skip_reason.empty()) r.verdicts.push_back(Verdict{describe(e), "skip", v.skip_reason, e.where});
-    else if (r.interrupted) r.verdicts.push_back(Verdict{describe(e), "skip", "interrupted before the run finished", e.where});
-    else r.verdicts.push_back(check(e, r));
-  Verdict run = run_verdict(v, r);
-  if (v.expectations.empty() || run.status == "error") r.verdicts.push_back(std::move(run));
+    if (!v.skip_reason.empty()) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, v.skip_reason, e.where});
+    else if (r.interrupted) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, "interrupted before the run finished", e.where});
+    else r.verdicts.push_back(check(e, r, facts));
+  Verdict run = run_verdict(v, r, facts);
+  if (v.expectations.empty() || run.status == VerdictStatus::kError) r.verdicts.push_back(std::move(run));
 }
 
 namespace {
@@ -244,20 +242,23 @@ bool fault_expected(const Variant& v, const std::string& machine) {
   return false;
 }
 
-/// The kind the trace gives `machine`'s fault; a worker that died left no trace to ask.
-std::string fault_kind(const VariantResult& r, const std::string& machine, const RunResult& result) {
-  for (const auto& ev : r.events)
-    if (ev["kind"] == "fault" && (machine.empty() || ev.value("machine", std::string()) == machine))
-      return ev.value("fault", std::string("guest_fault"));
+/// The kind the trace gives `machine`'s fault (any machine's when it has no name); a worker that died
+/// left no trace to ask.
+std::string fault_kind(const facts::TraceFacts& f, const std::string& machine, const RunResult& result) {
+  for (const auto& m : f.sources)
+    if ((machine.empty() || m.name == machine) && !m.faults.empty()) return m.faults.front().kind;
   return result.reason == StopReason::kInternalError ? "internal_error" : "guest_fault";
 }
 
 }  // namespace
 
-Verdict run_verdict(const Variant& v, const VariantResult& r) {
-  Verdict out{kRunsWithoutFault, "pass", "", {}};
+Verdict run_verdict(const Variant& v, const VariantResult& r) { return run_verdict(v, r, facts_of(r)); }
+
+Verdict run_verdict(const Variant& v, const VariantResult& r, const facts::TraceFacts& f) {
+  Verdict out{kRunsWithoutFault, VerdictStatus::kPass, "", {}};
+  out.about_run = true;
   if (!v.skip_reason.empty() || r.interrupted) {
-    out.status = "skip";
+    out.status = VerdictStatus::kSkip;
     out.evidence = r.interrupted ? "interrupted before the run finished" : v.skip_reason;
     return out;
   }
@@ -269,9 +270,9 @@ Verdict run_verdict(const Variant& v, const VariantResult& r) {
     bool internal = res.reason == StopReason::kInternalError;
     std::string said;
     if (internal || (res.reason == StopReason::kGuestFault && !fault_expected(v, m.name))) {
-      std::string kind = fault_kind(r, m.name, res);
-      if (out.status != "error" || internal) out.fault = internal ? "internal_error" : kind;
-      out.status = "error";
+      std::string kind = fault_kind(f, m.name, res);
+      if (out.status != VerdictStatus::kError || internal) out.fault = internal ? "internal_error" : kind;
+      out.status = VerdictStatus::kError;
       said = (internal ? "bootsim internal error: " : "") + res.detail + " at " + format_time(res.end_time);
     } else {
       said = std::string("run ended: ") + stop_reason_name(res.reason);
@@ -286,8 +287,8 @@ Verdict run_verdict(const Variant& v, const VariantResult& r) {
 
 namespace {
 
-Verdict check_console(const ExpectConsole& c, const VariantResult& v) {
-  // Rebuild the console from its events so every match has a time.
+Verdict check_console(const ExpectConsole& c, const VariantResult& v, const facts::MachineFacts& f) {
+  // Raw text is matched across bursts, so every match has the time of the burst that completed it.
   std::int64_t found_at = -1;
   std::string where_text;
   auto in_window = [&](std::int64_t t) {
@@ -304,11 +305,7 @@ Verdict check_console(const ExpectConsole& c, const VariantResult& v) {
       }
     }
   } else {
-    Console console;
-    for (const auto& ev : v.events) {
-      if (ev["kind"] != "console") continue;
-      for (char ch : ev["text"].get<std::string>()) console.put(static_cast<std::uint8_t>(ch), SimTime::from_ns(t_of(ev)));
-    }
+    const Console& console = f.console;
     for (const auto& line : console.lines())
       if (line.text.find(c.text) != std::string::npos && in_window(line.t.ns)) {
         found_at = line.t.ns;
@@ -324,75 +321,39 @@ Verdict check_console(const ExpectConsole& c, const VariantResult& v) {
   std::string ev = found_at >= 0 ? "seen at " + format_time(SimTime::from_ns(found_at)) +
                                        (where_text.empty() ? "" : ": " + quote(where_text))
                                  : "not on the console" + std::string(c.before || c.after ? " in that window" : "");
-  return {"", ok ? "pass" : "fail", ev, {}};
+  return {"", pass_if(ok), ev, {}};
 }
 
-/// iPXE's own DHCP in a trace: after the NBP started, its requests carry option 77 "iPXE" (the ROM's do
-/// not); its lease is the first ACK for one of those transactions. Only frames this machine sent count
-/// (frame_tx, or frame_drop on the way out): with several machines on the wire, the others' broadcast
-/// DISCOVERs reach this NIC too, and are dropped here while its link is down. An ACK must also be for
-/// the hardware address the request came from.
-struct IpxeDhcp {
-  std::int64_t first_request = -1;  ///< first DISCOVER/REQUEST, sent or dropped
-  std::int64_t lease_at = -1;
-  int discovers = 0;
-};
-
-IpxeDhcp ipxe_dhcp_of(const std::vector<TraceEvent>& events) {
-  IpxeDhcp r;
-  bool started = false;
-  std::set<std::pair<std::uint32_t, std::array<std::uint8_t, 16>>> requests;  // (xid, chaddr)
-  for (const auto& ev : events) {
-    if (ev["kind"] == "phase" && ev["phase"] == "nbp_start") started = true;
-    if (!started) continue;
-    if (ev["kind"] == "frame_tx" || (ev["kind"] == "frame_drop" && ev.value("dir", std::string("tx")) == "tx")) {
-      auto p = dhcp_of(ev);
-      if (p && p->op == 1 && p->option_string(77) == "iPXE") {
-        requests.insert({p->xid, p->chaddr});
-        if (r.first_request < 0) r.first_request = t_of(ev);
-        if (p->message_type() == DHCPDISCOVER) ++r.discovers;
-      }
-    } else if (ev["kind"] == "frame_rx" && r.lease_at < 0) {
-      auto p = dhcp_of(ev);
-      if (p && p->op == 2 && p->message_type() == DHCPACK && requests.count({p->xid, p->chaddr})) r.lease_at = t_of(ev);
-    }
-  }
-  return r;
-}
-
-Verdict check_dhcp(const ExpectDhcp& d, const VariantResult& v) {
+Verdict check_dhcp(const ExpectDhcp& d, const facts::MachineFacts& f) {
   std::int64_t lease_at = -1;
   int discovers = 0;
   if (d.phase == DhcpPhase::kRom) {
-    for (const auto& ev : v.events)
-      if (ev["kind"] == "phase" && ev["phase"] == "rom_dhcp_done") lease_at = t_of(ev);
+    for (const auto& p : f.phases)
+      if (p.name == "rom_dhcp_done") lease_at = p.t_ns;
   } else {
-    IpxeDhcp i = ipxe_dhcp_of(v.events);
-    lease_at = i.lease_at;
-    discovers = i.discovers;
+    lease_at = f.ipxe_dhcp.lease_ns;
+    discovers = f.ipxe_dhcp.discovers;
   }
   bool ok = (lease_at >= 0) == d.lease;
   std::string ev = lease_at >= 0 ? "DHCPACK accepted at " + format_time(SimTime::from_ns(lease_at))
                                  : "no lease" + (d.phase == DhcpPhase::kIpxe
                                                       ? " (" + std::to_string(discovers) + " iPXE DISCOVERs sent)"
                                                       : std::string());
-  return {"", ok ? "pass" : "fail", ev, {}};
+  return {"", pass_if(ok), ev, {}};
 }
 
-Verdict check_handoff(const ExpectHandoff& h, const VariantResult& v) {
-  const TraceEvent* handoff = nullptr;
-  for (const auto& ev : v.events)
-    if (ev["kind"] == "handoff") handoff = &ev;
+Verdict check_handoff(const ExpectHandoff& h, const VariantResult& v, const facts::MachineFacts& f) {
+  const std::optional<facts::Handoff>& handoff = f.handoff;
   if (h.kind == ExpectHandoff::Kind::kNone)
-    return {"", handoff ? "fail" : "pass",
-            handoff ? "handoff at " + format_time(SimTime::from_ns(t_of(*handoff))) : "no handoff; run ended: " +
+    return {"", pass_if(!handoff),
+            handoff ? "handoff at " + format_time(SimTime::from_ns(handoff->t_ns)) : "no handoff; run ended: " +
                                                                                          std::string(stop_reason_name(v.result.reason)),
             {}};
-  if (!handoff) return {"", "fail", std::string("no handoff; run ended: ") + stop_reason_name(v.result.reason) +
+  if (!handoff) return {"", VerdictStatus::kFail, std::string("no handoff; run ended: ") + stop_reason_name(v.result.reason) +
                                         (v.result.detail.empty() ? "" : " (" + v.result.detail + ")"), {}};
-  std::string cmdline = handoff->value("cmdline", std::string());
-  std::string ev = handoff->value("protocol", std::string("?")) + " handoff at " +
-                   format_time(SimTime::from_ns(t_of(*handoff))) + ", cmdline " + quote(cmdline);
+  const std::string& cmdline = handoff->cmdline;
+  std::string ev = (handoff->protocol.empty() ? std::string("?") : handoff->protocol) + " handoff at " +
+                   format_time(SimTime::from_ns(handoff->t_ns)) + ", cmdline " + quote(cmdline);
   if (h.kind == ExpectHandoff::Kind::kKernel) {
     // iPXE passes the image name as the first word of a Multiboot command line; otherwise accept the
     // kernel having been fetched by that name.
@@ -402,59 +363,45 @@ Verdict check_handoff(const ExpectHandoff& h, const VariantResult& v) {
     for (const auto& e : v.events)
       if ((e["kind"] == "http" || e["kind"] == "tftp") && e.value("path", e.value("file", std::string())).find(h.kernel) != std::string::npos)
         named = true;
-    if (!named) return {"", "fail", ev + ": not " + quote(h.kernel), {}};
+    if (!named) return {"", VerdictStatus::kFail, ev + ": not " + quote(h.kernel), {}};
   }
   if (!h.cmdline_contains.empty() && cmdline.find(h.cmdline_contains) == std::string::npos)
-    return {"", "fail", ev, {}};
-  return {"", "pass", ev, {}};
+    return {"", VerdictStatus::kFail, ev, {}};
+  return {"", VerdictStatus::kPass, ev, {}};
 }
 
-Verdict check_drops(const ExpectDroppedFrames& d, const VariantResult& v) {
-  std::uint64_t n = 0;
-  for (const auto& ev : v.events)
-    if (ev["kind"] == "frame_drop" && ev.value("reason", std::string()) == "link_down") ++n;
+Verdict check_drops(const ExpectDroppedFrames& d, const facts::MachineFacts& f) {
+  std::uint64_t n = f.link_down_drops;
   bool ok = n >= d.min && (!d.max || n <= *d.max);
-  return {"", ok ? "pass" : "fail", std::to_string(n) + " frames dropped while the link was down", {}};
+  return {"", pass_if(ok), std::to_string(n) + " frames dropped while the link was down", {}};
 }
 
-Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v) {
+Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v, const facts::MachineFacts& f) {
   std::int64_t start = -1, end = -1;
-  auto phase_at = [&](const char* name) {
-    for (const auto& ev : v.events)
-      if (ev["kind"] == "phase" && ev["phase"] == name) return t_of(ev);
-    return std::int64_t{-1};
-  };
   switch (p.phase) {
-    case Phase::kRomDhcp: start = phase_at("rom_dhcp"); end = phase_at("rom_dhcp_done"); break;
-    case Phase::kNbpDownload: start = phase_at("nbp_download"); end = phase_at("nbp_downloaded"); break;
+    case Phase::kRomDhcp: start = f.phase_at("rom_dhcp"); end = f.phase_at("rom_dhcp_done"); break;
+    case Phase::kNbpDownload: start = f.phase_at("nbp_download"); end = f.phase_at("nbp_downloaded"); break;
     case Phase::kIpxeInit: {
-      start = phase_at("nbp_start");
-      std::string raw;
-      for (const auto& ev : v.events)
-        if (ev["kind"] == "console" && start >= 0 && t_of(ev) >= start) {
-          raw += ev["text"].get<std::string>();
-          if (raw.find("initialising devices...ok") != std::string::npos) {
-            end = t_of(ev);
-            break;
-          }
+      // From the NBP's start to iPXE's "initialising devices...ok" (the console stage sim/facts reads).
+      start = f.phase_at("nbp_start");
+      for (const auto& s : f.stages)
+        if (start >= 0 && s.name == "ipxe_init" && s.start_ns >= start) {
+          if (s.outcome == "ok") end = s.end_ns;
+          break;
         }
       break;
     }
-    case Phase::kIpxeDhcp: {
+    case Phase::kIpxeDhcp:
       // From iPXE's first DISCOVER to the ACK it accepted.
-      IpxeDhcp i = ipxe_dhcp_of(v.events);
-      start = i.first_request;
-      end = i.lease_at;
+      start = f.ipxe_dhcp.first_request_ns;
+      end = f.ipxe_dhcp.lease_ns;
       break;
-    }
-    case Phase::kLinkDown: {
-      for (const auto& ev : v.events) {
-        if (ev["kind"] != "link") continue;
-        if (ev["state"] == "down" && start < 0) start = t_of(ev);
-        if (ev["state"] == "up" && start >= 0) end = t_of(ev);
+    case Phase::kLinkDown:
+      for (const auto& l : f.links) {
+        if (l.state == "down" && start < 0) start = l.t_ns;
+        if (l.state == "up" && start >= 0) end = l.t_ns;
       }
       break;
-    }
     case Phase::kScriptDownload:
     case Phase::kKernelDownload: {
       int wanted = p.phase == Phase::kScriptDownload ? 0 : 1;
@@ -467,10 +414,10 @@ Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v) {
       break;
     }
   }
-  if (start < 0 || end < 0) return {"", "fail", std::string("phase ") + to_string(p.phase) + " did not complete", {}};
+  if (start < 0 || end < 0) return {"", VerdictStatus::kFail, std::string("phase ") + to_string(p.phase) + " did not complete", {}};
   SimTime d = SimTime::from_ns(end - start);
   bool ok = (!p.min || d >= *p.min) && (!p.max || d <= *p.max);
-  return {"", ok ? "pass" : "fail",
+  return {"", pass_if(ok),
           std::string(to_string(p.phase)) + " took " + format_time(d) + " (" + format_time(SimTime::from_ns(start)) +
               " to " + format_time(SimTime::from_ns(end)) + ")",
           {}};
@@ -499,18 +446,18 @@ VariantResult machine_view(const VariantResult& v, const std::string& machine) {
 
 namespace {
 
-Verdict check_one(const Expectation& e, const VariantResult& v) {
+Verdict check_one(const Expectation& e, const VariantResult& v, const facts::MachineFacts& f) {
   Verdict r = std::visit(
       [&](const auto& body) -> Verdict {
         using T = std::decay_t<decltype(body)>;
-        if constexpr (std::is_same_v<T, ExpectConsole>) return check_console(body, v);
-        else if constexpr (std::is_same_v<T, ExpectDhcp>) return check_dhcp(body, v);
-        else if constexpr (std::is_same_v<T, ExpectHandoff>) return check_handoff(body, v);
-        else if constexpr (std::is_same_v<T, ExpectDroppedFrames>) return check_drops(body, v);
-        else if constexpr (std::is_same_v<T, ExpectPhaseDuration>) return check_phase(body, v);
+        if constexpr (std::is_same_v<T, ExpectConsole>) return check_console(body, v, f);
+        else if constexpr (std::is_same_v<T, ExpectDhcp>) return check_dhcp(body, f);
+        else if constexpr (std::is_same_v<T, ExpectHandoff>) return check_handoff(body, v, f);
+        else if constexpr (std::is_same_v<T, ExpectDroppedFrames>) return check_drops(body, f);
+        else if constexpr (std::is_same_v<T, ExpectPhaseDuration>) return check_phase(body, v, f);
         else {
           bool ok = v.result.reason == body.reason;
-          return {"", ok ? "pass" : "fail",
+          return {"", pass_if(ok),
                   std::string("run ended: ") + stop_reason_name(v.result.reason) +
                       (v.result.detail.empty() ? "" : " (" + v.result.detail + ")"),
                   {}};
@@ -524,20 +471,35 @@ Verdict check_one(const Expectation& e, const VariantResult& v) {
 
 }  // namespace
 
-Verdict check(const Expectation& e, const VariantResult& v) {
-  if (v.machines.size() <= 1) return check_one(e, v);
-  Verdict all{describe(e), "pass", "", e.where};
+Verdict check(const Expectation& e, const VariantResult& v) { return check(e, v, facts_of(v)); }
+
+Verdict check(const Expectation& e, const VariantResult& v, const facts::TraceFacts& f) {
+  static const facts::MachineFacts kNoEvents;  // a machine that left no event (a worker that died)
+  auto facts_for = [&](const std::string& machine) {
+    const facts::MachineFacts* m = f.find(machine);
+    return m ? m : &kNoEvents;
+  };
+  if (v.machines.size() <= 1) return check_one(e, v, f.sources.empty() ? kNoEvents : f.sources.front());
+  Verdict all{describe(e), VerdictStatus::kPass, "", e.where};
   for (const auto& m : v.machines) {
     if (!e.machine.empty() && e.machine != m.name) continue;
-    Verdict one = check_one(e, machine_view(v, m.name));
-    if (one.status != "pass") all.status = one.status;
+    Verdict one = check_one(e, machine_view(v, m.name), *facts_for(m.name));
+    if (one.status != VerdictStatus::kPass) all.status = one.status;
     all.evidence += (all.evidence.empty() ? "" : "; ") + m.name + ": " + one.evidence;
   }
   if (all.evidence.empty()) {  // the loader rejects unknown names; a hand-built result may not
-    all.status = "fail";
+    all.status = VerdictStatus::kFail;
     all.evidence = "no machine named " + quote(e.machine);
   }
   return all;
+}
+
+facts::TraceFacts facts_of(const VariantResult& v) {
+  if (v.machines.size() > 1) return facts::derive_facts(v.events);
+  // One machine: every event of the trace is judged as its (what it and the servers did).
+  facts::TraceFacts f;
+  f.sources.push_back(facts::merged_facts(v.events, v.machines.empty() ? std::string() : v.machines.front().name));
+  return f;
 }
 
 }  // namespace bootsim::scenario

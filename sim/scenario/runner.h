@@ -5,25 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "sim/facts/trace_facts.h"
 #include "sim/world/boot_run.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/verdict.h"
 
 namespace bootsim::scenario {
-
-struct Verdict {
-  std::string expectation;  ///< describe(expectation), or kRunsWithoutFault
-  /// "pass", "fail", "skip", or "error": the guest faulted and no expectation foresaw it, or bootsim
-  /// itself failed (only the kRunsWithoutFault verdict is ever "error").
-  std::string status;
-  std::string evidence;     ///< what in the trace decided it
-  SourceLocation where;     ///< line 0 for kRunsWithoutFault, which no line of the file wrote
-  /// With "error": the fault's kind as the trace names it ("watchdog", "invalid_opcode", "unmapped_access",
-  /// …, GuestFault::kind()), or "internal_error" when bootsim failed.
-  std::string fault = {};  // (a default initializer keeps the four-value `{…}` verdicts -Wextra clean)
-};
-
-/// The verdict judge() adds on the run itself (a test case of its own for CI).
-inline constexpr const char* kRunsWithoutFault = "runs without a guest fault";
 
 /// How one machine of a variant ended.
 struct MachineRun {
@@ -93,6 +80,10 @@ std::string artifact_base(const Variant& v, const RunOptions& opts);
 /// without verdicts.
 VariantResult record_variant(const Variant& v, const RunOptions& opts, const BootRunOutcome& out, double wall_seconds);
 
+/// The exit code of a run of these variants, from their verdicts (exit_code(int, const Verdict&)): 0 all
+/// hold, 1 an expectation failed, 3 a guest fault no expectation covered, 4 bootsim failed.
+int exit_code(const std::vector<VariantResult>& results);
+
 /// Fills r.verdicts from v's expectations: "skip" for a skipped variant, otherwise checked on r's trace.
 /// Then run_verdict() is added when v has no expectations (so its run is still a test case) or when it
 /// is an "error" (a fault must not hide behind expectations that held before it).
@@ -102,12 +93,20 @@ void judge(const Variant& v, VariantResult& r);
 /// reason="guest_fault">` expectation for it foresaw, or in a bootsim internal error (then the fault
 /// is "internal_error" whatever the others did); "skip" for a skipped variant; "pass" otherwise.
 Verdict run_verdict(const Variant& v, const VariantResult& r);
+/// The same, reading faults from facts_of(r) derived already.
+Verdict run_verdict(const Variant& v, const VariantResult& r, const facts::TraceFacts& f);
 
 /// Checks one expectation against a finished variant's trace. With several machines it is checked on
 /// each machine it names (all of them when e.machine is empty), each on a view of the trace with that
 /// machine's events plus those of the network's services, and holds only if it holds on every one; the
 /// evidence then reads "m1: …; m2: …".
 Verdict check(const Expectation& e, const VariantResult& v);
+/// The same, reading `f` = facts_of(v) instead of deriving it again (judge() derives it once per run).
+Verdict check(const Expectation& e, const VariantResult& v, const facts::TraceFacts& f);
+
+/// The facts expectations read (sim/facts): per machine with several machines; with one, the whole trace
+/// taken as that machine's (its events and the servers').
+facts::TraceFacts facts_of(const VariantResult& v);
 
 /// The view of a multi-machine result that check() uses for `machine`: that machine's events plus the
 /// events of sources that are not one of the variant's machines (dhcpd, httpd, slirp, …), its result

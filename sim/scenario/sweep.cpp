@@ -91,8 +91,8 @@ void judge_cell(SweepCellResult& c, SweepJudge judge) {
     std::vector<const Verdict*> failed;
     size_t written = 0;  // the file's expectations, not judge()'s kRunsWithoutFault (faults are decided above)
     for (const auto& v : r.verdicts) {
-      if (v.status == "fail") failed.push_back(&v);
-      written += v.expectation != kRunsWithoutFault;
+      if (v.status == VerdictStatus::kFail) failed.push_back(&v);
+      written += !v.about_run;
     }
     c.outcome = failed.empty() ? "pass" : "fail";
     c.detail = failed.empty() ? "all " + std::to_string(written) + " expectations hold; ended " + ended

@@ -6,6 +6,8 @@
 #include <pugixml.hpp>
 
 #include "reports/html_report.h"
+#include "report_css.h"
+#include "report_js.h"
 #include "report_fixtures.h"
 
 namespace bootsim::reports {
@@ -126,7 +128,7 @@ TEST(reports_HtmlReportEscaping, HostileTraceContentStaysText) {
   TraceEvent x = ev(40, "exit");
   x["reason"] = "time_limit";
   v.events = {c, w, f, x};
-  v.verdicts = {{"</td><b>not bold</b>", "fail", "evidence with <tags> & \x02 controls", 3}};
+  v.verdicts = {{"</td><b>not bold</b>", VerdictStatus::kFail, "evidence with <tags> & \x02 controls", testing::line_at(3)}};
   v.artifacts = {{"evil", "javascript:alert(3)"}};
   r.variants.push_back(v);
   std::string html = render_html(r);
@@ -173,6 +175,20 @@ TEST(reports_HtmlIndexAndSweep, SweepIsAHeatMap) {
   EXPECT_EQ(doc.select_nodes("//td[@class='notrun']").size(), 2u);
   EXPECT_TRUE(doc.select_node("//td/a[@href='a.html']"));
   EXPECT_NE(html.find("sleep &gt;= link_up_delay"), std::string::npos);
+}
+
+// The style sheet and script are files (reports/assets/) the build embeds: each page carries them whole, and
+// the script has no character that XHTML would escape.
+TEST(reports_HtmlAssets, PagesCarryTheEmbeddedStyleSheetAndScript) {
+  std::string js = report_js, css = report_css;
+  ASSERT_GT(js.size(), 100u);
+  ASSERT_GT(css.size(), 100u);
+  EXPECT_EQ(js.find_first_of("<>&"), std::string::npos) << "reports/assets/report.js";
+  for (const std::string& html : {render_index_html({}), render_sweep_html(SweepReport{})}) {
+    pugi::xml_document doc = parse_html(html);
+    EXPECT_EQ(std::string(doc.child("html").child("head").child_value("style")), css);
+    EXPECT_EQ(std::string(doc.child("html").child("body").child_value("script")), js);
+  }
 }
 
 }  // namespace

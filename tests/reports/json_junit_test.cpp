@@ -105,8 +105,8 @@ TEST(reports_JunitReport, ErrorVerdictIsAnErrorOfItsKindAndIdNamesTheSuite) {
   r.id = "twin-2";
   VariantRun v;
   v.variant = "v";
-  v.verdicts = {{"console contains \"x\"", "fail", "not on the console", 7},
-                {"runs without a guest fault", "error", "watchdog: no host entry at 1s", 0, "watchdog"}};
+  v.verdicts = {{"console contains \"x\"", VerdictStatus::kFail, "not on the console", testing::line_at(7)},
+                {"runs without a guest fault", VerdictStatus::kError, "watchdog: no host entry at 1s", {}, "watchdog"}};
   r.variants.push_back(v);
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(render_junit(r).c_str()));

@@ -64,6 +64,13 @@ inline std::vector<TraceEvent> run_trace(const std::string& name, const std::str
   return Trace::parse_jsonl(read_file(trace));
 }
 
+/// A verdict's place in a scenario file: just its line.
+inline scenario::SourceLocation line_at(int line) {
+  scenario::SourceLocation where;
+  where.line = line;
+  return where;
+}
+
 inline VariantRun variant(const std::string& name, const std::string& description, const std::string& trace_name,
                           const std::string& args) {
   VariantRun v;
@@ -78,15 +85,15 @@ inline VariantRun variant(const std::string& name, const std::string& descriptio
   for (const auto& s : tl.stages)
     if (s.name == "configuring") configuring = &s;
   bool ok = configuring && configuring->outcome == "ok";
-  v.verdicts.push_back({"console contains \"Configuring\" ... \"ok\" within 30s", ok ? "pass" : "fail",
+  v.verdicts.push_back({"console contains \"Configuring\" ... \"ok\" within 30s", ok ? VerdictStatus::kPass : VerdictStatus::kFail,
                         configuring ? configuring->label + ": " + configuring->outcome + " at " +
                                           format_seconds(configuring->end_ns) +
                                           (configuring->detail.empty() ? "" : "\n" + configuring->detail)
                                     : "no \"Configuring\" on the console",
-                        12});
-  v.verdicts.push_back({"no guest fault", "pass", "no fault event", 13});
-  v.verdicts.push_back({"handoff to kernel <cmdline contains 'console=ttyS0'>", "skip",
-                        "handoff sentinel not available yet", 14});
+                        line_at(12)});
+  v.verdicts.push_back({"no guest fault", VerdictStatus::kPass, "no fault event", line_at(13)});
+  v.verdicts.push_back({"handoff to kernel <cmdline contains 'console=ttyS0'>", VerdictStatus::kSkip,
+                        "handoff sentinel not available yet", line_at(14)});
   return v;
 }
 

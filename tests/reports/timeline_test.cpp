@@ -1,19 +1,20 @@
-// Derivations the reports rely on: console rendering, frame summaries, stages and link intervals of real runs.
+// Derivations the reports rely on: console rendering (the one renderer, sim/machine/console), frame summaries, stages and link intervals of real runs.
 #include <set>
 
 #include <gtest/gtest.h>
 
 #include "reports/frame_summary.h"
 #include "reports/timeline.h"
+#include "sim/machine/console.h"
 #include "report_fixtures.h"
 
 namespace bootsim::reports {
 namespace {
 
 TEST(reports_ConsoleRendering, BackspaceAndCarriageReturnOverwrite) {
-  EXPECT_EQ(render_console_text("Press Ctrl-B\b \b\b \bxy\r\nnext\rN\n"),
+  EXPECT_EQ(Console::render("Press Ctrl-B\b \b\b \bxy\r\nnext\rN\n"),
             (std::vector<std::string>{"Press Ctrlxy", "Next"}));
-  EXPECT_EQ(render_console_text("abc\r\n\r\n"), (std::vector<std::string>{"abc", ""}));
+  EXPECT_EQ(Console::render("abc\r\n\r\n"), (std::vector<std::string>{"abc", ""}));
 }
 
 TEST(reports_TimelineOfRealRuns, StockFailsWhileTheLinkIsDownAndSleepFixesIt) {

@@ -41,10 +41,10 @@ TEST(scenario_link_latency, StockBootsWhenTheLinkComesBackWithinIpxesDhcpWindow)
   // 2 s of autonegotiation (plus the profile's seeded jitter) ends before iPXE's second DISCOVER.
   VariantResult fast = run_stock({{"machine[r640-01]/nic/@autoneg", "2s"}}, "fast-link");
   EXPECT_EQ(fast.result.reason, StopReason::kHandoff) << fast.result.detail;
-  EXPECT_EQ(verdict(fast, "ipxe DHCP").status, "fail") << "stock expects no lease; it got one: "
+  EXPECT_EQ(verdict(fast, "ipxe DHCP").status, VerdictStatus::kFail) << "stock expects no lease; it got one: "
                                                         << verdict(fast, "ipxe DHCP").evidence;
-  EXPECT_EQ(verdict(fast, "console contains").status, "fail") << "iPXE's failure text is gone";
-  EXPECT_EQ(verdict(fast, "no handoff").status, "fail");
+  EXPECT_EQ(verdict(fast, "console contains").status, VerdictStatus::kFail) << "iPXE's failure text is gone";
+  EXPECT_EQ(verdict(fast, "no handoff").status, VerdictStatus::kFail);
   EXPECT_EQ(fast.console_text.find("No configuration methods succeeded"), std::string::npos);
   EXPECT_NE(fast.console_text.find("Configuring (net0 52:54:00:12:34:56)"), std::string::npos);
 }

@@ -54,14 +54,14 @@ TEST(scenario_machine_view, AViewHoldsItsMachineAndTheServicesOnly) {
 TEST(scenario_machine_view, AnExpectationForEveryMachineHoldsOnlyIfItHoldsOnEach) {
   VariantResult r = two_machines();
   Verdict handoff = check(expect(ExpectHandoff{}), r);
-  EXPECT_EQ(handoff.status, "fail");
+  EXPECT_EQ(handoff.status, VerdictStatus::kFail);
   EXPECT_EQ(handoff.evidence.rfind("m1: no handoff; run ended: nbp_returned; m2: multiboot handoff at ", 0), 0u)
       << handoff.evidence;
 
   ExpectConsole failure;
   failure.text = "No configuration methods succeeded";
   Verdict everywhere = check(expect(failure), r);
-  EXPECT_EQ(everywhere.status, "fail") << "m2's console does not have it";
+  EXPECT_EQ(everywhere.status, VerdictStatus::kFail) << "m2's console does not have it";
   EXPECT_NE(everywhere.evidence.find("m2: not on the console"), std::string::npos) << everywhere.evidence;
 }
 
@@ -70,16 +70,16 @@ TEST(scenario_machine_view, AnExpectationForOneMachineLooksAtThatMachineOnly) {
   ExpectConsole failure;
   failure.text = "No configuration methods succeeded";
   Verdict on_m1 = check(expect(failure, "m1"), r);
-  EXPECT_EQ(on_m1.status, "pass");
+  EXPECT_EQ(on_m1.status, VerdictStatus::kPass);
   EXPECT_EQ(on_m1.evidence, "m1: seen at 0.000002s: \"No configuration methods succeeded\"");
-  EXPECT_EQ(check(expect(failure, "m2"), r).status, "fail") << "m1's console is not m2's";
-  EXPECT_EQ(check(expect(ExpectExit{StopReason::kHandoff}, "m2"), r).status, "pass");
+  EXPECT_EQ(check(expect(failure, "m2"), r).status, VerdictStatus::kFail) << "m1's console is not m2's";
+  EXPECT_EQ(check(expect(ExpectExit{StopReason::kHandoff}, "m2"), r).status, VerdictStatus::kPass);
 }
 
 TEST(scenario_machine_view, OneMachineIsCheckedOnTheWholeTraceAsBefore) {
   VariantResult r = two_machines();
   r.machines.resize(1);  // a single-machine result: every event counts, whoever emitted it
-  EXPECT_EQ(check(expect(ExpectHandoff{}), r).status, "pass");
+  EXPECT_EQ(check(expect(ExpectHandoff{}), r).status, VerdictStatus::kPass);
   EXPECT_EQ(check(expect(ExpectHandoff{}), r).evidence.rfind("multiboot handoff at ", 0), 0u);
 }
 

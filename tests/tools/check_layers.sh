@@ -3,7 +3,7 @@
 # below it, never above. Prints every include that points upward and exits 1 if there is one.
 # usage: check_layers.sh SOURCE_DIR
 cd "${1:-.}" || exit 2
-layers=(sim/core sim/proto sim/cpu nicmodels firmware sim/machine sim/net sim/world sim/scenario reports sim/cli)
+layers=(sim/core sim/proto sim/cpu nicmodels firmware sim/machine sim/net sim/world sim/facts sim/scenario reports sim/cli)
 level_of() {
   local i
   for i in "${!layers[@]}"; do

@@ -1,0 +1,194 @@
+#include "sim/facts/trace_facts.h"
+
+#include <array>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "sim/proto/dhcp_packet.h"
+#include "sim/proto/packet.h"
+
+namespace bootsim::facts {
+
+namespace {
+
+std::string str_field(const TraceEvent& e, const char* key) {
+  auto it = e.find(key);
+  if (it == e.end() || it->is_null()) return {};
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::int64_t t_of(const TraceEvent& e) {
+  auto it = e.find("t_ns");
+  if (it == e.end() || !it->is_number()) return 0;
+  if (it->is_number_float()) return static_cast<std::int64_t>(it->get<double>());
+  if (it->is_number_unsigned()) return static_cast<std::int64_t>(it->get<std::uint64_t>());
+  return it->get<std::int64_t>();
+}
+
+/// A frame event's DHCP message, with the UDP ports it travelled on.
+struct DhcpFrame {
+  DhcpPacket packet;
+  std::uint16_t src_port = 0, dst_port = 0;
+};
+
+std::optional<DhcpFrame> dhcp_frame(const TraceEvent& ev) {
+  std::string hex = str_field(ev, "hex");
+  if (hex.empty()) return std::nullopt;
+  auto udp = parse_udp_frame(from_hex(hex));
+  if (!udp || (udp->dst_port != 67 && udp->dst_port != 68 && udp->dst_port != 4011)) return std::nullopt;
+  auto p = DhcpPacket::decode(udp->payload.data(), udp->payload.size(), nullptr);
+  if (!p) return std::nullopt;
+  return DhcpFrame{std::move(*p), udp->src_port, udp->dst_port};
+}
+
+bool bootp_ports(const DhcpFrame& f) {
+  return (f.src_port == 67 || f.src_port == 68) && (f.dst_port == 67 || f.dst_port == 68);
+}
+
+/// Builds one source's facts from its events, in order.
+class Deriver {
+ public:
+  explicit Deriver(const std::string& name) : stages_(name, &f_.stages) { f_.name = name; }
+
+  void feed(const TraceEvent& e) {
+    const std::string kind = str_field(e, "kind");
+    const std::int64_t t = t_of(e);
+    f_.last_ns = std::max(f_.last_ns, t);
+    if (kind == "console") {
+      std::string text = str_field(e, "text");
+      f_.console.write(text, SimTime::from_ns(t));
+      stages_.feed(text, t);
+    } else if (kind == "phase") {
+      f_.phases.push_back({t, str_field(e, "phase")});
+      if (f_.phases.back().name == "nbp_start") nbp_started_ = true;
+    } else if (kind == "frame_tx" || kind == "frame_rx" || kind == "frame_drop") {
+      if (kind == "frame_drop" && str_field(e, "reason") == "link_down") ++f_.link_down_drops;
+      if (auto d = dhcp_frame(e)) frame(kind, e, t, *d);
+    } else if (kind == "link") {
+      f_.links.push_back({t, str_field(e, "state"), str_field(e, "cause")});
+    } else if (kind == "handoff") {
+      f_.handoff = Handoff{t, str_field(e, "protocol"), str_field(e, "cmdline")};
+    } else if (kind == "exit") {
+      f_.exit = Exit{t, str_field(e, "reason"), str_field(e, "detail")};
+    } else if (kind == "fault") {
+      std::string k = str_field(e, "fault");
+      f_.faults.push_back({t, k.empty() ? "guest_fault" : k, str_field(e, "message")});
+    }
+  }
+
+  /// The facts; stages still open end at `end_ns` (the end of the whole trace).
+  MachineFacts finish(std::int64_t end_ns) {
+    stages_.finish(end_ns);
+    for (auto xid : order_)
+      if (own_.count(xid)) f_.dhcp.push_back(exchanges_[xid]);
+    return std::move(f_);
+  }
+
+ private:
+  void frame(const std::string& kind, const TraceEvent& e, std::int64_t t, const DhcpFrame& d) {
+    const DhcpPacket& p = d.packet;
+    const bool outgoing = kind == "frame_tx" || (kind == "frame_drop" && str_field(e, "dir") != "rx");
+    if (bootp_ports(d) && p.message_type()) {
+      auto [it, fresh] = exchanges_.try_emplace(p.xid);
+      DhcpExchange& x = it->second;
+      if (fresh) {
+        x.xid = p.xid;
+        x.first_ns = t;
+        order_.push_back(p.xid);
+      }
+      x.last_ns = t;
+      if (kind == "frame_drop") ++x.dropped;
+      else if (kind == "frame_tx") ++x.sent;
+      if (outgoing) own_.insert(p.xid);
+      else ++x.received;
+      if (kind == "frame_rx" && (p.message_type() == DHCPACK || p.message_type() == DHCPNAK) && x.result_ns < 0) {
+        x.result_ns = t;
+        x.acked = p.message_type() == DHCPACK;
+      }
+    }
+    if (!nbp_started_) return;
+    IpxeDhcp& i = f_.ipxe_dhcp;
+    if (outgoing) {
+      if (p.op == 1 && p.option_string(77) == "iPXE") {
+        ipxe_requests_.insert({p.xid, p.chaddr});
+        if (i.first_request_ns < 0) i.first_request_ns = t;
+        if (p.message_type() == DHCPDISCOVER) ++i.discovers;
+      }
+    } else if (kind == "frame_rx" && i.lease_ns < 0 && p.op == 2 && p.message_type() == DHCPACK &&
+               ipxe_requests_.count({p.xid, p.chaddr})) {
+      i.lease_ns = t;
+    }
+  }
+
+  MachineFacts f_;
+  ConsoleStages stages_;
+  bool nbp_started_ = false;
+  std::map<std::uint32_t, DhcpExchange> exchanges_;
+  std::vector<std::uint32_t> order_;
+  std::set<std::uint32_t> own_;
+  std::set<std::pair<std::uint32_t, std::array<std::uint8_t, 16>>> ipxe_requests_;  // (xid, chaddr)
+};
+
+std::int64_t trace_end(const std::vector<TraceEvent>& events) {
+  std::int64_t end = 0;
+  for (const auto& e : events)
+    if (e.is_object()) end = std::max(end, t_of(e));
+  return end;
+}
+
+}  // namespace
+
+std::int64_t MachineFacts::phase_at(const std::string& phase) const {
+  for (const auto& p : phases)
+    if (p.name == phase) return p.t_ns;
+  return -1;
+}
+
+const Stage* MachineFacts::stage(const std::string& stage_name) const {
+  for (const auto& s : stages)
+    if (s.name == stage_name) return &s;
+  return nullptr;
+}
+
+std::string MachineFacts::last_console_line() const {
+  std::string last;
+  for (const auto& l : console.lines())
+    if (l.text.find_first_not_of(' ') != std::string::npos) last = l.text;
+  const std::string& cur = console.current_line();
+  if (cur.find_first_not_of(' ') != std::string::npos) last = cur;
+  return last;
+}
+
+const MachineFacts* TraceFacts::find(const std::string& name) const {
+  for (const auto& s : sources)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+TraceFacts derive_facts(const std::vector<TraceEvent>& events) {
+  std::vector<std::unique_ptr<Deriver>> derivers;  // stable addresses: ConsoleStages points into each
+  std::map<std::string, size_t> index;
+  for (const auto& e : events) {
+    if (!e.is_object()) continue;
+    std::string source = str_field(e, "machine");
+    auto [it, fresh] = index.try_emplace(source, derivers.size());
+    if (fresh) derivers.push_back(std::make_unique<Deriver>(source));
+    derivers[it->second]->feed(e);
+  }
+  TraceFacts out;
+  std::int64_t end = trace_end(events);
+  for (auto& d : derivers) {
+    out.sources.push_back(d->finish(end));
+  }
+  return out;
+}
+
+MachineFacts merged_facts(const std::vector<TraceEvent>& events, const std::string& name) {
+  Deriver d(name);
+  for (const auto& e : events)
+    if (e.is_object()) d.feed(e);
+  return d.finish(trace_end(events));
+}
+
+}  // namespace bootsim::facts

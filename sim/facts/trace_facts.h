@@ -1,0 +1,103 @@
+// Facts derived from a trace once, per machine, for everything that judges or shows a run: expectations
+// (sim/scenario/runner) and reports (reports/) read these instead of re-deriving them from the events.
+//
+//   TraceFacts f = derive_facts(events);          // every source of the trace, in order of first appearance
+//   const MachineFacts* m = f.find("r640-01");
+//   m->console.lines(), m->stages, m->dhcp, m->handoff, m->exit, m->link_down_drops …
+//
+// A machine's facts come from the events it emitted (its `machine` field): its console, frames, link
+// changes, phases, handoff, fault and exit. Server events (dhcpd, httpd, tftpd) are sources of their own.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/trace.h"
+#include "sim/facts/console_stages.h"
+#include "sim/machine/console.h"
+
+namespace bootsim::facts {
+
+/// One DHCP transaction (xid) this machine took part in, from the DHCP frames its NIC sent, received or
+/// dropped. Only exchanges it sent (or tried to send) a message of are listed: on a shared wire a NIC
+/// also receives the replies broadcast to other machines.
+struct DhcpExchange {
+  std::uint32_t xid = 0;
+  std::int64_t first_ns = 0, last_ns = 0;
+  int sent = 0, received = 0, dropped = 0;
+  std::int64_t result_ns = -1;  ///< first DHCPACK/DHCPNAK received; -1: none
+  bool acked = false;           ///< that result was an ACK
+};
+
+/// iPXE's own DHCP: after the NBP started, its requests carry option 77 "iPXE" (the ROM's do not); its
+/// lease is the first ACK, for the same hardware address, of one of those transactions.
+struct IpxeDhcp {
+  std::int64_t first_request_ns = -1;  ///< first DISCOVER/REQUEST, sent or dropped on the way out
+  std::int64_t lease_ns = -1;
+  int discovers = 0;
+};
+
+struct LinkChange {
+  std::int64_t t_ns = 0;
+  std::string state;  ///< "up" or "down"
+  std::string cause;
+};
+
+struct Handoff {
+  std::int64_t t_ns = 0;
+  std::string protocol, cmdline;
+};
+
+struct Exit {
+  std::int64_t t_ns = 0;
+  std::string reason, detail;
+};
+
+struct Fault {
+  std::int64_t t_ns = 0;
+  std::string kind;  ///< GuestFault::kind(): "watchdog", "invalid_opcode", …
+  std::string message;
+};
+
+struct PhaseMark {
+  std::int64_t t_ns = 0;
+  std::string name;  ///< rom_dhcp, rom_dhcp_done, nbp_download, nbp_downloaded, nbp_start, …
+};
+
+struct MachineFacts {
+  std::string name;
+  Console console;                        ///< the rendered screen, replayed with each burst's time
+  std::vector<Stage> stages;              ///< what the console shows (ConsoleStages), source "console"
+  std::vector<PhaseMark> phases;          ///< `phase` events, in order
+  std::vector<DhcpExchange> dhcp;         ///< in order of their first frame
+  IpxeDhcp ipxe_dhcp;
+  std::vector<LinkChange> links;
+  /// Frames dropped because the link was down (reason "link_down"); drops for other reasons (the NIC
+  /// closed after handoff, …) are not link losses.
+  std::uint64_t link_down_drops = 0;
+  std::optional<Handoff> handoff;         ///< the last handoff event
+  std::optional<Exit> exit;
+  std::vector<Fault> faults;
+  std::int64_t last_ns = 0;               ///< time of this machine's last event
+
+  /// The first model phase `name` ("nbp_start", …); -1 when there is none.
+  std::int64_t phase_at(const std::string& name) const;
+  /// The first console stage `name` ("ipxe_init", "configuring", …), or null.
+  const Stage* stage(const std::string& name) const;
+  /// The last rendered console line with text ("" when none).
+  std::string last_console_line() const;
+};
+
+struct TraceFacts {
+  std::vector<MachineFacts> sources;  ///< every `machine` of the trace, in order of first appearance
+  const MachineFacts* find(const std::string& name) const;
+};
+
+/// Every source's facts, in one pass over `events` (time order, as Trace writes them).
+TraceFacts derive_facts(const std::vector<TraceEvent>& events);
+/// The facts of all of `events` taken as one machine's (a single-machine run), named `name`.
+MachineFacts merged_facts(const std::vector<TraceEvent>& events, const std::string& name = "");
+
+}  // namespace bootsim::facts
