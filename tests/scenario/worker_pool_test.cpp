@@ -11,7 +11,7 @@
 #include "real_scenario_util.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
-#include "sim/scenario/worker_pool.h"
+#include "sim/scenario/shared_boot.h"
 
 namespace bootsim::scenario {
 namespace {
@@ -69,8 +69,8 @@ TEST(worker_pool, BootKeyIgnoresKeysAndExpectationsOnly) {
   const Variant* shell = s.find_variant("shell");
   const Variant* sleep = s.find_variant("embedded-sleep");
   ASSERT_TRUE(stock && shell && sleep);
-  EXPECT_EQ(stock->boot_key, shell->boot_key);
-  EXPECT_NE(stock->boot_key, sleep->boot_key) << "a command line changes the boot";
+  EXPECT_EQ(boot_key(*stock), boot_key(*shell));
+  EXPECT_NE(boot_key(*stock), boot_key(*sleep)) << "a command line changes the boot";
 }
 
 TEST(worker_pool, BroadcomTimeoutSharesTheStockBootWithTheShellVariant) {
