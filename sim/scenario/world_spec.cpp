@@ -81,7 +81,8 @@ NetworkConfig network_config(const Network& n, std::uint64_t seed) {
   return net;
 }
 
-MachineConfig machine_config(const Machine& m, size_t index, const Network& n, std::uint64_t seed) {
+MachineConfig machine_config(const Machine& m, size_t index, const Network& n, std::uint64_t seed,
+                             const std::string& nbp_what) {
   MachineConfig mc;
   mc.name = m.name;
   mc.mac = m.mac;
@@ -103,7 +104,7 @@ MachineConfig machine_config(const Machine& m, size_t index, const Network& n, s
     mc.rom_phase = true;
   } else {
     mc.nbp_path = m.nbp;
-    mc.nbp = read_nbp_file(m.nbp, "machine " + m.name + " nbp");
+    mc.nbp = read_nbp_file(m.nbp, nbp_what.empty() ? "machine " + m.name + " nbp" : nbp_what);
     // As if a PXE ROM had leased an address: each machine its own, in machine order from the pool.
     const NetworkConfig net = network_config(n, seed);
     CachedAckParams ack;
@@ -114,6 +115,14 @@ MachineConfig machine_config(const Machine& m, size_t index, const Network& n, s
     mc.rom.cached_ack = build_cached_ack(m.mac, ack);
   }
   return mc;
+}
+
+Network default_network() {
+  Network n;
+  n.subnet = 0x0A000200;  // 10.0.2.0/24: NetworkConfig's and DhcpServerConfig's defaults
+  n.prefix_len = 24;
+  n.dhcp.rom_filename = "undionly.kpxe";
+  return n;
 }
 
 BootRunSpec world_spec(const Scenario& s, const Variant& v, const std::string& staging_dir) {
