@@ -2,6 +2,8 @@
 // their first key. Either way every artifact must be byte-identical to running each variant on its own
 // in this process: these tests boot the real iPXE both ways and compare the files.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -12,6 +14,7 @@
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/shared_boot.h"
+#include "sim/scenario/worker_pool.h"
 
 namespace bootsim::scenario {
 namespace {
@@ -61,6 +64,21 @@ std::vector<VariantResult> expect_same_both_ways(const Scenario& s, const fs::pa
     EXPECT_GT(slurp(b[i].pcap_path).size(), 24u) << "more than a pcap header";
   }
   return b;
+}
+
+TEST(worker_pool, RunsEachJobInAWorkerProcessOfItsOwnAndReturnsItsExitStatus) {
+  // Given five jobs that exit with a status of their own, and fail when run in this process
+  const pid_t parent = ::getpid();
+  auto job = [parent](size_t i) { return ::getpid() == parent ? 99 : static_cast<int>(10 + i); };
+  // When two workers run them
+  std::vector<WorkerEnd> ends = run_in_workers(5, job, 2);
+  // Then every job ran, in a worker, and its status is reported in job order
+  ASSERT_EQ(ends.size(), 5u);
+  for (size_t i = 0; i < ends.size(); ++i) {
+    EXPECT_TRUE(ends[i].started);
+    ASSERT_TRUE(WIFEXITED(ends[i].wait_status)) << i;
+    EXPECT_EQ(WEXITSTATUS(ends[i].wait_status), static_cast<int>(10 + i));
+  }
 }
 
 TEST(worker_pool, BootKeyIgnoresKeysAndExpectationsOnly) {
