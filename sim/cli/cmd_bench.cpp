@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "firmware/cached_ack.h"
 #include "sim/world/boot_run.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
@@ -17,6 +16,7 @@
 #include "sim/core/errors.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/worker_pool.h"
+#include "sim/scenario/world_spec.h"
 
 namespace bootsim::cli {
 
@@ -28,12 +28,17 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+/// `nbp_path` on a lone generic machine, as `bootsim run --nbp` boots it (no wire).
 BootRunSpec base_spec(const std::string& nbp_path) {
   BootRunSpec spec;
-  spec.machine.nbp_path = nbp_path;
-  spec.machine.nbp = read_nbp_file(nbp_path, "--nbp");
-  spec.machine.nic_profile = *find_profile("generic");
-  spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
+  scenario::Machine m;
+  m.name = spec.machine.name;
+  m.mac = spec.machine.mac;
+  m.nic_profile = "generic";
+  m.nic = *find_profile("generic");
+  m.start = scenario::FirmwareStart::kNbp;
+  m.nbp = nbp_path;
+  spec.machine = scenario::machine_config(m, 0, scenario::default_network(), 0, "--nbp");
   return spec;
 }
 

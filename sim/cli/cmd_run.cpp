@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "firmware/cached_ack.h"
 #include "sim/world/boot_run.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
 #include "sim/core/errors.h"
 #include "sim/core/host_paths.h"
+#include "sim/scenario/world_spec.h"
 
 namespace bootsim::cli {
 
@@ -47,30 +47,30 @@ int run(const RunOptions& o) {
     if (!std::filesystem::is_directory(dir)) throw InputError(std::string(what) + " " + dir + ": not a directory");
     if (auto why = served_root_problem(dir)) throw InputError(std::string(what) + " " + dir + ": " + *why);
   }
-  spec.machine.rom_phase = o.rom;
-  if (!o.rom) {
-    spec.machine.nbp_path = o.nbp;
-    spec.machine.nbp = read_nbp_file(o.nbp, "--nbp");
-  }
+  // The machine as a scenario would describe it, then the one translation to the World's terms.
+  scenario::Machine m;
+  m.name = spec.machine.name;
+  m.start = o.rom ? scenario::FirmwareStart::kPxeRom : scenario::FirmwareStart::kNbp;
+  m.nbp = o.nbp;
   auto until = parse_duration(o.until);
   if (!until) throw InputError("--until: '" + o.until + "' is not a duration (e.g. 10s, 500ms)");
   spec.until = *until;
   auto mac = parse_mac(o.mac);
   if (!mac) throw InputError("--mac: '" + o.mac + "' is not a MAC address (e.g. 52:54:00:12:34:56)");
   if ((*mac)[0] & 1) throw InputError("--mac: " + o.mac + " is a broadcast or multicast address; a NIC needs a unicast MAC");
-  spec.machine.mac = *mac;
+  m.mac = *mac;
   auto profile = find_profile(o.nic);
   if (!profile) throw InputError("--nic: unknown NIC profile '" + o.nic + "'");
-  spec.machine.nic_profile = *profile;
-  spec.machine.seed = o.seed;
-  if (o.has_cmdline) spec.machine.rom.cmdline = o.cmdline;
+  m.nic_profile = o.nic;
+  m.nic = *profile;
+  if (o.has_cmdline) m.cmdline = o.cmdline;
   for (const auto& k : o.keys) {
     std::string err;
     auto t = parse_key_trigger(k, &err);
     if (!t) throw InputError("--key '" + k + "': " + err);
-    spec.machine.keys.push_back(std::move(*t));
+    m.keys.push_back(std::move(*t));
   }
-  if (!o.rom) spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
+  spec.machine = scenario::machine_config(m, 0, scenario::default_network(), o.seed, "--nbp");
   if (o.responder == "dhcp") spec.responder = BootRunSpec::Responder::kDhcp;
   else if (o.responder == "net") spec.network = NetworkConfig{};
   else if (o.responder != "none") throw InputError("--responder: expected 'none', 'dhcp' or 'net'");

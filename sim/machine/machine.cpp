@@ -172,6 +172,7 @@ bool Machine::run_rom_phase() {
 RunResult Machine::run(SimTime until) {
   until_ = until;
   if (stats_.emu_starts == 0) {
+    started_ = true;
     arm_next_trigger();
     advance_to(sched_.now());
     if (config_.rom_phase && !stopping()) run_rom_phase();
@@ -360,35 +361,16 @@ void Machine::console_put(std::uint8_t ch) {
   trace_.append_text(sched_.now(), config_.name, trace_kind::Console::kName, std::string(1, static_cast<char>(ch)));
   if (ch == '\n') flush_console();
   if (trigger_armed_ && ends_with(console_.raw(), config_.keys[next_trigger_].on_console)) fire_trigger(next_trigger_);
-  // Where a run given alternative i's keys would fire its first trigger: the same check, at the same
-  // character, so the branch that continues is that run exactly.
-  for (size_t k = 0; k < pending_alternatives_.size();) {
-    size_t i = pending_alternatives_[k];
-    if (!ends_with(console_.raw(), alternatives_[i].front().on_console)) {
-      ++k;
-      continue;
-    }
-    pending_alternatives_.erase(pending_alternatives_.begin() + static_cast<std::ptrdiff_t>(k));
-    if (branch_(i)) {
-      config_.keys = std::move(alternatives_[i]);
-      alternatives_.clear();
-      pending_alternatives_.clear();
-      fire_trigger(0);
-      return;
-    }
-  }
+  if (console_watcher_) console_watcher_(console_.raw());
 }
 
-void Machine::set_key_alternatives(std::vector<std::vector<KeyTrigger>> alternatives,
-                                   std::function<bool(size_t)> branch) {
-  if (!config_.keys.empty()) throw std::logic_error("key alternatives on a machine that has keys of its own");
-  for (const auto& a : alternatives)
-    if (a.empty() || a.front().at || a.front().on_console.empty())
-      throw std::logic_error("a key alternative must start with a console trigger");
-  alternatives_ = std::move(alternatives);
-  pending_alternatives_.clear();
-  for (size_t i = 0; i < alternatives_.size(); ++i) pending_alternatives_.push_back(i);
-  branch_ = std::move(branch);
+void Machine::give_keys(std::vector<KeyTrigger> keys) {
+  if (!config_.keys.empty()) throw std::logic_error("give_keys on a machine that has keys of its own");
+  config_.keys = std::move(keys);
+  next_trigger_ = 0;
+  if (!started_) return;  // run() arms the first trigger when it starts
+  arm_next_trigger();
+  if (trigger_armed_ && ends_with(console_.raw(), config_.keys[next_trigger_].on_console)) fire_trigger(next_trigger_);
 }
 
 std::optional<std::uint16_t> Machine::peek_key() { return keyboard_.peek(); }

@@ -80,11 +80,16 @@ class Machine final : public FirmwareHost {
   /// Runs the machine until it stops or virtual time reaches `until`.
   RunResult run(SimTime until);
 
-  /// Key sequences this run could have been given instead (BootRunSpec::key_branches). The machine's own
-  /// keys must be empty and each alternative must start with a console trigger. When alternative i's
-  /// first trigger matches, `branch(i)` runs at that exact point, where a run configured with those keys
-  /// would fire it; if it returns true, this machine continues as if they had been its keys all along.
-  void set_key_alternatives(std::vector<std::vector<KeyTrigger>> alternatives, std::function<bool(size_t)> branch);
+  /// Calls `watcher` after every byte the guest writes to the console, with the raw console so far,
+  /// after this machine's own key triggers had their look at it. One watcher; nullptr removes it. It
+  /// runs inside a CPU hook: it may call give_keys() and must not run or destroy the machine.
+  void watch_console(std::function<void(const std::string& raw)> watcher) { console_watcher_ = std::move(watcher); }
+
+  /// Types `keys` from now on, as if they had been configured: on a machine without keys of its own
+  /// (std::logic_error otherwise). During run(), the first trigger is armed at once, and a console
+  /// trigger the console already ends with fires at once: given from a console watcher, the machine
+  /// continues exactly as a run configured with these keys would have at that character.
+  void give_keys(std::vector<KeyTrigger> keys);
 
   /// Shares the clock with other machines (sim/core/baton.h): from now on this machine lets virtual time pass
   /// through `baton` as machine `index`, and run() must be called on a thread that did baton->start(index).
@@ -193,9 +198,8 @@ class Machine final : public FirmwareHost {
   size_t next_trigger_ = 0;
   bool trigger_armed_ = false;
   Scheduler::EventId trigger_event_ = 0;
-  std::vector<std::vector<KeyTrigger>> alternatives_;
-  std::vector<size_t> pending_alternatives_;
-  std::function<bool(size_t)> branch_;
+  bool started_ = false;  ///< run() has armed the configured keys
+  std::function<void(const std::string&)> console_watcher_;
 
   // The last host entries, for fault diagnostics.
   struct Call {

@@ -88,7 +88,7 @@ class BootNetwork final : public FramePort {
   /// Flushes the pcap file (also done by the destructor).
   void flush();
 
-  // Fork support: one boot shared by several variants (BootRunSpec::key_branches).
+  // Fork support, for World::can_fork / prepare_fork / continue_in_child (sim/world/world.h).
   /// Descriptors held for the whole run (pcap file, HTTP listener); any other one a run opened is a
   /// live connection or transfer that a fork would share between two worlds.
   std::vector<int> owned_fds() const;

@@ -10,29 +10,6 @@ namespace fs = std::filesystem;
 
 namespace bootsim::scenario::detail {
 
-namespace {
-
-/// Variant::boot_key: the variant element as XML, minus what does not change the boot before a key.
-std::string boot_key(pugi::xml_node variant) {
-  pugi::xml_document copy;
-  pugi::xml_node v = copy.append_copy(variant);
-  v.remove_attribute("name");
-  for (const char* drop : {"description", "key", "expect"}) {
-    pugi::xpath_node_set found = v.select_nodes((std::string(".//") + drop).c_str());
-    for (const auto& x : found) x.node().parent().remove_child(x.node());
-  }
-  for (pugi::xml_node c = v.first_child(); c;) {  // comments say nothing about the boot
-    pugi::xml_node next = c.next_sibling();
-    if (c.type() == pugi::node_comment) v.remove_child(c);
-    c = next;
-  }
-  std::ostringstream out;
-  copy.save(out, "", pugi::format_raw);
-  return out.str();
-}
-
-}  // namespace
-
 Variant Loader::read_variant(pugi::xml_node n, const Scenario& s) {
   Reader r(*this, n);
   Variant v;
@@ -78,7 +55,6 @@ Variant Loader::read_variant(pugi::xml_node n, const Scenario& s) {
   check_expectations(v.machines, v.expectations);
   cross_check(v.network, v.machines);
   lenient_ = false;
-  v.boot_key = boot_key(n);
   return v;
 }
 

@@ -34,7 +34,7 @@ struct VariantResult {
   /// each also has "<variant>.<machine>.console.log", see `machines`).
   std::string trace_path, console_path, pcap_path;
   double wall_seconds = 0;
-  /// Set when this variant's boot was forked from another's run at its first key (worker_pool.h): that
+  /// Set when this variant's boot was forked from another's run at its first key (shared_boot.h): that
   /// variant's name, or "(no keys)" when no variant of the group was keyless. The artifacts are the
   /// same as from a boot of its own; only wall time differs.
   std::string shared_from;
@@ -47,7 +47,7 @@ struct VariantResult {
 struct RunOptions {
   std::string out_dir;  ///< where per-variant trace, console log and pcap go (created)
   bool echo = false;    ///< print each variant's console as it runs (implies one variant at a time)
-  int jobs = 1;         ///< run_scenario: worker processes (sim/scenario/worker_pool.h); 1: this process
+  int jobs = 1;         ///< run_scenario: worker processes (sim/scenario/variant_jobs.h); 1: this process
   /// This run's scratch folder (served roots, workers' result files); empty: staging_dir(out_dir), which
   /// is private to this process. run_jobs removes it at the end unless `keep_staging`.
   std::string staging_dir;
@@ -65,7 +65,7 @@ std::string default_staging_dir(const std::string& out_dir);
 
 /// Runs every variant of `s` that is not skipped, `opts.jobs` at a time, and checks its expectations.
 /// Results come in the scenario's variant order. Throws InputError for configurations the simulator
-/// cannot build.
+/// cannot build. (Defined with the jobs it runs, in sim/scenario/variant_jobs.cpp.)
 std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts);
 
 /// Boots one variant that is not skipped, in this process, and writes its trace, console log and pcap
@@ -112,9 +112,5 @@ facts::TraceFacts facts_of(const VariantResult& v);
 /// events of sources that are not one of the variant's machines (dhcpd, httpd, slirp, …), its result
 /// and its console. Throws std::out_of_range for a machine the result does not have.
 VariantResult machine_view(const VariantResult& v, const std::string& machine);
-
-/// Builds the run a variant describes: the first machine in `machine`, the others in `more_machines`
-/// (exposed for sweeps and tests).
-BootRunSpec make_spec(const Scenario& s, const Variant& v, const std::string& staging_dir);
 
 }  // namespace bootsim::scenario

@@ -185,11 +185,6 @@ struct Variant {
   std::vector<Machine> machines;    ///< resolved: base machines + this variant's overrides
   std::vector<Expectation> expectations;  ///< the scenario's own, then the variant's
   SourceLocation where;
-  /// Equal for two variants of one loaded scenario when they boot the same machines on the same network
-  /// and differ at most in keys and expectations: such variants can share one boot up to their first
-  /// key (sim/scenario/worker_pool.h). The variant's XML without its name, description, keys and
-  /// expectations.
-  std::string boot_key;
 };
 
 struct Scenario {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "sim/scenario/units.h"
-#include "sim/scenario/worker_pool.h"
+#include "sim/scenario/variant_jobs.h"
 
 namespace bootsim::scenario {
 

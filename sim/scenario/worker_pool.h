@@ -1,37 +1,39 @@
-// Runs scenario variants in worker processes, so independent boots use every core.
+// A plain process pool: runs jobs, each in a worker process of its own, a few at a time. It knows
+// nothing of scenarios: a job is a function of its index, run in a fork() of this process, whose return
+// value is the worker's exit status. What a job leaves behind (files) is the caller's business.
 //
-// Each job is one variant of one loaded scenario (a sweep cell is a variant of its own load). A worker
-// is a fork() of this process that runs the variant exactly as the sequential runner does
-// (run_variant), writes the trace, console log and pcap it always writes, plus a small result file,
-// and exits. The parent reads those files back and checks the expectations, in job order, so what
-// bootsim prints and writes does not depend on which worker finished first. Nothing from the host's
-// scheduling reaches the simulation: each worker's World is built after the fork, from the job alone.
+// Each worker is a process group of its own (so everything it forks can be stopped with it) and dies
+// with this process, however that dies (interrupt::become_worker). A signal caught by this process
+// (interrupt.h) stops the pool: no new job starts, the running ones get SIGTERM, then SIGKILL 2 s (wall
+// time) later.
 //
 // Why processes and not threads: libslirp and our slirp glue are process-global, and a fork gives every
-// variant a private copy of everything for free.
+// job a private copy of everything for free.
 #pragma once
 
-#include <string>
+#include <cstddef>
+#include <functional>
 #include <vector>
 
-#include "sim/scenario/runner.h"
-
 namespace bootsim::scenario {
-
-struct VariantJob {
-  const Scenario* scenario = nullptr;
-  const Variant* variant = nullptr;
-  RunOptions options;  ///< out_dir per job (a sweep gives every cell its own)
-};
 
 /// How many workers to use when the user did not say: the host's online CPUs (at least 1). This only
 /// changes how fast results arrive, never what they are.
 int default_jobs();
 
-/// Runs every job and returns their results in job order. `max_workers` <= 1, or a job that echoes its
-/// console, runs in this process (the sequential path, used by tests and `-v`). A worker that dies
-/// without a result (a bootsim bug) becomes a variant that ended with kInternalError and says so.
-/// InputError raised while building a variant's World is rethrown here, as in the sequential path.
-std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& jobs, int max_workers);
+/// What became of one job.
+struct WorkerEnd {
+  bool started = false;  ///< false: not started because the pool was stopped by a signal
+  int wait_status = 0;   ///< waitpid(2)'s status of its worker
+};
+
+/// Runs jobs 0..count-1, `job(i)` in a worker process of its own, at most `max_workers` (>= 1) at a
+/// time, started in index order. Returns when every started worker has ended, each job's end in index
+/// order. Throws std::runtime_error when fork or waitpid fail.
+std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size_t)>& job, int max_workers);
+
+/// Ends a worker process (or a process it forked) with `rc`: flushes stdio, runs no atexit handlers or
+/// destructors (they belong to the parent's copy of the world).
+[[noreturn]] void exit_worker(int rc);
 
 }  // namespace bootsim::scenario

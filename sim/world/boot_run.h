@@ -1,10 +1,6 @@
-// One boot, end to end: build the World (clock, trace, machines, peer on the wire), run it to a stop,
-// and hand back the trace. `bootsim run`, the scenario runner and the firmware tests use this.
-//
-// One machine runs on the calling thread and moves the clock itself. Several machines (`more_machines`)
-// share the boot network, the scheduler and the trace; each runs on a thread of its own and they take
-// turns through a baton (sim/core/baton.h), in (virtual time, machine index) order, so the run is as
-// deterministic as a lone machine's.
+// What a World is built from (BootRunSpec) and what its run hands back (BootRunOutcome), and run_boot(),
+// which builds one World (sim/world/world.h) from a spec and runs it. `bootsim run`, `bootsim bench`,
+// the scenario runner and the firmware tests describe their boots with these.
 #pragma once
 
 #include <functional>
@@ -21,12 +17,12 @@ namespace bootsim {
 
 struct BootRunSpec {
   MachineConfig machine;
-  /// Further machines on the same wire (distinct names and MACs). Needs `network`; not with
-  /// `key_branches`. Empty: the classic single-machine run, on the calling thread.
+  /// Further machines on the same wire (distinct names and MACs). Needs `network`. Empty: the classic
+  /// single-machine run, on the calling thread.
   std::vector<MachineConfig> more_machines;
   SimTime until = SimTime::from_s(60);
   enum class Responder { kNone, kDhcp };
-  /// kDhcp: a minimal LAN on the wire (our DHCP server plus ARP for its address).
+  /// kDhcp: a minimal LAN on the wire (our DHCP server plus ARP for its address: sim/net/mini_lan.h).
   Responder responder = Responder::kNone;
   /// The real boot network (our DHCP, libslirp TCP/IP + TFTP, our HTTP, pcap tap). Set, it replaces
   /// `responder`. The machine's NIC is attached to it.
@@ -38,18 +34,6 @@ struct BootRunSpec {
   /// Called for every trace event as it happens (benchmarks, live logs). Returning true stops the run
   /// (every machine). With several machines it is called on whichever machine's thread holds the baton.
   std::function<bool(const TraceEvent&)> watch;
-
-  /// One boot shared by variants that differ only in their keys (sim/scenario/worker_pool.h). This run
-  /// types none of them (machine.keys must be empty). When alternative i's first trigger (a console
-  /// text) fires, `fork(i, can_fork, now)` is called at that point. `can_fork` is false when the world holds
-  /// host resources a fork would share (an open HTTP connection, a file slirp is sending by TFTP); the
-  /// callee must then not fork. It returns the pcap path of the process that is to continue as
-  /// alternative i (a fork child), nullopt in every other process.
-  struct KeyBranches {
-    std::vector<std::vector<KeyTrigger>> alternatives;
-    std::function<std::optional<std::string>(size_t i, bool can_fork, SimTime now)> fork;
-  };
-  KeyBranches key_branches;
 };
 
 /// How one machine of a run ended.
@@ -77,9 +61,9 @@ struct BootRunOutcome {
 /// Reads an NBP image file. Throws InputError naming `path` and `what` (e.g. "--nbp") when it cannot.
 std::vector<std::uint8_t> read_nbp_file(const std::string& path, const std::string& what);
 
-/// Runs the spec. Throws InputError for bad input (also: several machines without a network),
-/// std::logic_error for several machines with key_branches; guest faults end up in the results, never
-/// thrown. With several machines every thread is joined before it returns or throws.
+/// World(spec).run(): builds the World and runs it. Throws InputError for bad input (also: several
+/// machines without a network); guest faults end up in the results, never thrown. With several machines
+/// every thread is joined before it returns or throws.
 BootRunOutcome run_boot(const BootRunSpec& spec);
 
 /// The process exit code for a run without expectations (DESIGN.md "Exit codes").

@@ -2,6 +2,8 @@
 // their first key. Either way every artifact must be byte-identical to running each variant on its own
 // in this process: these tests boot the real iPXE both ways and compare the files.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include "real_scenario_util.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
+#include "sim/scenario/shared_boot.h"
 #include "sim/scenario/worker_pool.h"
 
 namespace bootsim::scenario {
@@ -64,14 +67,29 @@ std::vector<VariantResult> expect_same_both_ways(const Scenario& s, const fs::pa
   return b;
 }
 
+TEST(worker_pool, RunsEachJobInAWorkerProcessOfItsOwnAndReturnsItsExitStatus) {
+  // Given five jobs that exit with a status of their own, and fail when run in this process
+  const pid_t parent = ::getpid();
+  auto job = [parent](size_t i) { return ::getpid() == parent ? 99 : static_cast<int>(10 + i); };
+  // When two workers run them
+  std::vector<WorkerEnd> ends = run_in_workers(5, job, 2);
+  // Then every job ran, in a worker, and its status is reported in job order
+  ASSERT_EQ(ends.size(), 5u);
+  for (size_t i = 0; i < ends.size(); ++i) {
+    EXPECT_TRUE(ends[i].started);
+    ASSERT_TRUE(WIFEXITED(ends[i].wait_status)) << i;
+    EXPECT_EQ(WEXITSTATUS(ends[i].wait_status), static_cast<int>(10 + i));
+  }
+}
+
 TEST(worker_pool, BootKeyIgnoresKeysAndExpectationsOnly) {
   Scenario s = load_scenario(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml", real_load_options());
   const Variant* stock = s.find_variant("stock");
   const Variant* shell = s.find_variant("shell");
   const Variant* sleep = s.find_variant("embedded-sleep");
   ASSERT_TRUE(stock && shell && sleep);
-  EXPECT_EQ(stock->boot_key, shell->boot_key);
-  EXPECT_NE(stock->boot_key, sleep->boot_key) << "a command line changes the boot";
+  EXPECT_EQ(boot_key(*stock), boot_key(*shell));
+  EXPECT_NE(boot_key(*stock), boot_key(*sleep)) << "a command line changes the boot";
 }
 
 TEST(worker_pool, BroadcomTimeoutSharesTheStockBootWithTheShellVariant) {

@@ -1,0 +1,300 @@
+#include "sim/scenario/variant_jobs.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "sim/core/errors.h"
+#include "sim/scenario/interrupt.h"
+#include "sim/scenario/shared_boot.h"
+#include "sim/scenario/worker_pool.h"
+
+namespace bootsim::scenario {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------------
+// The result file: what a worker leaves that the parent cannot read from the trace (how the run ended,
+// the rendered screen, wall time, whether its boot was shared, or the error that stopped it).
+
+fs::path result_file(const VariantJob& j) {
+  return fs::path(j.options.staging_dir) / j.variant->name / "result.json";
+}
+
+VariantResult skipped(const Variant& v) {
+  VariantResult r;
+  r.name = v.name;
+  r.description = v.description;
+  r.skip_reason = v.skip_reason;
+  return r;
+}
+
+/// A job not run because of a signal: its name and "interrupted", nothing else.
+VariantResult not_run(const Variant& v) {
+  VariantResult r = skipped(v);
+  r.skip_reason.clear();
+  r.interrupted = true;
+  return r;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_result(const VariantJob& j, const nlohmann::json& out) {
+  fs::create_directories(result_file(j).parent_path());
+  std::ofstream f(result_file(j), std::ios::binary);
+  f << out.dump();
+  f.close();
+  if (!f) throw std::runtime_error("cannot write " + result_file(j).string());
+}
+
+nlohmann::json result_json(const VariantResult& r) {
+  // Each machine's console log is on disk (console_path); its raw text is read back from there.
+  nlohmann::json machines = nlohmann::json::array();
+  for (const auto& m : r.machines)
+    machines.push_back({{"name", m.name},
+                        {"reason", static_cast<int>(m.result.reason)},
+                        {"detail", m.result.detail},
+                        {"end_ns", m.result.end_time.ns},
+                        {"console_text", m.console_text},
+                        {"console_path", m.console_path}});
+  nlohmann::json out = {{"machines", std::move(machines)},
+                        {"reason", static_cast<int>(r.result.reason)},
+                        {"detail", r.result.detail},
+                        {"end_ns", r.result.end_time.ns},
+                        {"console_text", r.console_text},
+                        {"wall_seconds", r.wall_seconds},
+                        {"trace_path", r.trace_path},
+                        {"console_path", r.console_path},
+                        {"pcap_path", r.pcap_path}};
+  if (!r.shared_from.empty()) {
+    out["shared_from"] = r.shared_from;
+    out["shared_until_ns"] = r.shared_until.ns;
+  }
+  return out;
+}
+
+/// Runs `fn` and turns what it throws into the error record the parent expects.
+template <typename Fn>
+nlohmann::json guarded(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const InputError& e) {
+    return {{"error", "input"}, {"what", e.what()}};
+  } catch (const std::exception& e) {
+    return {{"error", "internal"}, {"what", e.what()}};
+  }
+}
+
+/// Turns a finished worker's files back into the result the sequential path would have returned.
+VariantResult collect(const VariantJob& j, int wait_status, std::string* input_error) {
+  VariantResult r = skipped(*j.variant);
+  std::string why;
+  nlohmann::json res;
+  if (interrupt::received()) {
+    // Stopped by the parent: a result file that is whole belongs to a variant that finished (a fork of
+    // a shared boot may finish while the group's first process is killed); anything else did not.
+    res = nlohmann::json::parse(slurp(result_file(j)), nullptr, false);
+    if (res.is_discarded() || res.contains("error")) {
+      r.interrupted = true;
+      return r;
+    }
+  } else if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) {
+    why = WIFSIGNALED(wait_status) ? "worker process killed by signal " + std::to_string(WTERMSIG(wait_status))
+                                   : "worker process exited with status " + std::to_string(WEXITSTATUS(wait_status));
+  } else {
+    res = nlohmann::json::parse(slurp(result_file(j)), nullptr, false);
+    if (res.is_discarded()) why = "worker left an unreadable " + result_file(j).string();
+  }
+  if (why.empty() && res.contains("error")) {
+    if (res["error"] == "input") {
+      *input_error = res["what"].get<std::string>();
+      return r;
+    }
+    why = res["what"].get<std::string>();
+  }
+  if (!why.empty()) {
+    // A bootsim bug, not the guest's: say so in the variant, keep the other variants' results.
+    r.result.reason = StopReason::kInternalError;
+    r.result.detail = why;
+    return r;
+  }
+  r.result.reason = static_cast<StopReason>(res["reason"].get<int>());
+  r.result.detail = res["detail"].get<std::string>();
+  r.result.end_time = SimTime::from_ns(res["end_ns"].get<std::int64_t>());
+  r.console_text = res["console_text"].get<std::string>();
+  r.wall_seconds = res["wall_seconds"].get<double>();
+  r.trace_path = res["trace_path"].get<std::string>();
+  r.console_path = res["console_path"].get<std::string>();
+  r.pcap_path = res["pcap_path"].get<std::string>();
+  r.shared_from = res.value("shared_from", std::string());
+  r.shared_until = SimTime::from_ns(res.value("shared_until_ns", std::int64_t{0}));
+  r.events = Trace::parse_jsonl(slurp(r.trace_path));
+  r.console_raw = slurp(r.console_path);
+  for (const auto& m : res.value("machines", nlohmann::json::array())) {
+    MachineRun run;
+    run.name = m["name"].get<std::string>();
+    run.result.reason = static_cast<StopReason>(m["reason"].get<int>());
+    run.result.detail = m["detail"].get<std::string>();
+    run.result.end_time = SimTime::from_ns(m["end_ns"].get<std::int64_t>());
+    run.console_text = m["console_text"].get<std::string>();
+    run.console_path = m["console_path"].get<std::string>();
+    run.console_raw = slurp(run.console_path);
+    r.machines.push_back(std::move(run));
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What a worker does
+
+/// One job alone: boot the variant, write its artifacts and result file. Returns the exit status.
+int work(const VariantJob& j) {
+  nlohmann::json out = guarded([&] { return result_json(execute_variant(*j.scenario, *j.variant, j.options)); });
+  try {
+    write_result(j, out);
+  } catch (...) {
+    return 1;
+  }
+  return 0;
+}
+
+/// A group sharing one boot (shared_boot.h): every process that ends up as a member writes that
+/// member's files; a member whose fork was not possible gets no result file and is run on its own
+/// afterwards. Every process waits for what it forked, and exits here.
+[[noreturn]] void work_group(const std::vector<VariantJob>& jobs, const std::vector<size_t>& members) {
+  SharedBoot boot(jobs, members);
+  nlohmann::json out = guarded([&]() -> nlohmann::json {
+    std::optional<VariantResult> r = boot.run();
+    return r ? result_json(*r) : nlohmann::json();
+  });
+  int rc = 0;
+  if (boot.job() >= 0 && !out.is_null()) {
+    try {
+      write_result(jobs[boot.job()], out);
+    } catch (...) {
+      rc = 1;
+    }
+  }
+  for (pid_t c : boot.children()) {
+    int st = 0;
+    while (::waitpid(c, &st, 0) < 0 && errno == EINTR) {
+    }
+  }
+  exit_worker(rc);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The two paths
+
+std::vector<VariantResult> run_sequential(const std::vector<VariantJob>& jobs) {
+  std::vector<VariantResult> results(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const VariantJob& j = jobs[i];
+    if (!j.variant->skip_reason.empty()) results[i] = skipped(*j.variant);
+    else if (interrupt::received()) results[i] = not_run(*j.variant);
+    else {
+      results[i] = execute_variant(*j.scenario, *j.variant, j.options);
+      results[i].interrupted = interrupt::received() != 0;  // its boot was cut short at a trace event
+    }
+    judge(*j.variant, results[i]);
+  }
+  return results;
+}
+
+std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int max_workers) {
+  std::vector<VariantResult> results(jobs.size());
+  // Round one: groups of jobs sharing a boot (and single jobs). Round two: every job that round one
+  // left without a result (a fork that was not possible), each on its own.
+  std::vector<int> status(jobs.size(), 0);
+  std::vector<bool> started(jobs.size(), false);
+  std::vector<std::vector<size_t>> units = group_jobs(jobs);
+  for (int round = 0; round < 2 && !units.empty(); ++round) {
+    for (const auto& unit : units)
+      for (size_t i : unit) fs::remove(result_file(jobs[i]));
+    std::vector<WorkerEnd> ends = run_in_workers(
+        units.size(),
+        [&](size_t u) {
+          if (units[u].size() == 1) return work(jobs[units[u].front()]);
+          work_group(jobs, units[u]);
+        },
+        max_workers);
+    for (size_t u = 0; u < units.size(); ++u)
+      for (size_t i : units[u]) {
+        started[i] = started[i] || ends[u].started;
+        if (ends[u].started) status[i] = ends[u].wait_status;
+      }
+    if (interrupt::received()) break;
+    std::vector<std::vector<size_t>> again;
+    for (const auto& unit : units)
+      if (unit.size() > 1)
+        for (size_t i : unit)
+          if (!fs::exists(result_file(jobs[i]))) again.push_back({i});
+    units = std::move(again);
+  }
+
+  std::string input_error;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const VariantJob& j = jobs[i];
+    if (!j.variant->skip_reason.empty()) results[i] = skipped(*j.variant);
+    else if (!started[i]) results[i] = not_run(*j.variant);
+    else results[i] = collect(j, status[i], &input_error);
+    if (!input_error.empty()) throw InputError(input_error);
+    judge(*j.variant, results[i]);
+  }
+  return results;
+}
+
+}  // namespace
+
+std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& given, int max_workers) {
+  // Every job's staging folder is decided here, in the parent: a worker's pid must not name it.
+  std::vector<VariantJob> jobs = given;
+  std::vector<std::string> staging;
+  for (auto& j : jobs) {
+    if (j.options.staging_dir.empty()) j.options.staging_dir = default_staging_dir(j.options.out_dir);
+    if (std::find(staging.begin(), staging.end(), j.options.staging_dir) == staging.end())
+      staging.push_back(j.options.staging_dir);
+    fs::create_directories(j.options.out_dir);
+  }
+  bool keep = false;
+  for (const auto& j : jobs) keep |= j.options.keep_staging;
+  auto clean = [&] {
+    if (keep) return;
+    std::error_code ec;
+    for (const auto& d : staging) fs::remove_all(d, ec);
+  };
+
+  bool sequential = max_workers <= 1;
+  for (const auto& j : jobs) sequential |= j.options.echo;
+  try {
+    std::vector<VariantResult> results = sequential ? run_sequential(jobs) : run_parallel(jobs, max_workers);
+    clean();
+    return results;
+  } catch (...) {
+    clean();
+    throw;
+  }
+}
+
+std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts) {
+  for (const Variant& v : s.variants) check_output_paths(v, opts);
+  std::vector<VariantJob> jobs;
+  for (const Variant& v : s.variants) jobs.push_back({&s, &v, opts});
+  return run_jobs(jobs, opts.jobs);
+}
+
+}  // namespace bootsim::scenario

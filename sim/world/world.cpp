@@ -1,0 +1,167 @@
+#include "sim/world/world.h"
+
+#include <dirent.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "sim/core/baton.h"
+#include "sim/core/errors.h"
+#include "sim/net/mini_lan.h"
+
+namespace bootsim {
+
+namespace {
+
+/// This process's open file descriptors; nullopt when they cannot be listed (no /proc).
+std::optional<std::set<int>> open_fds() {
+  std::set<int> fds;
+  DIR* d = ::opendir("/proc/self/fd");
+  if (!d) return std::nullopt;
+  while (const dirent* e = ::readdir(d))
+    if (e->d_name[0] != '.') fds.insert(std::atoi(e->d_name));
+  fds.erase(::dirfd(d));  // the listing's own descriptor
+  ::closedir(d);
+  return fds;
+}
+
+/// Builds the boot network, turning what its constructor throws about the configuration into InputError.
+std::unique_ptr<BootNetwork> make_network(Scheduler& sched, Trace& trace, const NetworkConfig& config) {
+  try {
+    return std::make_unique<BootNetwork>(sched, trace, config);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw InputError(std::string("network: ") + e.what());  // missing roots, unwritable pcap
+  }
+}
+
+}  // namespace
+
+World::World(const BootRunSpec& spec) : spec_(spec), fds_before_(open_fds()) {
+  if (!spec_.more_machines.empty() && !spec_.network)
+    throw InputError("several machines need the boot network (a scenario <network>)");
+  machines_.push_back(std::make_unique<Machine>(sched_, out_.trace, spec_.machine));
+  for (const auto& mc : spec_.more_machines) machines_.push_back(std::make_unique<Machine>(sched_, out_.trace, mc));
+  if (spec_.network) {
+    net_ = make_network(sched_, out_.trace, *spec_.network);
+    for (auto& m : machines_) {
+      net_->attach(m->nic(), m->nic().mac());
+      m->nic().connect(net_.get());
+    }
+  } else if (spec_.responder == BootRunSpec::Responder::kDhcp) {
+    lan_ = std::make_unique<MiniLan>(sched_, out_.trace, machines_.front()->nic());
+    machines_.front()->nic().connect(lan_.get());
+  }
+}
+
+World::~World() = default;
+
+void World::echo_console() {
+  // A lone machine's lines as they are; with several, each names its machine.
+  const bool ts = spec_.echo_timestamps;
+  const bool named = machines_.size() > 1;
+  for (auto& m : machines_) {
+    std::string prefix = named ? "[" + m->name() + "] " : "";
+    m->console().on_line([ts, prefix](const Console::Line& l) {
+      if (ts) std::printf("%s[%12s] %s\n", prefix.c_str(), format_time(l.t).c_str(), l.text.c_str());
+      else std::printf("%s%s\n", prefix.c_str(), l.text.c_str());
+      std::fflush(stdout);
+    });
+  }
+}
+
+std::vector<RunResult> World::run_alone() { return {machines_.front()->run(spec_.until)}; }
+
+std::vector<RunResult> World::run_with_baton() {
+  const size_t n = machines_.size();
+  Baton baton(sched_, n);
+  for (size_t i = 0; i < n; ++i) machines_[i]->set_baton(&baton, i);
+  std::vector<RunResult> results(n);
+  std::vector<std::exception_ptr> errors(n);
+  std::vector<std::thread> threads;
+  std::exception_ptr spawn_error;
+  for (size_t i = 0; i < n; ++i) {
+    try {
+      threads.emplace_back([&, i] {
+        try {
+          baton.start(i);
+          results[i] = machines_[i]->run(spec_.until);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+        baton.done(i);
+      });
+    } catch (...) {
+      // No thread for machines i..n-1: they never run, and the others must not wait for them.
+      spawn_error = std::current_exception();
+      for (size_t j = i; j < n; ++j) baton.done(j);
+      break;
+    }
+  }
+  for (auto& t : threads) t.join();
+  out_.trace.set_listener(nullptr);
+  if (net_) net_->flush();
+  if (spawn_error) std::rethrow_exception(spawn_error);
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  if (auto e = baton.error()) std::rethrow_exception(e);
+  return results;
+}
+
+BootRunOutcome World::run() {
+  if (ran_) throw std::logic_error("World::run called twice");
+  ran_ = true;
+  if (spec_.echo_console) echo_console();
+  if (spec_.watch) {
+    // Runs on the thread holding the baton (if any); the others are blocked, so stopping them from here
+    // is safe (Machine::request_stop only sets their stop state and asks their engine to leave
+    // uc_emu_start).
+    out_.trace.set_listener([this](const TraceEvent& ev) {
+      if (spec_.watch(ev) && ev["kind"] != "exit")
+        for (auto& m : machines_) m->request_stop(StopReason::kTimeLimit, "stopped by watcher");
+    });
+  }
+  std::vector<RunResult> results = machines_.size() == 1 ? run_alone() : run_with_baton();
+  out_.trace.set_listener(nullptr);
+
+  const bool named = machines_.size() > 1;
+  for (size_t i = 0; i < machines_.size(); ++i) {
+    Machine& m = *machines_[i];
+    if (spec_.echo_console && !m.console().current_line().empty())
+      std::printf("%s%s\n", named ? ("[" + m.name() + "] ").c_str() : "", m.console().current_line().c_str());
+    out_.machines.push_back({m.name(), results[i], m.console().raw(), m.console().screen_text(), m.stats()});
+  }
+  out_.result = out_.machines.front().result;
+  out_.console_raw = out_.machines.front().console_raw;
+  out_.console_text = out_.machines.front().console_text;
+  out_.stats = out_.machines.front().stats;
+  if (net_) {
+    out_.net_stats = net_->stats();
+    net_->flush();
+  }
+  return std::move(out_);
+}
+
+bool World::can_fork() const {
+  if (machines_.size() != 1) return false;  // the other machines' threads would not follow into the child
+  if (!net_) return true;
+  // Without a listing of descriptors we cannot tell a live transfer from none: do not share.
+  std::optional<std::set<int>> fds = open_fds();
+  if (!fds || !fds_before_ || net_->open_connections() != 0) return false;
+  for (int fd : *fds_before_) fds->erase(fd);
+  for (int fd : net_->owned_fds()) fds->erase(fd);
+  return fds->empty();
+}
+
+void World::prepare_fork() {
+  if (net_) net_->prepare_fork();
+  std::fflush(nullptr);
+}
+
+void World::continue_in_child(const std::string& pcap_path) {
+  if (net_) net_->continue_in_child(pcap_path);
+}
+
+}  // namespace bootsim
