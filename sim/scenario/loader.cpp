@@ -421,8 +421,8 @@ class Reader {
                                                 "a subnet in CIDR form with zero host bits and a /1../30 prefix, "
                                                 "e.g. 10.0.2.0/24");
   }
-  std::optional<MacAddr> mac(const char* name) {
-    auto m = typed<MacAddr>(name, AttrType::kMac, parse_mac, "a MAC address, e.g. 52:54:00:12:34:56");
+  std::optional<Mac> mac(const char* name) {
+    auto m = typed<Mac>(name, AttrType::kMac, parse_mac, "a MAC address, e.g. 52:54:00:12:34:56");
     if (m && ((*m)[0] & 1))
       fail(ScenarioErrc::kBadValue, name,
            format_mac(*m) + " is a broadcast or multicast address; a NIC needs a unicast MAC (first octet even)");
@@ -1162,7 +1162,7 @@ Scenario Loader::load() {
   read_network(root.child("network"), s.network);
 
   std::map<std::string, pugi::xml_node> names;
-  std::map<MacAddr, std::string> macs;
+  std::map<Mac, std::string> macs;
   for (auto m : root.children("machine")) {
     Machine machine = read_machine(m);
     if (names.count(machine.name))

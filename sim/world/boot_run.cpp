@@ -125,8 +125,8 @@ BootRunOutcome run_many(const BootRunSpec& spec) {
   for (const auto& mc : spec.more_machines) machines.push_back(std::make_unique<Machine>(sched, out.trace, mc));
   std::unique_ptr<BootNetwork> net = make_network(sched, out.trace, *spec.network);
   for (auto& m : machines) {
-    net->attach(m->nic(), m->nic().mac());
-    m->nic().connect(net.get());
+    net->attach(m->switch_port(), m->nic().mac());
+    m->switch_port().connect(net.get(), &net->capture_port());
   }
   if (spec.echo_console) {
     bool ts = spec.echo_timestamps;
@@ -214,11 +214,11 @@ BootRunOutcome run_boot(const BootRunSpec& spec) {
     } catch (const std::runtime_error& e) {
       throw InputError(std::string("network: ") + e.what());  // missing roots, unwritable pcap
     }
-    net->attach(machine.nic(), machine.nic().mac());
-    machine.nic().connect(net.get());
+    net->attach(machine.switch_port(), machine.nic().mac());
+    machine.switch_port().connect(net.get(), &net->capture_port());
   } else if (spec.responder == BootRunSpec::Responder::kDhcp) {
-    lan = std::make_unique<MiniLan>(sched, out.trace, machine.nic());
-    machine.nic().connect(lan.get());
+    lan = std::make_unique<MiniLan>(sched, out.trace, machine.switch_port());
+    machine.switch_port().connect(lan.get());
   }
   if (spec.echo_console) {
     bool ts = spec.echo_timestamps;
