@@ -1,9 +1,12 @@
-// The PXE option ROM as the NBP sees it: PXENV+ and !PXE structures, and the PXE/UNDI API behind them.
+// The PXE option ROM: its own boot phase (the base code, pxe_base_code.h, which it owns), and, for the NBP
+// it then starts, the PXENV+ and !PXE structures and the PXE/UNDI API behind them. What the base code
+// learnt (its DISCOVER, the ACK, the ProxyDHCP ACK) is what GET_CACHED_INFO later hands out.
 //
 // Calls arrive at one RETF byte in the UNDI code segment (the !PXE entry, stack convention, or the PXENV+
 // entry, BX and ES:DI convention); a host code hook calls entry(). Every call goes through one dispatch
 // table whose default answer is failure; every reply writes Status at offset 0 of the parameter block and
-// AX = PXENV_EXIT (ref/ipxe-platform-contract.md §1.3). UNDI calls reach the NIC model.
+// AX = PXENV_EXIT (ref/ipxe-platform-contract.md §1.3). Parameter blocks are the packed layouts of
+// pxe_api.h. UNDI calls reach the NIC through its UNDI-facing interface (nicmodels/undi_nic.h).
 #pragma once
 
 #include <cstdint>
