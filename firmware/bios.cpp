@@ -6,7 +6,6 @@
 
 #include "firmware/memory_map.h"
 #include "firmware/pci_config.h"
-#include "nicmodels/nic.h"
 #include "sim/cpu/cpu.h"
 
 namespace bootsim {

@@ -4,7 +4,7 @@
 
 namespace bootsim {
 
-std::vector<std::uint8_t> build_cached_ack(const MacAddr& mac, const CachedAckParams& p) {
+std::vector<std::uint8_t> build_cached_ack(const Mac& mac, const CachedAckParams& p) {
   DhcpPacket ack;
   ack.op = 2;
   ack.xid = p.xid;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "nicmodels/nic.h"
+#include "sim/proto/mac.h"
 
 namespace bootsim {
 
@@ -19,6 +19,6 @@ struct CachedAckParams {
 };
 
 /// A DHCPACK as a PXE ROM's base code would have received it for `mac`.
-std::vector<std::uint8_t> build_cached_ack(const MacAddr& mac, const CachedAckParams& p);
+std::vector<std::uint8_t> build_cached_ack(const Mac& mac, const CachedAckParams& p);
 
 }  // namespace bootsim

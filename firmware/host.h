@@ -8,34 +8,22 @@
 #include <optional>
 #include <string>
 
+#include "firmware/stop_reason.h"
+#include "nicmodels/undi_nic.h"
 #include "sim/core/sim_time.h"
 #include "sim/core/trace.h"
 
 namespace bootsim {
 
 class Cpu;
-class Nic;
-
-/// Why a machine's run ended.
-enum class StopReason {
-  kNone,
-  kTimeLimit,     ///< the configured virtual-time limit was reached
-  kNbpReturned,   ///< the NBP far-returned to the ROM
-  kBootFailed,    ///< INT 18h/19h: the BIOS's "boot failed, try next device"
-  kHandoff,       ///< a sentinel OS payload reported that it was reached
-  kReset,         ///< the guest asked for a reboot (iPXE `reboot`)
-  kGuestFault,    ///< the guest crashed or misbehaved; see the fault event
-  kRomFailed,     ///< the PXE ROM's own boot phase gave up (no offer, TFTP error)
-  kInternalError, ///< a bootsim bug surfaced while servicing the guest
-};
-const char* stop_reason_name(StopReason r);
 
 class FirmwareHost {
  public:
   virtual ~FirmwareHost() = default;
 
   virtual Cpu& cpu() = 0;
-  virtual Nic& nic() = 0;
+  /// The NIC as the PXE ROM drives it (UNDI calls, frames, MAC, PCI identity).
+  virtual UndiNic& nic() = 0;
   virtual SimTime now() const = 0;
   /// Name of this machine in the trace.
   virtual const std::string& name() const = 0;

@@ -1,7 +1,11 @@
 // PXE API constants: opcodes, status codes and the parameter-block layouts this ROM serves.
-// Offsets are from iPXE arch/x86/include/pxe_api.h at commit 36a4c85 (ref/ipxe-platform-contract.md §2).
+// Layouts are the PXE 2.1 spec's (§3, §4.4), as iPXE declares them in arch/x86/include/pxe_api.h at
+// commit 36a4c85 (ref/ipxe-platform-contract.md §2): packed, little-endian, every size and offset checked
+// below. The ROM reads and writes guest memory field by field at these offsets (offsetof), so a block
+// near the end of memory is touched only where the call needs it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace bootsim::pxe {
@@ -62,6 +66,143 @@ enum Protocol : std::uint8_t { P_UNKNOWN = 0, P_IP = 1, P_ARP = 2, P_RARP = 3 };
 
 // UNDI_ISR PktType values.
 enum PktType : std::uint8_t { P_DIRECTED = 0, P_BROADCAST = 1, P_MULTICAST = 2 };
+
+// ---------------------------------------------------------------------------------------------------
+// Parameter blocks and ROM structures (field names as in the spec).
+
+#pragma pack(push, 1)
+
+/// SEGOFF16: a real-mode far pointer, offset first.
+struct SegOff16 {
+  std::uint16_t offset, segment;
+};
+/// SEGDESC: one segment of the !PXE structure.
+struct SegDesc {
+  std::uint16_t segment_address;
+  std::uint32_t physical_address;
+  std::uint16_t seg_size;
+};
+
+/// PXENV+ (spec §4.4.2), version 2.1.
+struct Pxenv {
+  char Signature[6];  // "PXENV+"
+  std::uint16_t Version;
+  std::uint8_t Length, Checksum;
+  SegOff16 RMEntry;
+  std::uint32_t PMOffset;
+  std::uint16_t PMSelector, StackSeg, StackSize, BC_CodeSeg, BC_CodeSize, BC_DataSeg, BC_DataSize, UNDIDataSeg,
+      UNDIDataSize, UNDICodeSeg, UNDICodeSize;
+  SegOff16 PXEPtr;
+};
+/// !PXE (spec §4.4.3).
+struct BangPxe {
+  char Signature[4];  // "!PXE"
+  std::uint8_t StructLength, StructCksum, StructRev, reserved_1;
+  SegOff16 UNDIROMID, BaseROMID, EntryPointSP, EntryPointESP, StatusCallout;
+  std::uint8_t reserved_2, SegDescCnt;
+  std::uint16_t FirstSelector;
+  SegDesc Stack, UNDIData, UNDICode, UNDICodeWrite, BC_Data, BC_Code, BC_CodeWrite;
+};
+
+struct GetCachedInfo {  // PXENV_GET_CACHED_INFO
+  std::uint16_t Status, PacketType, BufferSize;
+  SegOff16 Buffer;
+  std::uint16_t BufferLimit;
+};
+struct UndiTransmit {  // PXENV_UNDI_TRANSMIT
+  std::uint16_t Status;
+  std::uint8_t Protocol, XmitFlag;
+  SegOff16 DestAddr, TBD;
+  std::uint32_t Reserved[2];
+};
+struct UndiTbd {  // s_PXENV_UNDI_TBD, the transmit buffer descriptor TBD points at
+  std::uint16_t ImmedLength;
+  SegOff16 Xmit;
+  std::uint16_t DataBlkCount;
+  struct DataBlk {
+    std::uint8_t TDPtrType;  // 0: TDDataPtr is SEGOFF16, 1: a 32-bit physical address
+    std::uint8_t TDRsvdByte;
+    std::uint16_t TDDataLen;
+    SegOff16 TDDataPtr;
+  } DataBlock[8];
+};
+struct UndiSetStationAddress {  // PXENV_UNDI_SET_STATION_ADDRESS
+  std::uint16_t Status;
+  std::uint8_t StationAddress[16];
+};
+struct UndiGetInformation {  // PXENV_UNDI_GET_INFORMATION
+  std::uint16_t Status, BaseIo, IntNumber, MaxTranUnit, HwType, HwAddrLen;
+  std::uint8_t CurrentNodeAddress[16], PermNodeAddress[16];
+  std::uint16_t ROMAddress, RxBufCt, TxBufCt;
+};
+struct UndiGetStatistics {  // PXENV_UNDI_GET_STATISTICS
+  std::uint16_t Status;
+  std::uint32_t XmtGoodFrames, RcvGoodFrames, RcvCRCErrors, RcvResourceErrors;
+};
+struct UndiGetNicType {  // PXENV_UNDI_GET_NIC_TYPE, PCI variant of the union
+  std::uint16_t Status;
+  std::uint8_t NicType;  // 2: PCI_NIC
+  std::uint16_t Vendor_ID, Dev_ID;
+  std::uint8_t Base_Class, Sub_Class, Prog_Intf, Rev;
+  std::uint16_t BusDevFunc, SubVendor_ID, SubDevice_ID;
+};
+struct UndiGetIfaceInfo {  // PXENV_UNDI_GET_IFACE_INFO
+  std::uint16_t Status;
+  char IfaceType[16];
+  std::uint32_t LinkSpeed, ServiceFlags, Reserved[4];
+};
+struct UndiIsr {  // PXENV_UNDI_ISR
+  std::uint16_t Status, FuncFlag, BufferLength, FrameLength, FrameHeaderLength;
+  SegOff16 Frame;
+  std::uint8_t ProtType, PktType;
+};
+struct FileCmdline {  // PXENV_FILE_CMDLINE (iPXE extension)
+  std::uint16_t Status, BufferSize;
+  SegOff16 Buffer;
+};
+
+#pragma pack(pop)
+
+// The layouts, as the spec gives them. Status is always at offset 0 (the dispatcher writes it there).
+static_assert(sizeof(SegOff16) == 4 && sizeof(SegDesc) == 8);
+static_assert(sizeof(Pxenv) == 0x2C && offsetof(Pxenv, RMEntry) == 0x0A && offsetof(Pxenv, StackSeg) == 0x14 &&
+              offsetof(Pxenv, BC_CodeSeg) == 0x18 && offsetof(Pxenv, UNDIDataSeg) == 0x20 &&
+              offsetof(Pxenv, UNDICodeSeg) == 0x24 && offsetof(Pxenv, PXEPtr) == 0x28);
+static_assert(sizeof(BangPxe) == 0x58 && offsetof(BangPxe, EntryPointSP) == 0x10 &&
+              offsetof(BangPxe, SegDescCnt) == 0x1D && offsetof(BangPxe, Stack) == 0x20 &&
+              offsetof(BangPxe, UNDIData) == 0x28 && offsetof(BangPxe, UNDICode) == 0x30 &&
+              offsetof(BangPxe, BC_Data) == 0x40 && offsetof(BangPxe, BC_CodeWrite) == 0x50);
+static_assert(sizeof(GetCachedInfo) == 0x0C && offsetof(GetCachedInfo, PacketType) == 2 &&
+              offsetof(GetCachedInfo, BufferSize) == 4 && offsetof(GetCachedInfo, Buffer) == 6 &&
+              offsetof(GetCachedInfo, BufferLimit) == 0x0A);
+static_assert(sizeof(UndiTransmit) == 0x14 && offsetof(UndiTransmit, Protocol) == 2 &&
+              offsetof(UndiTransmit, XmitFlag) == 3 && offsetof(UndiTransmit, DestAddr) == 4 &&
+              offsetof(UndiTransmit, TBD) == 8);
+static_assert(sizeof(UndiTbd) == 0x48 && offsetof(UndiTbd, Xmit) == 2 && offsetof(UndiTbd, DataBlkCount) == 6 &&
+              offsetof(UndiTbd, DataBlock) == 8 && sizeof(UndiTbd::DataBlk) == 8 &&
+              offsetof(UndiTbd::DataBlk, TDDataLen) == 2 && offsetof(UndiTbd::DataBlk, TDDataPtr) == 4);
+static_assert(sizeof(UndiSetStationAddress) == 0x12 && offsetof(UndiSetStationAddress, StationAddress) == 2);
+static_assert(sizeof(UndiGetInformation) == 0x32 && offsetof(UndiGetInformation, IntNumber) == 4 &&
+              offsetof(UndiGetInformation, MaxTranUnit) == 6 && offsetof(UndiGetInformation, HwType) == 8 &&
+              offsetof(UndiGetInformation, HwAddrLen) == 0x0A &&
+              offsetof(UndiGetInformation, CurrentNodeAddress) == 0x0C &&
+              offsetof(UndiGetInformation, PermNodeAddress) == 0x1C && offsetof(UndiGetInformation, RxBufCt) == 0x2E &&
+              offsetof(UndiGetInformation, TxBufCt) == 0x30);
+static_assert(sizeof(UndiGetStatistics) == 0x12 && offsetof(UndiGetStatistics, XmtGoodFrames) == 2 &&
+              offsetof(UndiGetStatistics, RcvGoodFrames) == 6 && offsetof(UndiGetStatistics, RcvCRCErrors) == 0x0A &&
+              offsetof(UndiGetStatistics, RcvResourceErrors) == 0x0E);
+static_assert(sizeof(UndiGetNicType) == 0x11 && offsetof(UndiGetNicType, NicType) == 2 &&
+              offsetof(UndiGetNicType, Vendor_ID) == 3 && offsetof(UndiGetNicType, Dev_ID) == 5 &&
+              offsetof(UndiGetNicType, Base_Class) == 7 && offsetof(UndiGetNicType, Rev) == 0x0A &&
+              offsetof(UndiGetNicType, BusDevFunc) == 0x0B && offsetof(UndiGetNicType, SubVendor_ID) == 0x0D &&
+              offsetof(UndiGetNicType, SubDevice_ID) == 0x0F);
+static_assert(sizeof(UndiGetIfaceInfo) == 0x2A && offsetof(UndiGetIfaceInfo, IfaceType) == 2 &&
+              offsetof(UndiGetIfaceInfo, LinkSpeed) == 0x12 && offsetof(UndiGetIfaceInfo, ServiceFlags) == 0x16 &&
+              offsetof(UndiGetIfaceInfo, Reserved) == 0x1A);
+static_assert(sizeof(UndiIsr) == 0x10 && offsetof(UndiIsr, FuncFlag) == 2 && offsetof(UndiIsr, BufferLength) == 4 &&
+              offsetof(UndiIsr, FrameLength) == 6 && offsetof(UndiIsr, FrameHeaderLength) == 8 &&
+              offsetof(UndiIsr, Frame) == 0x0A && offsetof(UndiIsr, ProtType) == 0x0E && offsetof(UndiIsr, PktType) == 0x0F);
+static_assert(sizeof(FileCmdline) == 8 && offsetof(FileCmdline, BufferSize) == 2 && offsetof(FileCmdline, Buffer) == 4);
 
 /// The name used in traces ("UNDI_ISR"), or nullptr for an opcode this ROM does not know.
 const char* opcode_name(std::uint16_t opcode);

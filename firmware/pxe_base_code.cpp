@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <random>
 
-#include "nicmodels/nic.h"
 #include "sim/proto/packet.h"
 
 namespace bootsim {
@@ -17,8 +16,6 @@ constexpr int kDiscoverTimeouts[] = {4, 8, 16, 32};
 constexpr int kTftpTimeouts[] = {1, 2, 4, 8};
 constexpr int kArpTimeouts[] = {1, 1, 1, 1};
 constexpr std::uint16_t kTftpBlksize = 1432;
-
-Mac to_mac(const MacAddr& m) { return Mac{m[0], m[1], m[2], m[3], m[4], m[5]}; }
 
 std::uint32_t option_ip(const DhcpPacket& p, std::uint8_t code) {
   const DhcpOption* o = p.find(code);
@@ -65,7 +62,7 @@ void PxeBaseCode::fail(const std::string& message) {
 void PxeBaseCode::start() {
   host_.nic().open();
   char buf[128];
-  const MacAddr& m = host_.nic().mac();
+  const Mac& m = host_.nic().mac();
   std::snprintf(buf, sizeof buf, "\r\nCLIENT MAC ADDR: %02X %02X %02X %02X %02X %02X  GUID: ", m[0], m[1], m[2], m[3],
                 m[4], m[5]);
   std::string line = buf;
@@ -120,7 +117,7 @@ void PxeBaseCode::send_dhcp(std::uint8_t type, std::uint32_t dst_ip, std::uint16
   p.op = 1;
   p.xid = xid_;
   p.flags = 0x8000;  // the base code has no IP stack yet: ask for broadcast replies
-  const MacAddr& mac = host_.nic().mac();
+  const Mac& mac = host_.nic().mac();
   std::copy(mac.begin(), mac.end(), p.chaddr.begin());
   p.set(53, {type});
   p.set(57, {0x05, 0xC0});  // max message size 1472
@@ -138,7 +135,7 @@ void PxeBaseCode::send_dhcp(std::uint8_t type, std::uint32_t dst_ip, std::uint16
   std::vector<std::uint8_t> payload = p.encode();
   if (type == DHCPDISCOVER && result_.discover.empty()) result_.discover = payload;
   UdpDatagram d;
-  d.src_mac = to_mac(mac);
+  d.src_mac = mac;
   d.dst_mac = dst_ip == kBroadcastIp ? kBroadcastMac : Mac{boot_server_mac_[0], boot_server_mac_[1], boot_server_mac_[2],
                                                              boot_server_mac_[3], boot_server_mac_[4], boot_server_mac_[5]};
   d.src_ip = state_ == State::kProxyRequest ? my_ip_ : 0;
@@ -154,7 +151,7 @@ void PxeBaseCode::receive(const Frame& frame) {
   if (auto arp = parse_arp_frame(frame.bytes)) {
     if (arp->op == 1 && my_ip_ && arp->target_ip == my_ip_) {
       // Answer for our address: slirp learns the guest's MAC only from ARP.
-      ArpPacket reply{2, to_mac(host_.nic().mac()), arp->sender_mac, my_ip_, arp->sender_ip};
+      ArpPacket reply{2, host_.nic().mac(), arp->sender_mac, my_ip_, arp->sender_ip};
       host_.nic().transmit(build_arp_frame(reply, arp->sender_mac));
     } else if (arp->op == 2 && arp_target_ && arp->sender_ip == arp_target_) {
       std::copy(arp->sender_mac.begin(), arp->sender_mac.end(), boot_server_mac_);
@@ -232,7 +229,7 @@ void PxeBaseCode::arp_then(std::uint32_t ip, State state, std::function<void()> 
   arp_target_ = target;
   arp_next_ = std::move(next);
   retry(state, kArpTimeouts, [this, target] {
-    ArpPacket req{1, to_mac(host_.nic().mac()), Mac{}, my_ip_, target};
+    ArpPacket req{1, host_.nic().mac(), Mac{}, my_ip_, target};
     host_.nic().transmit(build_arp_frame(req, kBroadcastMac));
   }, "PXE-E11: ARP timeout");
 }
@@ -276,7 +273,7 @@ void PxeBaseCode::send_ack(std::uint16_t block) {
 
 void PxeBaseCode::send_to_boot_server(std::uint16_t dst_port, std::vector<std::uint8_t> payload) {
   UdpDatagram d;
-  d.src_mac = to_mac(host_.nic().mac());
+  d.src_mac = host_.nic().mac();
   std::copy(boot_server_mac_, boot_server_mac_ + 6, d.dst_mac.begin());
   d.src_ip = my_ip_;
   d.dst_ip = boot_server_;

@@ -1,5 +1,6 @@
 // The PXE ROM's own boot phase (the "base code"): its DHCP client, ARP, and TFTP download of the NBP,
 // before any guest code runs. Host code, driven by frames from the NIC and timeouts on the scheduler.
+// PxeRom owns it (PxeRom::start_base_code / poll_base_code) and keeps its results for GET_CACHED_INFO.
 //
 // Behaviour follows the PXE 2.1 spec: DISCOVER with option 60 "PXEClient:Arch:00000:UNDI:002001" and
 // options 93/94/97 (no option 77 — that is how a DHCP server tells the ROM from iPXE), retransmitted after

@@ -6,7 +6,6 @@
 #include "firmware/memory_map.h"
 #include "firmware/pci_config.h"
 #include "firmware/pxe_api.h"
-#include "nicmodels/nic.h"
 #include "sim/cpu/cpu.h"
 
 namespace bootsim {
@@ -48,19 +47,21 @@ const char* opcode_name(std::uint16_t opcode) {
 
 namespace {
 
-std::uint8_t checksum_fix(const std::vector<std::uint8_t>& bytes) {
+/// The byte that makes the structure's bytes sum to zero (its checksum field still zero).
+std::uint8_t checksum_fix(const void* data, std::size_t size) {
   std::uint8_t sum = 0;
-  for (auto b : bytes) sum = static_cast<std::uint8_t>(sum + b);
+  for (std::size_t i = 0; i < size; ++i) sum = static_cast<std::uint8_t>(sum + static_cast<const std::uint8_t*>(data)[i]);
   return static_cast<std::uint8_t>(-sum);
 }
 
-void put16(std::vector<std::uint8_t>& v, size_t at, std::uint16_t x) {
-  v[at] = x & 0xFF;
-  v[at + 1] = x >> 8;
+/// Writes a reply block's fields after Status (which the dispatcher writes), up to `end` bytes.
+template <typename Block>
+void write_reply(Cpu& cpu, std::uint32_t p, const Block& b, std::size_t end = sizeof(Block)) {
+  cpu.write(p + 2, reinterpret_cast<const std::uint8_t*>(&b) + 2, end - 2);
 }
-void put32(std::vector<std::uint8_t>& v, size_t at, std::uint32_t x) {
-  for (int i = 0; i < 4; ++i) v[at + i] = (x >> (8 * i)) & 0xFF;
-}
+
+// The guest address of `field` in the parameter block of type `block` at linear address p.
+#define AT(block, field) (p + offsetof(block, field))
 
 }  // namespace
 
@@ -97,49 +98,41 @@ void PxeRom::install() {
   cpu.write8(Cpu::linear(kUndiCodeSeg, kPxeEntrySpOff), 0xCB);
   cpu.write8(Cpu::linear(kUndiCodeSeg, kPxenvEntryOff), 0xCB);
 
-  // !PXE (pxe_api.h struct s_PXE), 0x58 bytes.
-  std::vector<std::uint8_t> ppxe(0x58, 0);
-  std::memcpy(ppxe.data(), "!PXE", 4);
-  ppxe[4] = 0x58;
-  put16(ppxe, 0x10, kPxeEntrySpOff);
-  put16(ppxe, 0x12, kUndiCodeSeg);
-  ppxe[0x1D] = 6;  // SegDescCnt
-  auto segdesc = [&](size_t at, std::uint16_t seg, std::uint16_t size) {
-    put16(ppxe, at, seg);
-    put32(ppxe, at + 2, std::uint32_t{seg} << 4);
-    put16(ppxe, at + 6, size);
-  };
-  segdesc(0x20, kEntryStackSeg, 0x0800);   // Stack
-  segdesc(0x28, kUndiDataSeg, kUndiDataSize);
-  segdesc(0x30, kUndiCodeSeg, kUndiCodeSize);
-  segdesc(0x38, kUndiCodeSeg, kUndiCodeSize);
-  segdesc(0x40, kBaseCodeSeg, 0x2000);     // BC_Data
-  segdesc(0x48, kBaseCodeSeg + 0x200, 0x2000);
-  segdesc(0x50, kBaseCodeSeg + 0x200, 0x2000);
-  ppxe[5] = checksum_fix(ppxe);
-  cpu.write(Cpu::linear(kUndiDataSeg, kPxeOff), ppxe.data(), ppxe.size());
+  BangPxe ppxe{};
+  std::memcpy(ppxe.Signature, "!PXE", 4);
+  ppxe.StructLength = sizeof ppxe;
+  ppxe.EntryPointSP = {kPxeEntrySpOff, kUndiCodeSeg};
+  ppxe.SegDescCnt = 6;
+  auto segdesc = [](std::uint16_t seg, std::uint16_t size) { return SegDesc{seg, std::uint32_t{seg} << 4, size}; };
+  ppxe.Stack = segdesc(kEntryStackSeg, 0x0800);
+  ppxe.UNDIData = segdesc(kUndiDataSeg, kUndiDataSize);
+  ppxe.UNDICode = segdesc(kUndiCodeSeg, kUndiCodeSize);
+  ppxe.UNDICodeWrite = segdesc(kUndiCodeSeg, kUndiCodeSize);
+  ppxe.BC_Data = segdesc(kBaseCodeSeg, 0x2000);
+  ppxe.BC_Code = segdesc(kBaseCodeSeg + 0x200, 0x2000);
+  ppxe.BC_CodeWrite = segdesc(kBaseCodeSeg + 0x200, 0x2000);
+  ppxe.StructCksum = checksum_fix(&ppxe, sizeof ppxe);
+  cpu.write(Cpu::linear(kUndiDataSeg, kPxeOff), &ppxe, sizeof ppxe);
 
-  // PXENV+ (struct s_PXENV), version 2.1, 0x2C bytes, pointing at !PXE.
-  std::vector<std::uint8_t> pxenv(0x2C, 0);
-  std::memcpy(pxenv.data(), "PXENV+", 6);
-  put16(pxenv, 0x06, 0x0201);
-  pxenv[0x08] = 0x2C;
-  put16(pxenv, 0x0A, kPxenvEntryOff);
-  put16(pxenv, 0x0C, kUndiCodeSeg);
-  put16(pxenv, 0x14, kEntryStackSeg);
-  put16(pxenv, 0x16, 0x0800);
-  put16(pxenv, 0x18, kBaseCodeSeg + 0x200);
-  put16(pxenv, 0x1A, 0x2000);
-  put16(pxenv, 0x1C, kBaseCodeSeg);
-  put16(pxenv, 0x1E, 0x2000);
-  put16(pxenv, 0x20, kUndiDataSeg);
-  put16(pxenv, 0x22, kUndiDataSize);
-  put16(pxenv, 0x24, kUndiCodeSeg);
-  put16(pxenv, 0x26, kUndiCodeSize);
-  put16(pxenv, 0x28, kPxeOff);
-  put16(pxenv, 0x2A, kUndiDataSeg);
-  pxenv[0x09] = checksum_fix(pxenv);
-  cpu.write(Cpu::linear(kUndiDataSeg, kPxenvOff), pxenv.data(), pxenv.size());
+  // PXENV+, version 2.1, pointing at !PXE.
+  Pxenv pxenv{};
+  std::memcpy(pxenv.Signature, "PXENV+", 6);
+  pxenv.Version = 0x0201;
+  pxenv.Length = sizeof pxenv;
+  pxenv.RMEntry = {kPxenvEntryOff, kUndiCodeSeg};
+  pxenv.StackSeg = kEntryStackSeg;
+  pxenv.StackSize = 0x0800;
+  pxenv.BC_CodeSeg = kBaseCodeSeg + 0x200;
+  pxenv.BC_CodeSize = 0x2000;
+  pxenv.BC_DataSeg = kBaseCodeSeg;
+  pxenv.BC_DataSize = 0x2000;
+  pxenv.UNDIDataSeg = kUndiDataSeg;
+  pxenv.UNDIDataSize = kUndiDataSize;
+  pxenv.UNDICodeSeg = kUndiCodeSeg;
+  pxenv.UNDICodeSize = kUndiCodeSize;
+  pxenv.PXEPtr = {kPxeOff, kUndiDataSeg};
+  pxenv.Checksum = checksum_fix(&pxenv, sizeof pxenv);
+  cpu.write(Cpu::linear(kUndiDataSeg, kPxenvOff), &pxenv, sizeof pxenv);
 }
 
 void PxeRom::entry(bool stack_convention) {
@@ -176,7 +169,8 @@ void PxeRom::entry(bool stack_convention) {
     cpu.set_reg(UC_X86_REG_EFLAGS, ax ? (flags | 1) : (flags & ~1u));
   }
   // Empty ISR polls are the busy-wait of iPXE's idle loop: counted, not traced (DESIGN.md "Trace").
-  if (opcode == UNDI_ISR && status == STATUS_SUCCESS && cpu.read16(params + 2) != ISR_OUT_RECEIVE) return;
+  if (opcode == UNDI_ISR && status == STATUS_SUCCESS && cpu.read16(params + offsetof(UndiIsr, FuncFlag)) != ISR_OUT_RECEIVE)
+    return;
   if (!api) {
     host_.trace(trace_kind::PxeCall{"unknown", opcode, status});
     return;
@@ -212,27 +206,29 @@ std::uint16_t PxeRom::stop_undi(std::uint32_t) { return STATUS_SUCCESS; }
 
 std::uint16_t PxeRom::undi_set_station_address(std::uint32_t p) {
   std::vector<std::uint8_t> mac(6);
-  host_.cpu().read(p + 2, mac.data(), 6);
+  host_.cpu().read(AT(UndiSetStationAddress, StationAddress), mac.data(), 6);
   station_mac_ = mac;
   return STATUS_SUCCESS;
 }
 
 std::uint16_t PxeRom::undi_transmit(std::uint32_t p) {
   Cpu& cpu = host_.cpu();
-  std::uint8_t protocol = cpu.read8(p + 2);
-  std::uint8_t xmit_flag = cpu.read8(p + 3);
-  std::uint32_t tbd = cpu.read_segoff(p + 8);
-  std::uint16_t immed_len = cpu.read16(tbd);
-  std::uint32_t immed = cpu.read_segoff(tbd + 2);
-  std::uint16_t blocks = cpu.read16(tbd + 6);
+  std::uint8_t protocol = cpu.read8(AT(UndiTransmit, Protocol));
+  std::uint8_t xmit_flag = cpu.read8(AT(UndiTransmit, XmitFlag));
+  std::uint32_t tbd = cpu.read_segoff(AT(UndiTransmit, TBD));
+  std::uint16_t immed_len = cpu.read16(tbd + offsetof(UndiTbd, ImmedLength));
+  std::uint32_t immed = cpu.read_segoff(tbd + offsetof(UndiTbd, Xmit));
+  std::uint16_t blocks = cpu.read16(tbd + offsetof(UndiTbd, DataBlkCount));
   std::vector<std::uint8_t> payload(immed_len);
   cpu.read(immed, payload.data(), immed_len);
+  using DataBlk = UndiTbd::DataBlk;
   for (std::uint16_t i = 0; i < blocks && i < 8; ++i) {
-    std::uint32_t blk = tbd + 8 + i * 8u;
-    std::uint8_t ptr_type = cpu.read8(blk);
-    std::uint16_t len = cpu.read16(blk + 2);
+    std::uint32_t blk = static_cast<std::uint32_t>(tbd + offsetof(UndiTbd, DataBlock) + i * sizeof(DataBlk));
+    std::uint8_t ptr_type = cpu.read8(blk + offsetof(DataBlk, TDPtrType));
+    std::uint16_t len = cpu.read16(blk + offsetof(DataBlk, TDDataLen));
     // TDPtrType 0 = seg:off, 1 = physical address.
-    std::uint32_t addr = ptr_type == 0 ? cpu.read_segoff(blk + 4) : cpu.read32(blk + 4);
+    std::uint32_t ptr = blk + offsetof(DataBlk, TDDataPtr);
+    std::uint32_t addr = ptr_type == 0 ? cpu.read_segoff(ptr) : cpu.read32(ptr);
     size_t at = payload.size();
     payload.resize(at + len);
     cpu.read(addr, payload.data() + at, len);
@@ -248,9 +244,9 @@ std::uint16_t PxeRom::undi_transmit(std::uint32_t p) {
     if (xmit_flag == 1) {
       std::fill(frame.begin(), frame.begin() + 6, 0xFF);
     } else {
-      cpu.read(cpu.read_segoff(p + 4), frame.data(), 6);
+      cpu.read(cpu.read_segoff(AT(UndiTransmit, DestAddr)), frame.data(), 6);
     }
-    const MacAddr& mac = host_.nic().mac();
+    const Mac& mac = host_.nic().mac();
     std::copy(mac.begin(), mac.end(), frame.begin() + 6);
     frame[12] = ethertype[protocol] >> 8;
     frame[13] = ethertype[protocol] & 0xFF;
@@ -264,70 +260,67 @@ std::uint16_t PxeRom::undi_transmit(std::uint32_t p) {
 }
 
 std::uint16_t PxeRom::undi_get_information(std::uint32_t p) {
-  Cpu& cpu = host_.cpu();
-  std::vector<std::uint8_t> b(0x32, 0);
-  put16(b, 0x04, 0);      // IntNumber 0: iPXE polls (contract §9.4)
-  put16(b, 0x06, 1500);   // MaxTranUnit
-  put16(b, 0x08, 1);      // HwType Ethernet
-  put16(b, 0x0A, 6);      // HwAddrLen
-  const MacAddr& mac = host_.nic().mac();
-  std::copy(mac.begin(), mac.end(), b.begin() + 0x0C);
-  std::copy(mac.begin(), mac.end(), b.begin() + 0x1C);
-  put16(b, 0x2E, 8);      // RxBufCt
-  put16(b, 0x30, 1);      // TxBufCt
-  cpu.write(p + 2, b.data() + 2, b.size() - 2);
+  UndiGetInformation b{};
+  b.IntNumber = 0;  // iPXE polls (contract §9.4)
+  b.MaxTranUnit = 1500;
+  b.HwType = 1;     // Ethernet
+  b.HwAddrLen = 6;
+  const Mac& mac = host_.nic().mac();
+  std::copy(mac.begin(), mac.end(), b.CurrentNodeAddress);
+  std::copy(mac.begin(), mac.end(), b.PermNodeAddress);
+  b.RxBufCt = 8;
+  b.TxBufCt = 1;
+  write_reply(host_.cpu(), p, b);
   return STATUS_SUCCESS;
 }
 
 std::uint16_t PxeRom::undi_get_statistics(std::uint32_t p) {
-  Cpu& cpu = host_.cpu();
-  cpu.write32(p + 2, static_cast<std::uint32_t>(tx_count_));
-  cpu.write32(p + 6, static_cast<std::uint32_t>(rx_count_));
-  cpu.write32(p + 10, 0);
-  cpu.write32(p + 14, 0);
+  UndiGetStatistics b{};
+  b.XmtGoodFrames = static_cast<std::uint32_t>(tx_count_);
+  b.RcvGoodFrames = static_cast<std::uint32_t>(rx_count_);
+  write_reply(host_.cpu(), p, b);
   return STATUS_SUCCESS;
 }
 
 std::uint16_t PxeRom::undi_get_nic_type(std::uint32_t p) {
   PciConfig pci(host_.nic().profile());
-  std::vector<std::uint8_t> b(0x11, 0);
-  b[2] = 2;  // PCI_NIC
-  put16(b, 0x03, pci.vendor());
-  put16(b, 0x05, pci.device());
-  b[0x07] = 0x02;  // base class: network
-  b[0x08] = 0x00;
-  b[0x09] = 0x00;
-  b[0x0A] = static_cast<std::uint8_t>(pci.read(PciConfig::kBusDevFn, 0x08, 1));
-  put16(b, 0x0B, PciConfig::kBusDevFn);
-  put16(b, 0x0D, static_cast<std::uint16_t>(pci.read(PciConfig::kBusDevFn, 0x2C, 2)));
-  put16(b, 0x0F, static_cast<std::uint16_t>(pci.read(PciConfig::kBusDevFn, 0x2E, 2)));
-  host_.cpu().write(p + 2, b.data() + 2, b.size() - 2);
+  UndiGetNicType b{};
+  b.NicType = 2;  // PCI_NIC
+  b.Vendor_ID = pci.vendor();
+  b.Dev_ID = pci.device();
+  b.Base_Class = 0x02;  // network
+  b.Rev = static_cast<std::uint8_t>(pci.read(PciConfig::kBusDevFn, 0x08, 1));
+  b.BusDevFunc = PciConfig::kBusDevFn;
+  b.SubVendor_ID = static_cast<std::uint16_t>(pci.read(PciConfig::kBusDevFn, 0x2C, 2));
+  b.SubDevice_ID = static_cast<std::uint16_t>(pci.read(PciConfig::kBusDevFn, 0x2E, 2));
+  write_reply(host_.cpu(), p, b);
   return STATUS_SUCCESS;
 }
 
 std::uint16_t PxeRom::undi_get_iface_info(std::uint32_t p) {
-  std::vector<std::uint8_t> b(0x1E, 0);
+  UndiGetIfaceInfo b{};
   const char type[] = "DIX+802.3";
-  std::memcpy(b.data() + 2, type, sizeof type);
-  put32(b, 0x12, host_.nic().profile().link_speed_bps);
+  std::memcpy(b.IfaceType, type, sizeof type);
+  b.LinkSpeed = host_.nic().profile().link_speed_bps;
   // Broadcast, multicast, set-station-address, reset, open/close; no IRQ support flag: iPXE polls.
-  put32(b, 0x16, 0x081B);
-  host_.cpu().write(p + 2, b.data() + 2, b.size() - 2);
+  b.ServiceFlags = 0x081B;
+  // Up to and including Reserved[0] (zero), as this ROM always wrote it; the rest stays the caller's.
+  write_reply(host_.cpu(), p, b, offsetof(UndiGetIfaceInfo, Reserved) + sizeof b.Reserved[0]);
   return STATUS_SUCCESS;
 }
 
 std::uint16_t PxeRom::undi_isr(std::uint32_t p) {
   Cpu& cpu = host_.cpu();
-  std::uint16_t func = cpu.read16(p + 2);
+  std::uint16_t func = cpu.read16(AT(UndiIsr, FuncFlag));
   ++isr_polls_;
   if (func == ISR_IN_START) {
-    cpu.write16(p + 2, host_.nic().rx_pending() ? ISR_OUT_OURS : ISR_OUT_NOT_OURS);
+    cpu.write16(AT(UndiIsr, FuncFlag), host_.nic().rx_pending() ? ISR_OUT_OURS : ISR_OUT_NOT_OURS);
     return STATUS_SUCCESS;
   }
   if (func != ISR_IN_PROCESS && func != ISR_IN_GET_NEXT) return STATUS_UNDI_INVALID_PARAMETER;
-  auto frame = host_.nic().pop_rx();
+  auto frame = host_.nic().receive();
   if (!frame) {
-    cpu.write16(p + 2, ISR_OUT_DONE);
+    cpu.write16(AT(UndiIsr, FuncFlag), ISR_OUT_DONE);
     if (func == ISR_IN_PROCESS) host_.idle_poll();
     return STATUS_SUCCESS;
   }
@@ -340,17 +333,37 @@ std::uint16_t PxeRom::undi_isr(std::uint32_t p) {
   std::uint8_t pkt = P_DIRECTED;
   if (len >= 6 && bytes[0] == 0xFF && bytes[1] == 0xFF && bytes[2] == 0xFF) pkt = P_BROADCAST;
   else if (len >= 1 && (bytes[0] & 1)) pkt = P_MULTICAST;
-  cpu.write16(p + 2, ISR_OUT_RECEIVE);
-  cpu.write16(p + 4, len);     // BufferLength
-  cpu.write16(p + 6, len);     // FrameLength
-  cpu.write16(p + 8, 14);      // FrameHeaderLength
-  cpu.write16(p + 0x0A, layout::kRxBufferOff);
-  cpu.write16(p + 0x0C, layout::kUndiDataSeg);
-  cpu.write8(p + 0x0E, prot);
-  cpu.write8(p + 0x0F, pkt);
+  cpu.write16(AT(UndiIsr, FuncFlag), ISR_OUT_RECEIVE);
+  cpu.write16(AT(UndiIsr, BufferLength), len);
+  cpu.write16(AT(UndiIsr, FrameLength), len);
+  cpu.write16(AT(UndiIsr, FrameHeaderLength), 14);
+  cpu.write16(AT(UndiIsr, Frame.offset), layout::kRxBufferOff);
+  cpu.write16(AT(UndiIsr, Frame.segment), layout::kUndiDataSeg);
+  cpu.write8(AT(UndiIsr, ProtType), prot);
+  cpu.write8(AT(UndiIsr, PktType), pkt);
   ++rx_count_;
-  host_.trace(trace_kind::FrameRx{len, to_hex(bytes.data(), len)});
   return STATUS_SUCCESS;
+}
+
+void PxeRom::start_base_code(Scheduler& sched, std::uint64_t seed, std::size_t max_nbp_bytes) {
+  base_ = std::make_unique<PxeBaseCode>(host_, sched, seed, max_nbp_bytes);
+  base_->start();
+}
+
+bool PxeRom::poll_base_code() {
+  while (!base_->done()) {
+    auto f = host_.nic().receive();
+    if (!f) break;
+    base_->receive(*f);
+  }
+  if (!base_->done()) return false;
+  const PxeBaseCode::Result& r = base_->result();
+  if (r.ok) {
+    config_.cached_discover = r.discover;
+    config_.cached_ack = r.ack;
+    config_.cached_reply = r.proxy_ack;
+  }
+  return true;
 }
 
 std::uint16_t PxeRom::unload_stack(std::uint32_t) {
@@ -360,40 +373,40 @@ std::uint16_t PxeRom::unload_stack(std::uint32_t) {
 
 std::uint16_t PxeRom::get_cached_info(std::uint32_t p) {
   Cpu& cpu = host_.cpu();
-  std::uint16_t type = cpu.read16(p + 2);
+  std::uint16_t type = cpu.read16(AT(GetCachedInfo, PacketType));
   const std::vector<std::uint8_t>* pkt = nullptr;
   if (type == 1) pkt = &config_.cached_discover;
   else if (type == 2) pkt = &config_.cached_ack;
   else if (type == 3) pkt = config_.cached_reply.empty() ? &config_.cached_ack : &config_.cached_reply;
   if (!pkt || pkt->empty()) return STATUS_FAILURE;
-  std::uint16_t size = cpu.read16(p + 4);
+  std::uint16_t size = cpu.read16(AT(GetCachedInfo, BufferSize));
   std::uint16_t len = static_cast<std::uint16_t>(std::min<size_t>(pkt->size(), layout::kCachedPacketMax));
   if (size == 0) {
     // The caller wants a pointer to the ROM's own copy.
     std::uint32_t at = Cpu::linear(layout::kUndiDataSeg, layout::kCachedPacketOff);
     cpu.write(at, pkt->data(), len);
-    cpu.write16(p + 4, len);
-    cpu.write16(p + 6, layout::kCachedPacketOff);
-    cpu.write16(p + 8, layout::kUndiDataSeg);
-    cpu.write16(p + 0x0A, layout::kCachedPacketMax);
+    cpu.write16(AT(GetCachedInfo, BufferSize), len);
+    cpu.write16(AT(GetCachedInfo, Buffer.offset), layout::kCachedPacketOff);
+    cpu.write16(AT(GetCachedInfo, Buffer.segment), layout::kUndiDataSeg);
+    cpu.write16(AT(GetCachedInfo, BufferLimit), layout::kCachedPacketMax);
     return STATUS_SUCCESS;
   }
   // Copy into the caller's buffer (iPXE ignores any returned pointer: contract §2.1).
   std::uint16_t n = std::min(len, size);
-  cpu.write(cpu.read_segoff(p + 6), pkt->data(), n);
-  cpu.write16(p + 4, n);
-  cpu.write16(p + 0x0A, size);
+  cpu.write(cpu.read_segoff(AT(GetCachedInfo, Buffer)), pkt->data(), n);
+  cpu.write16(AT(GetCachedInfo, BufferSize), n);
+  cpu.write16(AT(GetCachedInfo, BufferLimit), size);
   return STATUS_SUCCESS;
 }
 
 std::uint16_t PxeRom::file_cmdline(std::uint32_t p) {
   if (!config_.cmdline) return STATUS_UNSUPPORTED;
   Cpu& cpu = host_.cpu();
-  std::uint16_t size = cpu.read16(p + 2);
+  std::uint16_t size = cpu.read16(AT(FileCmdline, BufferSize));
   if (size == 0) return STATUS_FAILURE;
   std::string text = config_.cmdline->substr(0, size - 1u);
-  cpu.write(cpu.read_segoff(p + 4), text.c_str(), text.size() + 1);
-  cpu.write16(p + 2, static_cast<std::uint16_t>(text.size() + 1));
+  cpu.write(cpu.read_segoff(AT(FileCmdline, Buffer)), text.c_str(), text.size() + 1);
+  cpu.write16(AT(FileCmdline, BufferSize), static_cast<std::uint16_t>(text.size() + 1));
   return STATUS_SUCCESS;
 }
 

@@ -1,17 +1,23 @@
-// The PXE option ROM as the NBP sees it: PXENV+ and !PXE structures, and the PXE/UNDI API behind them.
+// The PXE option ROM: its own boot phase (the base code, pxe_base_code.h, which it owns), and, for the NBP
+// it then starts, the PXENV+ and !PXE structures and the PXE/UNDI API behind them. What the base code
+// learnt (its DISCOVER, the ACK, the ProxyDHCP ACK) is what GET_CACHED_INFO later hands out.
 //
 // Calls arrive at one RETF byte in the UNDI code segment (the !PXE entry, stack convention, or the PXENV+
 // entry, BX and ES:DI convention); a host code hook calls entry(). Every call goes through one dispatch
 // table whose default answer is failure; every reply writes Status at offset 0 of the parameter block and
-// AX = PXENV_EXIT (ref/ipxe-platform-contract.md §1.3). UNDI calls reach the NIC model.
+// AX = PXENV_EXIT (ref/ipxe-platform-contract.md §1.3). Parameter blocks are the packed layouts of
+// pxe_api.h. UNDI calls reach the NIC through its UNDI-facing interface (nicmodels/undi_nic.h).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "firmware/host.h"
+#include "firmware/pxe_base_code.h"
+#include "sim/core/scheduler.h"
 
 namespace bootsim {
 
@@ -35,8 +41,14 @@ class PxeRom {
   /// (opcode and parameter far pointer on the stack), false for PXENV+ (BX and ES:DI, result in CF too).
   void entry(bool stack_convention);
 
-  /// Replaces what GET_CACHED_INFO returns (the ROM's own DHCP phase fills these in).
-  PxeRomConfig& config() { return config_; }
+  // --- The ROM's own boot phase (base code): DHCP + TFTP of the NBP before any guest code runs. ------
+  /// Opens the NIC and sends the first DHCPDISCOVER. `seed` chooses xid, UUID and TFTP port.
+  void start_base_code(Scheduler& sched, std::uint64_t seed, std::size_t max_nbp_bytes);
+  /// Hands the frames the NIC received to the base code. True once the boot phase has ended; then, if it
+  /// succeeded, GET_CACHED_INFO answers with its DISCOVER, ACK and ProxyDHCP ACK.
+  bool poll_base_code();
+  /// The boot phase's outcome (the NBP, or the PXE-Exx error); valid once poll_base_code() returned true.
+  const PxeBaseCode::Result& base_code_result() const { return base_->result(); }
 
   std::uint64_t isr_polls() const { return isr_polls_; }
   std::uint64_t calls() const { return calls_; }
@@ -72,6 +84,7 @@ class PxeRom {
 
   FirmwareHost& host_;
   PxeRomConfig config_;
+  std::unique_ptr<PxeBaseCode> base_;
   std::uint64_t isr_polls_ = 0;
   std::uint64_t calls_ = 0;
   std::uint64_t tx_count_ = 0, rx_count_ = 0;

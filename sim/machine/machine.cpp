@@ -4,26 +4,10 @@
 #include <cstring>
 
 #include "firmware/memory_map.h"
-#include "firmware/pxe_base_code.h"
 #include "sim/core/errors.h"
 #include "sim/proto/dhcp_packet.h"
 
 namespace bootsim {
-
-const char* stop_reason_name(StopReason r) {
-  switch (r) {
-    case StopReason::kNone: return "none";
-    case StopReason::kTimeLimit: return "time_limit";
-    case StopReason::kNbpReturned: return "nbp_returned";
-    case StopReason::kBootFailed: return "boot_failed";
-    case StopReason::kHandoff: return "handoff";
-    case StopReason::kReset: return "reset";
-    case StopReason::kGuestFault: return "guest_fault";
-    case StopReason::kRomFailed: return "rom_failed";
-    case StopReason::kInternalError: return "internal_error";
-  }
-  return "?";
-}
 
 namespace {
 
@@ -70,7 +54,8 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   cpu_ = std::make_unique<Cpu>(config_.ram_bytes);
   nic_ = std::make_unique<Nic>(sched_, trace_, config_.name, config_.mac, config_.nic_profile,
                                mix_seed(config_.seed, config_.name + ".nic"));
-  nic_->set_switch_port(config_.switch_port);
+  port_ = std::make_unique<SwitchPort>(sched_, trace_, config_.name, config_.switch_port);
+  nic_->plug_into(*port_);
   rom_ = std::make_unique<PxeRom>(*this, config_.rom);
 
   cpu_->enter_real_mode();
@@ -136,16 +121,9 @@ void Machine::load_nbp() {
 }
 
 bool Machine::run_rom_phase() {
-  const std::size_t max_nbp = layout::kMaxNbpBytes;
-  PxeBaseCode base(*this, sched_, mix_seed(config_.seed, config_.name + ".rom"), max_nbp);
-  base.start();
+  rom_->start_base_code(sched_, mix_seed(config_.seed, config_.name + ".rom"), layout::kMaxNbpBytes);
   // No guest code runs yet: time moves from one network event or ROM timeout to the next.
-  while (!base.done() && !stopping()) {
-    while (auto f = nic_->pop_rx()) {
-      trace(trace_kind::FrameRx{f->bytes.size(), to_hex(f->bytes.data(), f->bytes.size())});
-      base.receive(*f);
-    }
-    if (base.done()) break;
+  while (!stopping() && !rom_->poll_base_code()) {
     SimTime next = sched_.next_event_time();
     if (next == SimTime::max()) {
       fault("internal_error", "PXE ROM phase has nothing scheduled");
@@ -155,7 +133,7 @@ bool Machine::run_rom_phase() {
   }
   flush_console();
   if (stopping()) return false;
-  const auto& r = base.result();
+  const auto& r = rom_->base_code_result();
   if (!r.ok) {
     trace(trace_kind::Phase::rom_failed(r.error));
     stop(StopReason::kRomFailed, r.error);
@@ -163,9 +141,6 @@ bool Machine::run_rom_phase() {
   }
   config_.nbp = r.nbp;
   config_.nbp_path = "tftp://" + format_ipv4(r.server_ip) + "/" + r.filename;
-  rom_->config().cached_discover = r.discover;
-  rom_->config().cached_ack = r.ack;
-  rom_->config().cached_reply = r.proxy_ack;
   return true;
 }
 

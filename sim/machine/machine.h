@@ -28,6 +28,7 @@
 #include "firmware/io_ports.h"
 #include "firmware/pxe_rom.h"
 #include "nicmodels/nic.h"
+#include "nicmodels/switch_port.h"
 #include "sim/core/baton.h"
 #include "sim/machine/console.h"
 #include "sim/cpu/cpu.h"
@@ -43,7 +44,7 @@ struct MachineConfig {
   /// Run the PXE ROM's own DHCP + TFTP phase first; the NBP is the file it downloads.
   bool rom_phase = false;
   std::string nbp_path;               ///< for messages and the trace
-  MacAddr mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+  Mac mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
   LinkProfile nic_profile;
   SwitchPortConfig switch_port;
   PxeRomConfig rom;
@@ -103,6 +104,8 @@ class Machine final : public FirmwareHost {
   void request_stop(StopReason reason, const std::string& detail) { stop(reason, detail); }
 
   Nic& nic() override { return *nic_; }
+  /// The switch port the NIC's cable plugs into: what the wire attaches to (BootNetwork::attach).
+  SwitchPort& switch_port() { return *port_; }
   Console& console() { return console_; }
   const PxeRom& rom() const { return *rom_; }
   const std::string& name() const override { return config_.name; }
@@ -168,6 +171,7 @@ class Machine final : public FirmwareHost {
   MachineConfig config_;
   std::unique_ptr<Cpu> cpu_;
   std::unique_ptr<Nic> nic_;
+  std::unique_ptr<SwitchPort> port_;
   Bios bios_;
   IoPorts ports_;
   std::unique_ptr<PxeRom> rom_;

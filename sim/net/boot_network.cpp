@@ -135,6 +135,10 @@ void BootNetwork::continue_in_child(const std::string& pcap_path) {
 
 void BootNetwork::attach(FramePort& nic_rx, const Mac& mac) { ports_.push_back(Port{&nic_rx, mac, {}}); }
 
+void BootNetwork::Capture::deliver(const Frame& frame) {
+  if (net_.pcap_) net_.pcap_->write(net_.sched_.now(), frame.bytes);
+}
+
 void BootNetwork::deliver(const Frame& frame) {
   if (frame.bytes.size() < 14) return;
   ++stats_.from_guests;

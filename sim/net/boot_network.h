@@ -4,7 +4,8 @@
 //   NetworkConfig cfg;                       // 10.0.2.0/24, DHCP+TFTP at 10.0.2.2, HTTP at 10.0.2.100:80
 //   cfg.tftp_root = "files/tftp"; cfg.http_root = "files/http"; cfg.pcap_path = "out/wire.pcap";
 //   BootNetwork net(sched, trace, cfg);
-//   net.attach(machine.nic(), machine.nic().mac());   // RX side, and nic.connect(&net) for TX
+//   net.attach(port, nic.mac());                  // RX side: a NIC's switch port (nicmodels/switch_port.h)
+//   port.connect(&net, &net.capture_port());      // TX side, and the port's own frames (BPDUs) into the pcap
 //
 // What a guest frame meets (routed when it has crossed the wire, `latency` after it was sent):
 //  - DHCP (UDP to port 67 or 4011, or anything that looks like it but does not parse): our DHCP servers;
@@ -16,7 +17,8 @@
 // Frames towards a NIC are delivered by scheduler events, in order, `latency` plus serialization at
 // `link_bps` after they are sent; nothing towards a guest is ever dropped by the wire (slirp's TFTP
 // ignores ACK block numbers, so a lost DATA frame would corrupt the file).
-// The pcap tap records every frame once, when it enters the wire, with that virtual time.
+// The pcap tap records every frame once, when it enters the wire, with that virtual time, and the frames a
+// switch port sends on its own link (BPDUs), which the wire does not carry (capture_port()).
 #pragma once
 
 #include <cstdint>
@@ -71,9 +73,14 @@ class BootNetwork final : public FramePort {
   BootNetwork(const BootNetwork&) = delete;
   BootNetwork& operator=(const BootNetwork&) = delete;
 
-  /// Attaches a NIC: frames for `mac` (and broadcasts) are delivered to `nic_rx`. The caller also points
-  /// the NIC's TX at this wire (`nic.connect(&net)`). The attachment lives as long as the network.
+  /// Attaches a NIC: frames for `mac` (and broadcasts) are delivered to `nic_rx` (its switch port). The
+  /// caller also points the port's TX at this wire (`port.connect(&net, …)`). The attachment lives as
+  /// long as the network.
   void attach(FramePort& nic_rx, const Mac& mac);
+  /// Records a frame sent on one access link by the switch port itself (a BPDU to its NIC) in the pcap,
+  /// at the time it is handed over; it is not routed anywhere (802.1D: bridges never forward frames to
+  /// the bridge group address). Lives as long as the network.
+  FramePort& capture_port() { return capture_; }
 
   /// FramePort: a frame transmitted by an attached NIC.
   void deliver(const Frame& frame) override;
@@ -101,6 +108,15 @@ class BootNetwork final : public FramePort {
   void continue_in_child(const std::string& pcap_path);
 
  private:
+  /// The pcap side of capture_port().
+  class Capture final : public FramePort {
+   public:
+    explicit Capture(BootNetwork& net) : net_(net) {}
+    void deliver(const Frame& frame) override;
+
+   private:
+    BootNetwork& net_;
+  };
   struct Port {
     FramePort* rx;
     Mac mac;
@@ -123,6 +139,7 @@ class BootNetwork final : public FramePort {
   std::unique_ptr<SlirpHost> slirp_;
   std::unique_ptr<HttpServer> http_;
   std::vector<Port> ports_;
+  Capture capture_{*this};
   Stats stats_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // pending deliveries check it (outlive-safe)
 };

@@ -6,10 +6,9 @@
 #include <optional>
 #include <vector>
 
-namespace bootsim {
+#include "sim/proto/mac.h"
 
-using Mac = std::array<std::uint8_t, 6>;
-constexpr Mac kBroadcastMac{0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+namespace bootsim {
 
 struct UdpDatagram {
   Mac src_mac{}, dst_mac{};

@@ -106,7 +106,7 @@ Scenario Loader::load() {
   read_network(root.child("network"), s.network);
 
   std::map<std::string, pugi::xml_node> names;
-  std::map<MacAddr, std::string> macs;
+  std::map<Mac, std::string> macs;
   for (auto m : root.children("machine")) {
     Machine machine = read_machine(m);
     if (names.count(machine.name))

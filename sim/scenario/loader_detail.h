@@ -138,7 +138,7 @@ class Reader {
   std::optional<std::uint64_t> bytes(const char* name);
   std::optional<std::uint32_t> ipv4(const char* name);
   std::optional<std::pair<std::uint32_t, int>> cidr(const char* name);
-  std::optional<MacAddr> mac(const char* name);
+  std::optional<Mac> mac(const char* name);
   std::optional<std::string> name_value(const char* name);
   std::optional<std::string> text_value(const char* name);
   std::optional<std::string> choice(const char* name);

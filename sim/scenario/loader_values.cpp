@@ -81,8 +81,8 @@ std::optional<std::pair<std::uint32_t, int>> Reader::cidr(const char* name) {
                                               "e.g. 10.0.2.0/24");
 }
 
-std::optional<MacAddr> Reader::mac(const char* name) {
-  auto m = typed<MacAddr>(name, AttrType::kMac, parse_mac, "a MAC address, e.g. 52:54:00:12:34:56");
+std::optional<Mac> Reader::mac(const char* name) {
+  auto m = typed<Mac>(name, AttrType::kMac, parse_mac, "a MAC address, e.g. 52:54:00:12:34:56");
   if (m && ((*m)[0] & 1))
     fail(ScenarioErrc::kBadValue, name,
          format_mac(*m) + " is a broadcast or multicast address; a NIC needs a unicast MAC (first octet even)");

@@ -113,7 +113,7 @@ enum class FirmwareStart {
 
 struct Machine {
   std::string name;
-  MacAddr mac{};
+  Mac mac{};
   std::string nic_profile;          ///< the built-in profile the NIC started from ("broadcom-like")
   LinkProfile nic;                  ///< that profile with the scenario's overrides applied
   std::vector<std::string> nic_overridden;  ///< attribute names that were overridden, for reports

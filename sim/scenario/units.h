@@ -1,6 +1,6 @@
 // Typed parsers for scenario values. Each returns nullopt on anything it does not accept exactly (no
 // leading or trailing spaces, no missing unit); the loader turns that into a located ScenarioError.
-// Durations use bootsim::parse_duration (sim/core/sim_time.h), MACs parse_mac (nicmodels/nic.h).
+// Durations use bootsim::parse_duration (sim/core/sim_time.h), MACs parse_mac (sim/proto/mac.h).
 #pragma once
 
 #include <cstdint>

@@ -47,12 +47,12 @@ World::World(const BootRunSpec& spec) : spec_(spec), fds_before_(open_fds()) {
   if (spec_.network) {
     net_ = make_network(sched_, out_.trace, *spec_.network);
     for (auto& m : machines_) {
-      net_->attach(m->nic(), m->nic().mac());
-      m->nic().connect(net_.get());
+      net_->attach(m->switch_port(), m->nic().mac());
+      m->switch_port().connect(net_.get(), &net_->capture_port());
     }
   } else if (spec_.responder == BootRunSpec::Responder::kDhcp) {
-    lan_ = std::make_unique<MiniLan>(sched_, out_.trace, machines_.front()->nic());
-    machines_.front()->nic().connect(lan_.get());
+    lan_ = std::make_unique<MiniLan>(sched_, out_.trace, machines_.front()->switch_port());
+    machines_.front()->switch_port().connect(lan_.get());
   }
 }
 

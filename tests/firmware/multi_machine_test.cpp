@@ -55,7 +55,7 @@ std::map<std::string, std::set<std::uint32_t>> acked_addresses(const VariantResu
     if (!p || p->op != 2 || p->message_type() != DHCPACK) continue;
     std::string machine = ev["machine"].get<std::string>();
     // Broadcast replies reach every NIC: key them by receiving machine and client hardware address.
-    std::string chaddr = format_mac(MacAddr{p->chaddr[0], p->chaddr[1], p->chaddr[2], p->chaddr[3], p->chaddr[4], p->chaddr[5]});
+    std::string chaddr = format_mac(Mac{p->chaddr[0], p->chaddr[1], p->chaddr[2], p->chaddr[3], p->chaddr[4], p->chaddr[5]});
     out[machine + " " + chaddr].insert(p->yiaddr);
   }
   return out;
