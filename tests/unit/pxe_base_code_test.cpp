@@ -66,7 +66,7 @@ class FakeHost final : public FirmwareHost {
   UndiNic& nic() override { return nic_; }
   SimTime now() const override { return sched_.now(); }
   const std::string& name() const override { return name_; }
-  void trace(const std::string& kind, TraceEvent fields) override { trace_.emit(now(), name_, kind, std::move(fields)); }
+  void trace(TraceRecord record) override { trace_.emit(now(), name_, std::move(record)); }
   void console_put(std::uint8_t ch) override { console += static_cast<char>(ch); }
   std::optional<std::uint16_t> peek_key() override { return std::nullopt; }
   std::optional<std::uint16_t> take_key() override { return std::nullopt; }
