@@ -39,12 +39,15 @@ struct SweepCliOptions {
   int jobs = scenario::default_jobs();
 };
 
-const char* mark(const std::string& outcome) {
-  if (outcome == "pass") return "pass";
-  if (outcome == "fail") return "FAIL";
-  if (outcome == "fault") return "FAULT";
-  if (outcome == "error") return "ERROR";
-  return outcome.c_str();
+const char* mark(scenario::CellOutcome outcome) {
+  using O = scenario::CellOutcome;
+  switch (outcome) {
+    case O::kPass: return "pass";
+    case O::kFail: return "FAIL";
+    case O::kFault: return "FAULT";
+    case O::kError: return "ERROR";
+    default: return scenario::to_string(outcome);
+  }
 }
 
 /// Text tables: a grid for two axes (one per variant), otherwise one row per grid point with a column
@@ -98,7 +101,7 @@ nlohmann::json to_json(const scenario::SweepResult& r, const std::vector<std::st
   for (const auto& c : r.cells)
     j["cells"].push_back({{"values", c.values},
                           {"variant", c.variant},
-                          {"outcome", c.outcome},
+                          {"outcome", scenario::to_string(c.outcome)},
                           {"detail", c.detail},
                           {"ended", stop_reason_name(c.run.result.reason)},
                           {"end_ns", c.run.result.end_time.ns},
@@ -134,7 +137,6 @@ int run(const SweepCliOptions& o) {
   std::printf("boundary:\n");
   for (const auto& line : boundary) std::printf("  %s\n", line.c_str());
 
-  int rc = kExitOk;
   for (auto& p : r.points) write_reports(ScenarioOutcome{p.scenario, p.runs, p.out_dir}, false);
   fs::path out(so.out_dir);
   for (const auto& variant : r.variants) {
@@ -149,9 +151,7 @@ int run(const SweepCliOptions& o) {
     }
     for (const auto& c : r.cells) {
       if (c.variant != variant) continue;
-      sr.cells.push_back({c.values, c.outcome, c.detail, fs::relative(fs::path(c.out_dir) / "report.html", out).string()});
-      if (c.outcome == "fault" && rc == kExitOk) rc = kExitGuestFault;
-      if (c.outcome == "error") rc = kExitInternalError;
+      sr.cells.push_back({c.values, scenario::to_string(c.outcome), c.detail, fs::relative(fs::path(c.out_dir) / "report.html", out).string()});
     }
     for (const auto& line : boundary)
       if (line.rfind(variant + ":", 0) == 0 || line.rfind(variant + ",", 0) == 0)
@@ -167,7 +167,7 @@ int run(const SweepCliOptions& o) {
     std::fflush(stdout);
     return scenario::interrupt::exit_code();
   }
-  return rc;
+  return scenario::exit_code(r);
 }
 
 }  // namespace

@@ -72,20 +72,20 @@ void judge_cell(SweepCellResult& c, SweepJudge judge) {
   const RunResult result = deciding_result(r, &who);
   std::string ended = std::string(stop_reason_name(result.reason)) + " at " + format_time(result.end_time);
   if (!r.skip_reason.empty()) {
-    c.outcome = "skip";
+    c.outcome = CellOutcome::kSkip;
     c.detail = r.skip_reason;
   } else if (r.interrupted) {
-    c.outcome = "interrupted";
+    c.outcome = CellOutcome::kInterrupted;
     c.detail = "stopped by a signal before it finished";
   } else if (result.reason == StopReason::kInternalError) {
-    c.outcome = "error";
+    c.outcome = CellOutcome::kError;
     c.detail = who + "bootsim failed: " + result.detail;
   } else if (result.reason == StopReason::kGuestFault) {
-    c.outcome = "fault";
+    c.outcome = CellOutcome::kFault;
     c.detail = who + "guest fault at " + format_time(result.end_time) + ": " + result.detail;
   } else if (judge == SweepJudge::kBoot) {
     bool booted = result.reason == StopReason::kHandoff;
-    c.outcome = booted ? "pass" : "fail";
+    c.outcome = booted ? CellOutcome::kPass : CellOutcome::kFail;
     c.detail = who + (booted ? "handoff at " + format_time(result.end_time) : "no handoff; ended " + ended);
   } else {
     std::vector<const Verdict*> failed;
@@ -94,7 +94,7 @@ void judge_cell(SweepCellResult& c, SweepJudge judge) {
       if (v.status == VerdictStatus::kFail) failed.push_back(&v);
       written += !v.about_run;
     }
-    c.outcome = failed.empty() ? "pass" : "fail";
+    c.outcome = failed.empty() ? CellOutcome::kPass : CellOutcome::kFail;
     c.detail = failed.empty() ? "all " + std::to_string(written) + " expectations hold; ended " + ended
                               : "failed: " + failed.front()->expectation + " — " + failed.front()->evidence +
                                     (failed.size() > 1 ? " (+" + std::to_string(failed.size() - 1) + " more)" : "");
@@ -106,6 +106,27 @@ std::string span(const std::vector<std::string>& values, size_t from, size_t to)
 }
 
 }  // namespace
+
+const char* to_string(CellOutcome o) {
+  switch (o) {
+    case CellOutcome::kPass: return "pass";
+    case CellOutcome::kFail: return "fail";
+    case CellOutcome::kSkip: return "skip";
+    case CellOutcome::kFault: return "fault";
+    case CellOutcome::kError: return "error";
+    case CellOutcome::kInterrupted: return "interrupted";
+  }
+  return "?";
+}
+
+int exit_code(const SweepResult& r) {
+  int rc = kExitOk;
+  for (const auto& c : r.cells) {
+    if (c.outcome == CellOutcome::kError) return kExitInternalError;
+    if (c.outcome == CellOutcome::kFault) rc = kExitGuestFault;
+  }
+  return rc;
+}
 
 SweepAxis parse_vary(const std::string& spec) {
   auto eq = spec.find('=');
@@ -202,7 +223,7 @@ std::vector<std::string> describe_boundary(const SweepResult& r) {
       if (c.variant != variant) continue;
       std::vector<std::string> lead(c.values.begin(), c.values.end() - 1);
       if (rows.empty() || rows.back().first != lead) rows.push_back({lead, {}});
-      rows.back().second.push_back(c.outcome);
+      rows.back().second.push_back(to_string(c.outcome));
     }
     for (const auto& [lead, outcomes] : rows) {
       std::string who = variant;

@@ -32,12 +32,21 @@ enum class SweepJudge {
   kExpectations,  ///< pass when every expectation of the variant holds
 };
 
+enum class CellOutcome {
+  kPass,
+  kFail,
+  kSkip,
+  kFault,        ///< a guest fault
+  kError,        ///< bootsim failed
+  kInterrupted,  ///< a signal stopped the sweep before this cell finished
+};
+/// "pass", "fail", "skip", "fault", "error", "interrupted": as the table, sweep.json and the HTML spell them.
+const char* to_string(CellOutcome o);
+
 struct SweepCellResult {
   std::vector<std::string> values;  ///< one per axis
   std::string variant;
-  /// "pass", "fail", "skip", "fault" (a guest fault), "error" (bootsim failed), "interrupted" (a signal
-  /// stopped the sweep before this cell finished)
-  std::string outcome;
+  CellOutcome outcome = CellOutcome::kFail;
   std::string detail;   ///< one line: how the run ended and when, or the failed expectations
   VariantResult run;
   std::string out_dir;  ///< the cell's directory (artifacts, report)
@@ -72,6 +81,10 @@ struct SweepOptions {
 /// value an axis sets that the scenario language rejects; InputError for an unknown variant.
 SweepResult run_sweep(const std::string& path, const std::vector<SweepAxis>& axes,
                       const std::vector<std::string>& variants, const SweepOptions& options);
+
+/// The sweep's exit code (DESIGN.md "Exit codes"): every cell ran, so its outcome is the answer and not a
+/// failure; but kExitInternalError when bootsim failed in a cell, else kExitGuestFault when a guest faulted.
+int exit_code(const SweepResult& r);
 
 /// The boundary in words, one line per variant (and per value of the leading axes):
 ///   one axis:  "stock: pass for autoneg 1s..8s; fail for 9s..20s"

@@ -49,8 +49,21 @@ SweepCellResult cell(std::vector<std::string> values, std::string variant, std::
   SweepCellResult c;
   c.values = std::move(values);
   c.variant = std::move(variant);
-  c.outcome = std::move(outcome);
+  for (CellOutcome o : {CellOutcome::kPass, CellOutcome::kFail, CellOutcome::kSkip, CellOutcome::kFault,
+                        CellOutcome::kError, CellOutcome::kInterrupted})
+    if (outcome == to_string(o)) c.outcome = o;
+  EXPECT_EQ(to_string(c.outcome), outcome) << "not an outcome";
   return c;
+}
+
+TEST(sweep, ExitCodeIsTheWorstCellThatDidNotRunThrough) {
+  SweepResult r;
+  r.cells = {cell({"1s"}, "stock", "pass"), cell({"2s"}, "stock", "fail")};
+  EXPECT_EQ(exit_code(r), kExitOk) << "a failing cell is an answer, not a failure of the sweep";
+  r.cells.push_back(cell({"3s"}, "stock", "fault"));
+  EXPECT_EQ(exit_code(r), kExitGuestFault);
+  r.cells.insert(r.cells.begin(), cell({"0s"}, "stock", "error"));
+  EXPECT_EQ(exit_code(r), kExitInternalError) << "bootsim failing outranks a guest fault, in any order";
 }
 
 TEST(sweep, BoundaryOfOneAxisListsRunsOfOutcomes) {
