@@ -3,6 +3,8 @@
 //   BOOTSIM_UPDATE_REFERENCE=1 ./build/tests/scenario_tests --gtest_filter=scenario_reference_doc.*
 #include <gtest/gtest.h>
 
+#include "generated_section.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -16,24 +18,7 @@ const char* kBegin = "<!-- BEGIN GENERATED REFERENCE (schema_reference_markdown)
 const char* kEnd = "<!-- END GENERATED REFERENCE -->";
 
 TEST(scenario_reference_doc, ReadmeMatchesTheSchema) {
-  std::string path = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/README.md";
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  size_t b = text.find(kBegin), e = text.find(kEnd);
-  ASSERT_NE(b, std::string::npos) << "README lacks the BEGIN marker";
-  ASSERT_NE(e, std::string::npos) << "README lacks the END marker";
-  b += std::string(kBegin).size();
-  std::string want = schema_reference_markdown();
-  if (text.substr(b, e - b) != want && std::getenv("BOOTSIM_UPDATE_REFERENCE")) {
-    text.replace(b, e - b, want);
-    std::ofstream(path) << text;
-    return;
-  }
-  EXPECT_EQ(text.substr(b, e - b), want)
-      << "scenarios/README.md is out of date; rerun with BOOTSIM_UPDATE_REFERENCE=1";
+  EXPECT_TRUE(test::generated_section_is_current("scenarios/README.md", kBegin, kEnd, schema_reference_markdown()));
 }
 
 TEST(scenario_reference_doc, EveryElementIsReachableAndDescribed) {

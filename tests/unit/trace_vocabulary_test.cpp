@@ -4,6 +4,8 @@
 //   BOOTSIM_UPDATE_REFERENCE=1 ./build/tests/unit_tests --gtest_filter=trace_vocabulary.*
 #include <gtest/gtest.h>
 
+#include "generated_section.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -20,23 +22,7 @@ const char* kBegin = "<!-- BEGIN GENERATED TRACE KINDS (trace_vocabulary_markdow
 const char* kEnd = "<!-- END GENERATED TRACE KINDS -->";
 
 TEST(trace_vocabulary, ReportsReadmeListsTheDeclaredKinds) {
-  std::string path = std::string(BOOTSIM_SOURCE_DIR) + "/reports/README.md";
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  size_t b = text.find(kBegin), e = text.find(kEnd);
-  ASSERT_NE(b, std::string::npos) << "README lacks the BEGIN marker";
-  ASSERT_NE(e, std::string::npos) << "README lacks the END marker";
-  b += std::string(kBegin).size();
-  std::string want = trace_vocabulary_markdown();
-  if (text.substr(b, e - b) != want && std::getenv("BOOTSIM_UPDATE_REFERENCE")) {
-    text.replace(b, e - b, want);
-    std::ofstream(path) << text;
-    return;
-  }
-  EXPECT_EQ(text.substr(b, e - b), want) << "reports/README.md is out of date; rerun with BOOTSIM_UPDATE_REFERENCE=1";
+  EXPECT_TRUE(test::generated_section_is_current("reports/README.md", kBegin, kEnd, trace_vocabulary_markdown()));
 }
 
 TEST(trace_vocabulary, EveryKindIsDescribedAndNamedOnce) {
