@@ -27,7 +27,7 @@ std::string render_html(const ScenarioReport& report) {
   for (const auto& v : report.variants) {
     VariantLayout L;
     L.run = &v;
-    L.tl = build_timeline(v.events);
+    L.tl = build_timeline(v.events, v.facts.get());
     layouts.push_back(std::move(L));
   }
 

@@ -14,7 +14,7 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
   out["seed"] = report.seed;
   J variants = J::array();
   for (const auto& v : report.variants) {
-    Timeline tl = build_timeline(v.events);
+    Timeline tl = build_timeline(v.events, v.facts.get());
     J jv;
     jv["variant"] = v.variant;
     jv["description"] = v.description;

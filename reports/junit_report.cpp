@@ -34,7 +34,7 @@ Verdict run_case(const VariantRun& v) {
       std::string kind = ev.value("fault", std::string("guest_fault"));
       return run(VerdictStatus::kError, kind + ": " + ev.value("message", std::string()), kind);
     }
-  std::string exit = v.exit_reason.empty() ? build_timeline(v.events).exit_reason : v.exit_reason;
+  std::string exit = v.exit_reason.empty() ? build_timeline(v.events, v.facts.get()).exit_reason : v.exit_reason;
   if (exit == "skipped") return run(VerdictStatus::kSkip, "variant skipped");
   if (exit.empty()) return run(VerdictStatus::kError, "run ended without an exit event", "internal_error");
   if (exit == "internal_error") return run(VerdictStatus::kError, "run ended: " + exit, "internal_error");
@@ -43,7 +43,7 @@ Verdict run_case(const VariantRun& v) {
 
 /// Every machine's rendered screen (sim/facts), one after another; with several, each under its name.
 std::string consoles_of(const VariantRun& v) {
-  facts::TraceFacts f = facts::derive_facts(v.events);
+  const facts::TraceFacts f = v.facts ? *v.facts : facts::derive_facts(v.events);
   std::vector<const facts::MachineFacts*> shown;
   for (const auto& m : f.sources)
     if (!m.console.raw().empty()) shown.push_back(&m);

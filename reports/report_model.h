@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/core/trace.h"
+#include "sim/facts/trace_facts.h"
 #include "sim/scenario/verdict.h"
 
 namespace bootsim::reports {
@@ -22,6 +24,8 @@ struct VariantRun {
   std::string variant;      ///< e.g. "stock", "embedded-sleep"
   std::string description;
   std::vector<TraceEvent> events;  ///< the whole trace, in file order
+  /// Facts of `events` per source as the runner derived them (sim/facts); null: the reports derive them.
+  std::shared_ptr<const facts::TraceFacts> facts;
   std::vector<Verdict> verdicts;
   std::string exit_reason;  ///< e.g. "time_limit", "nbp_returned", "fault"; empty = take it from the exit event
   /// Label -> path relative to the report's own location ("trace" -> "stock/trace.jsonl",

@@ -204,9 +204,9 @@ std::string format_seconds(std::int64_t ns) {
   return b;
 }
 
-Timeline build_timeline(const std::vector<TraceEvent>& events) {
+Timeline build_timeline(const std::vector<TraceEvent>& events, const facts::TraceFacts* facts) {
   Timeline tl;
-  tl.facts = facts::derive_facts(events);
+  tl.facts = facts ? *facts : facts::derive_facts(events);
   std::vector<size_t> order(events.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),

@@ -63,7 +63,8 @@ struct Timeline {
   facts::TraceFacts facts;                ///< per source, derived once (sim/facts): what the summary reads
 };
 
-Timeline build_timeline(const std::vector<TraceEvent>& events);
+/// `facts`: derive_facts(events) when the caller has it already (VariantRun::facts); null derives them here.
+Timeline build_timeline(const std::vector<TraceEvent>& events, const facts::TraceFacts* facts = nullptr);
 
 /// Control characters made visible for tooltips: "\b" -> "\\b", "\r" -> "\\r", other C0 as "\\xNN".
 std::string visible_controls(const std::string& s);

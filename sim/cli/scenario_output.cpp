@@ -112,6 +112,7 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
                       : v.interrupted        ? v.description + " (interrupted before it finished)"
                                              : v.description;
     run.events = v.events;
+    run.facts = v.facts;
     run.verdicts = v.verdicts;
     run.exit_reason = !v.skip_reason.empty() ? "skipped" : v.interrupted ? "interrupted" : stop_reason_name(v.result.reason);
     auto rel = [&](const std::string& p) { return p.empty() ? p : fs::relative(p, o.out_dir).string(); };

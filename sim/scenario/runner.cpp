@@ -97,7 +97,8 @@ int exit_code(const std::vector<VariantResult>& results) {
 
 void judge(const Variant& v, VariantResult& r) {
   r.verdicts.clear();
-  const facts::TraceFacts facts = facts_of(r);  // derived once; every expectation reads it
+  r.facts = std::make_shared<const facts::TraceFacts>(facts::derive_facts(r.events));  // once per run
+  const facts::TraceFacts facts = facts_of(r);  // every expectation reads these
   for (const auto& e : v.expectations)
     if (!v.skip_reason.empty()) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, v.skip_reason, e.where});
     else if (r.interrupted) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, "interrupted before the run finished", e.where});
@@ -369,7 +370,7 @@ Verdict check(const Expectation& e, const VariantResult& v, const facts::TraceFa
 }
 
 facts::TraceFacts facts_of(const VariantResult& v) {
-  if (v.machines.size() > 1) return facts::derive_facts(v.events);
+  if (v.machines.size() > 1) return v.facts ? *v.facts : facts::derive_facts(v.events);
   // One machine: every event of the trace is judged as its (what it and the servers did).
   facts::TraceFacts f;
   f.sources.push_back(facts::merged_facts(v.events, v.machines.empty() ? std::string() : v.machines.front().name));

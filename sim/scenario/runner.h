@@ -2,6 +2,7 @@
 // variant's expectations against its trace. The trace is the only evidence: verdicts are computed from it.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ struct VariantResult {
   /// The run was stopped by a signal (interrupt.h) before it finished, or never started: its result and
   /// artifacts are whatever it had (a killed worker leaves only its pcap), its expectations "skip".
   bool interrupted = false;
+  /// The trace's facts per source (sim/facts), derived once by judge(); the reports read these too.
+  std::shared_ptr<const facts::TraceFacts> facts;
 };
 
 struct RunOptions {
@@ -104,8 +107,8 @@ Verdict check(const Expectation& e, const VariantResult& v);
 /// The same, reading `f` = facts_of(v) instead of deriving it again (judge() derives it once per run).
 Verdict check(const Expectation& e, const VariantResult& v, const facts::TraceFacts& f);
 
-/// The facts expectations read (sim/facts): per machine with several machines; with one, the whole trace
-/// taken as that machine's (its events and the servers').
+/// The facts expectations read (sim/facts): per machine with several machines (v.facts when judge() has
+/// derived them); with one, the whole trace taken as that machine's (its events and the servers').
 facts::TraceFacts facts_of(const VariantResult& v);
 
 /// The view of a multi-machine result that check() uses for `machine`: that machine's events plus the
