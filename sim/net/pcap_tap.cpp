@@ -11,14 +11,23 @@ namespace bootsim {
 PcapTap::PcapTap(const std::string& path) : path_(path) {
   pcap_ = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
   if (!pcap_) throw std::runtime_error("pcap: cannot create a capture handle");
-  dumper_ = pcap_dump_open(pcap_, path.c_str());
+  // Written as NAME.part and renamed once its file header is on disk, so that a process killed at any
+  // moment leaves either no NAME or one that opens (never an empty NAME).
+  const std::string part = path + ".part";
+  dumper_ = pcap_dump_open(pcap_, part.c_str());
   if (!dumper_) {
     std::string err = pcap_geterr(pcap_);
     pcap_close(pcap_);
     pcap_ = nullptr;
     throw std::runtime_error("pcap: cannot open " + path + ": " + err);
   }
-  pcap_dump_flush(dumper_);  // the file header too: a capture killed before its first frame still opens
+  pcap_dump_flush(dumper_);
+  if (std::rename(part.c_str(), path.c_str()) != 0) {
+    pcap_dump_close(dumper_);
+    pcap_close(pcap_);
+    std::remove(part.c_str());
+    throw std::runtime_error("pcap: cannot rename " + part + " to " + path);
+  }
 }
 
 PcapTap::~PcapTap() {
