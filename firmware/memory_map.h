@@ -6,7 +6,7 @@
 //   0x8C000-0x8FFFF  PXE base code (freed by the NBP's UNLOAD_STACK, as on real hardware)
 //   0x90000-0x90FFF  UNDI code segment: entry stubs
 //   0x91000-0x94FFF  UNDI data segment: PXENV+, !PXE, receive buffer, cached packets
-//   0x9FC00-0x9FFFF  EBDA           0xF0000-0xFFFFF  BIOS ROM: interrupt stubs, return stub
+//   0x9FC00-0x9FFFF  EBDA           0xF0000-0xFFFFF  BIOS ROM: interrupt stubs, return stub, SMBIOS
 //   0x100000-top     extended RAM
 // E820, E801 and INT 15h/88h all agree on this map.
 #pragma once
@@ -52,6 +52,11 @@ constexpr std::uint16_t kIntStubOff = 0x1000;      // 256 one-byte IRET stubs: v
 constexpr std::uint16_t kReturnStubOff = 0x2000;   // far return address given to the NBP
 constexpr std::uint32_t kIntStubBase = 0xF0000 + kIntStubOff;
 constexpr std::uint32_t kReturnStub = 0xF0000 + kReturnStubOff;
+// SMBIOS (firmware/smbios.h): the entry point on a 16-byte boundary of the F-segment, where iPXE and the
+// DMTF spec look for it, and the structure table after it (its size limits the scenario's strings).
+constexpr std::uint32_t kSmbiosEntry = 0xF8000;
+constexpr std::uint32_t kSmbiosTable = 0xF8020;
+constexpr std::uint32_t kSmbiosTableMax = 0x0FE0;
 
 constexpr std::uint32_t kExtendedBase = 0x100000;
 

@@ -1,5 +1,6 @@
 #include "firmware/pxe_base_code.h"
 
+#include <cctype>
 #include <cstdio>
 #include <random>
 
@@ -29,7 +30,7 @@ PxeBaseCode::PxeBaseCode(FirmwareHost& host, Scheduler& sched, std::uint64_t see
     : host_(host), sched_(sched), max_nbp_(max_nbp_bytes) {
   std::mt19937_64 rng(seed);
   xid_ = static_cast<std::uint32_t>(rng());
-  for (auto& b : uuid_) b = static_cast<std::uint8_t>(rng());
+  for (auto& b : uuid_) b = static_cast<std::uint8_t>(rng());  // drawn even when replaced: same xid, same port
   tftp_port_ = static_cast<std::uint16_t>(2070 + rng() % 1000);
 }
 
@@ -66,10 +67,7 @@ void PxeBaseCode::start() {
   std::snprintf(buf, sizeof buf, "\r\nCLIENT MAC ADDR: %02X %02X %02X %02X %02X %02X  GUID: ", m[0], m[1], m[2], m[3],
                 m[4], m[5]);
   std::string line = buf;
-  for (int i = 0; i < 16; ++i) {
-    std::snprintf(buf, sizeof buf, "%02X%s", uuid_[i], (i == 3 || i == 5 || i == 7 || i == 9) ? "-" : "");
-    line += buf;
-  }
+  for (char c : format_uuid(uuid_)) line += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   print(line + "\r\nDHCP.");
   host_.trace(trace_kind::Phase::rom_dhcp(xid_));
   tries_ = 0;
@@ -122,8 +120,10 @@ void PxeBaseCode::send_dhcp(std::uint8_t type, std::uint32_t dst_ip, std::uint16
   p.set(53, {type});
   p.set(57, {0x05, 0xC0});  // max message size 1472
   p.set(55, {1, 2, 3, 5, 6, 11, 12, 13, 15, 16, 17, 18, 43, 54, 60, 66, 67, 128, 129, 130, 131, 132, 133, 134, 135});
+  // Option 97: type 0 and the GUID with its first three fields little-endian (RFC 4578 §2.3, EFI layout).
+  auto guid = guid_bytes(uuid_);
   p.set(97, std::vector<std::uint8_t>(1, 0));
-  p.options.back().data.insert(p.options.back().data.end(), uuid_, uuid_ + 16);
+  p.options.back().data.insert(p.options.back().data.end(), guid.begin(), guid.end());
   p.set(94, {1, 2, 1});    // UNDI 2.1
   p.set(93, {0, 0});       // x86 BIOS
   p.set_string(60, "PXEClient:Arch:00000:UNDI:002001");

@@ -18,6 +18,7 @@
 #include "sim/core/frame_port.h"
 #include "sim/proto/dhcp_packet.h"
 #include "sim/core/scheduler.h"
+#include "sim/proto/uuid.h"
 
 namespace bootsim {
 
@@ -38,6 +39,9 @@ class PxeBaseCode {
   PxeBaseCode& operator=(const PxeBaseCode&) = delete;
   ~PxeBaseCode();
 
+  /// The machine's UUID (its SMBIOS type 1 UUID, as a real ROM uses), sent as option 97 and printed as
+  /// the GUID. Call before start(); without it the GUID is the one the seed chose.
+  void set_client_uuid(const Uuid& uuid) { uuid_ = uuid; }
   /// Opens the NIC and sends the first DHCPDISCOVER.
   void start();
   /// A frame the NIC received.
@@ -74,7 +78,7 @@ class PxeBaseCode {
   bool done_ = false;
   Result result_;
   std::uint32_t xid_;
-  std::uint8_t uuid_[16];
+  Uuid uuid_{};  ///< the client GUID (option 97): the machine's SMBIOS UUID once set_client_uuid ran
   std::uint16_t tftp_port_;
   int tries_ = 0;
   Scheduler::EventId timer_ = 0;

@@ -347,6 +347,7 @@ std::uint16_t PxeRom::undi_isr(std::uint32_t p) {
 
 void PxeRom::start_base_code(Scheduler& sched, std::uint64_t seed, std::size_t max_nbp_bytes) {
   base_ = std::make_unique<PxeBaseCode>(host_, sched, seed, max_nbp_bytes);
+  if (config_.client_uuid) base_->set_client_uuid(*config_.client_uuid);
   base_->start();
 }
 

@@ -29,6 +29,8 @@ struct PxeRomConfig {
   std::vector<std::uint8_t> cached_reply;
   /// Answer to PXENV_FILE_CMDLINE; nullopt answers "unsupported" as a normal PXE ROM does.
   std::optional<std::string> cmdline;
+  /// The client GUID the base code sends as option 97 and prints: the machine's SMBIOS UUID.
+  std::optional<Uuid> client_uuid;
 };
 
 class PxeRom {

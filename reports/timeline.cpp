@@ -267,10 +267,15 @@ Timeline build_timeline(const std::vector<TraceEvent>& events, const facts::Trac
     const facts::MachineFacts* mf = tl.facts.find(machine);
     if (mf) {
       tl.stages.insert(tl.stages.end(), mf->stages.begin(), mf->stages.end());
-      for (const auto& l : mf->console.lines()) tl.console.push_back({machine, l.t.ns, l.text});
+      // Each line at the time its text was complete (its last character written), as expectations judge it.
+      const auto& lines = mf->console.lines();
+      for (size_t i = 0; i < lines.size(); ++i)
+        tl.console.push_back({machine, i < mf->line_done_ns.size() ? mf->line_done_ns[i] : lines[i].t.ns, lines[i].text});
       std::string current = mf->console.current_line();
       while (!current.empty() && current.back() == ' ') current.pop_back();
-      if (!current.empty()) tl.console.push_back({machine, mf->console.current_line_time().ns, current});
+      if (!current.empty())
+        tl.console.push_back({machine, mf->current_line_done_ns >= 0 ? mf->current_line_done_ns
+                                                                      : mf->console.current_line_time().ns, current});
     }
 
     // Link intervals.

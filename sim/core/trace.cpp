@@ -22,12 +22,28 @@ const TraceEvent& Trace::emit(SimTime t, const std::string& machine, const std::
 }
 
 void Trace::append_text(SimTime t, const std::string& machine, const std::string& kind, const std::string& bytes) {
-  for (auto& o : open_)
-    if (o.machine == machine && o.kind == kind) {
+  for (size_t i = 0; i < open_.size(); ++i) {
+    OpenText& o = open_[i];
+    if (o.machine != machine || o.kind != kind) continue;
+    const std::int64_t gap = t.ns - o.last.ns;
+    bool joins = false;
+    if (o.step_ns == 0 && gap == 0) {
+      joins = true;
+    } else if (bytes.size() == 1 && o.step_ns == 0 && o.bytes.size() == 1 && gap > 0 && gap <= kTextMaxStep) {
+      o.step_ns = gap;  // the second byte sets the spacing
+      joins = true;
+    } else if (bytes.size() == 1 && o.step_ns > 0 && gap == o.step_ns) {
+      joins = true;
+    }
+    if (joins) {
       o.bytes += bytes;
+      o.last = t;
       return;
     }
-  open_.push_back({t, machine, kind, bytes});
+    close_open(i + 1);  // the bytes so far keep their times; these start a new event
+    break;
+  }
+  open_.push_back({t, machine, kind, bytes, t, 0});
 }
 
 void Trace::close_text(const std::string& machine, const std::string& kind) {
@@ -44,7 +60,10 @@ void Trace::close_open(size_t n) {
                                 std::make_move_iterator(open_.begin() + static_cast<std::ptrdiff_t>(n)));
   open_.erase(open_.begin(), open_.begin() + static_cast<std::ptrdiff_t>(n));
   for (auto& o : closing)
-    append(o.t, o.machine, o.kind, TraceRecord(trace_kind::Console{latin1_to_utf8(o.bytes)}).fields());
+    append(o.t, o.machine, o.kind,
+           TraceRecord(trace_kind::Console{latin1_to_utf8(o.bytes),
+                                           o.step_ns ? std::optional<std::int64_t>(o.step_ns) : std::nullopt})
+               .fields());
 }
 
 const TraceEvent& Trace::append(SimTime t, const std::string& machine, const std::string& kind,

@@ -32,11 +32,18 @@ class Trace {
   const TraceEvent& emit(SimTime t, const std::string& machine, const std::string& kind,
                          TraceEvent fields = TraceEvent::object());
 
-  /// Adds `bytes` (stored as latin1_to_utf8 does) to the `text` field (as trace_kind::Console has it) of the
-  /// open event of (`machine`, `kind`), or opens one at `t` (the time of its first byte). An open event is appended when it is
-  /// closed (close_text) or when any other event is emitted, whichever comes first, so it never lands
-  /// after an event that happened later. `t` must not be earlier than the last event's time.
+  /// Adds `bytes`, written at `t`, to the `text` field (as trace_kind::Console has it; stored as
+  /// latin1_to_utf8 does) of the open event of (`machine`, `kind`), or opens one at `t`. The open event
+  /// takes them only while each byte's time stays derivable from the event: all bytes at its `t_ns`, or
+  /// one byte at a time at one fixed spacing `step_ns` of at most kTextMaxStep (a guest printing a
+  /// character per BIOS call, each call costing the same virtual time). Otherwise the open event is
+  /// appended and a new one opens at `t`, so every byte keeps the time it was written at. An open event
+  /// is appended when it is closed (close_text), when it cannot take the next bytes, or when any other
+  /// event is emitted, whichever comes first, so it never lands after an event that happened later. `t`
+  /// must not be earlier than the last event's time.
   void append_text(SimTime t, const std::string& machine, const std::string& kind, const std::string& bytes);
+  /// The widest spacing at which bytes still join one text event: a few host entries per character.
+  static constexpr std::int64_t kTextMaxStep = 1000000;
   /// Appends the open event of (`machine`, `kind`) now, after those opened before it; no-op when none is open.
   void close_text(const std::string& machine, const std::string& kind);
 
@@ -66,6 +73,8 @@ class Trace {
   struct OpenText {
     SimTime t;
     std::string machine, kind, bytes;
+    SimTime last;              ///< when its last byte was written
+    std::int64_t step_ns = 0;  ///< byte i at t + i × step_ns; 0: all at t
   };
   /// Appends open_[0, n), oldest first (they were opened in time order), and forgets them.
   void close_open(size_t n);

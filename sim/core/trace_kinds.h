@@ -21,10 +21,14 @@ namespace trace_kind {
 
 struct Console {
   static constexpr const char* kName = "console";
-  static constexpr const char* kMeaning = "raw text the guest printed: one event per line or burst, at its first byte";
+  static constexpr const char* kMeaning =
+      "raw text the guest printed: one event per burst of a line, at its first byte; a burst is bytes written "
+      "at one time or at one fixed spacing (Trace::append_text), so every byte keeps the time it was written";
   std::string text;
+  std::optional<std::int64_t> step_ns;
   template <class V> void fields(V& v) const {
     v(text, {"text", "", "the bytes as printed (control characters kept), bytes >= 0x80 read as Latin-1"});
+    v(step_ns, {"step_ns", "ns", "byte i of text was written at t_ns + i × step_ns; absent: all at t_ns"});
   }
 };
 
@@ -192,6 +196,7 @@ struct Dhcp {
   bool opt77 = false;
   std::uint16_t port = 0;
   std::optional<bool> dropped;
+  std::optional<std::string> uuid;
   template <class V> void fields(V& v) const {
     v(dir, {"dir", "", "`rx` (from a client) or `tx` (a reply)"});
     v(msg, {"msg", "", "the message type, e.g. `DHCPDISCOVER`"});
@@ -203,6 +208,7 @@ struct Dhcp {
     v(opt77, {"opt77", "", "the client sent user class `iPXE` (option 77)"});
     v(port, {"port", "", "UDP port it arrived on (rx) or was sent from (tx)"});
     v(dropped, {"dropped", "", "tx only, present when the scenario's loss dropped this reply"});
+    v(uuid, {"uuid", "UUID", "rx only, present when the client sent option 97 (client UUID), as iPXE's ${uuid} prints it"});
   }
 };
 

@@ -1,5 +1,6 @@
 #include "sim/facts/trace_facts.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <memory>
@@ -42,6 +43,20 @@ std::optional<DhcpFrame> dhcp_frame(const TraceEvent& ev) {
   return DhcpFrame{std::move(*p), udp->src_port, udp->dst_port};
 }
 
+std::string rtrim(const std::string& s) {
+  size_t e = s.find_last_not_of(' ');
+  return e == std::string::npos ? std::string() : s.substr(0, e + 1);
+}
+
+void add_distinct(std::vector<std::string>& v, const std::string& s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
+std::string uuid_of(const DhcpPacket& p) {
+  auto u = p.client_uuid();
+  return u ? format_uuid(*u) : std::string();
+}
+
 bool bootp_ports(const DhcpFrame& f) {
   return (f.src_port == 67 || f.src_port == 68) && (f.dst_port == 67 || f.dst_port == 68);
 }
@@ -57,7 +72,14 @@ class Deriver {
     f_.last_ns = std::max(f_.last_ns, t);
     if (kind == "console") {
       std::string text = str_field(e, "text");
-      f_.console.write(text, SimTime::from_ns(t));
+      std::int64_t step = 0;
+      if (auto it = e.find("step_ns"); it != e.end() && it->is_number_integer()) step = it->get<std::int64_t>();
+      // The text is UTF-8 (latin1_to_utf8): byte i of what the guest wrote is the i-th character.
+      std::int64_t index = -1;
+      for (char c : text) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++index;
+        console_byte(c, t + index * step);
+      }
       stages_.feed(text, t);
     } else if (kind == "phase") {
       f_.phases.push_back({t, str_field(e, "phase")});
@@ -79,6 +101,7 @@ class Deriver {
 
   /// The facts; stages still open end at `end_ns` (the end of the whole trace).
   MachineFacts finish(std::int64_t end_ns) {
+    f_.current_line_done_ns = f_.console.current_line().empty() ? -1 : line_changed_ns_;
     stages_.finish(end_ns);
     for (auto xid : order_)
       if (own_.count(xid)) f_.dhcp.push_back(exchanges_[xid]);
@@ -107,10 +130,14 @@ class Deriver {
         x.acked = p.message_type() == DHCPACK;
       }
     }
-    if (!nbp_started_) return;
+    if (!nbp_started_) {
+      if (outgoing && p.op == 1 && bootp_ports(d) && p.message_type()) add_distinct(f_.rom_dhcp_uuids, uuid_of(p));
+      return;
+    }
     IpxeDhcp& i = f_.ipxe_dhcp;
     if (outgoing) {
       if (p.op == 1 && p.option_string(77) == "iPXE") {
+        add_distinct(i.uuids, uuid_of(p));
         ipxe_requests_.insert({p.xid, p.chaddr});
         if (i.first_request_ns < 0) i.first_request_ns = t;
         if (p.message_type() == DHCPDISCOVER) ++i.discovers;
@@ -121,7 +148,22 @@ class Deriver {
     }
   }
 
+  /// Replays one console byte written at `t`, noting when each rendered line last changed.
+  void console_byte(char c, std::int64_t t) {
+    std::string before = rtrim(f_.console.current_line());
+    size_t lines = f_.console.lines().size();
+    f_.console.put(static_cast<std::uint8_t>(c), SimTime::from_ns(t));
+    f_.console_byte_ns.push_back(t);
+    if (f_.console.lines().size() != lines) {
+      f_.line_done_ns.push_back(line_changed_ns_ >= 0 ? line_changed_ns_ : f_.console.lines().back().t.ns);
+      line_changed_ns_ = -1;
+    } else if (rtrim(f_.console.current_line()) != before) {
+      line_changed_ns_ = t;
+    }
+  }
+
   MachineFacts f_;
+  std::int64_t line_changed_ns_ = -1;
   ConsoleStages stages_;
   bool nbp_started_ = false;
   std::map<std::uint32_t, DhcpExchange> exchanges_;
@@ -143,6 +185,39 @@ std::int64_t MachineFacts::phase_at(const std::string& phase) const {
   for (const auto& p : phases)
     if (p.name == phase) return p.t_ns;
   return -1;
+}
+
+std::optional<ConsoleMatch> MachineFacts::find_console(const std::string& text, bool raw,
+                                                       std::optional<std::int64_t> after,
+                                                       std::optional<std::int64_t> before) const {
+  auto in_window = [&](std::int64_t t) { return (!before || t < *before) && (!after || t >= *after); };
+  const std::string& bytes = console.raw();
+  if (text.empty() || console_byte_ns.size() != bytes.size()) return std::nullopt;
+  if (raw) {
+    for (size_t pos = bytes.find(text); pos != std::string::npos; pos = bytes.find(text, pos + 1)) {
+      std::int64_t t = console_byte_ns[pos + text.size() - 1];
+      if (in_window(t)) return ConsoleMatch{t, ""};
+    }
+    return std::nullopt;
+  }
+  // The screen as it was after each byte: the text appears when a byte completes it on the line being
+  // written (only that line changes).
+  Console replay;
+  bool shown = false;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    size_t line = replay.lines().size();
+    replay.put(static_cast<std::uint8_t>(bytes[i]), SimTime::from_ns(console_byte_ns[i]));
+    if (replay.lines().size() != line) {
+      shown = false;
+      continue;
+    }
+    bool now_shown = replay.current_line().find(text) != std::string::npos;
+    if (now_shown && !shown && in_window(console_byte_ns[i]))
+      return ConsoleMatch{console_byte_ns[i], line < console.lines().size() ? console.lines()[line].text
+                                                                              : rtrim(console.current_line())};
+    shown = now_shown;
+  }
+  return std::nullopt;
 }
 
 const Stage* MachineFacts::stage(const std::string& stage_name) const {

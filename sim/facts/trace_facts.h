@@ -37,6 +37,7 @@ struct IpxeDhcp {
   std::int64_t first_request_ns = -1;  ///< first DISCOVER/REQUEST, sent or dropped on the way out
   std::int64_t lease_ns = -1;
   int discovers = 0;
+  std::vector<std::string> uuids;      ///< distinct option-97 UUIDs of those requests ("" for none), in order
 };
 
 struct LinkChange {
@@ -66,13 +67,25 @@ struct PhaseMark {
   std::string name;  ///< rom_dhcp, rom_dhcp_done, nbp_download, nbp_downloaded, nbp_start, …
 };
 
+/// Where a text appeared on a console: when, and the rendered line it appeared in (as it reads at the end).
+struct ConsoleMatch {
+  std::int64_t t_ns = 0;  ///< when the byte that completed the text was written
+  std::string line;       ///< the rendered line (empty for a raw match)
+};
+
 struct MachineFacts {
   std::string name;
-  Console console;                        ///< the rendered screen, replayed with each burst's time
+  Console console;                        ///< the rendered screen, replayed with each byte's own time
+  std::vector<std::int64_t> console_byte_ns;  ///< when each byte of console.raw() was written
+  /// Per console.lines(): when the line's text last changed (its last character was written).
+  std::vector<std::int64_t> line_done_ns;
+  std::int64_t current_line_done_ns = -1; ///< the same for console.current_line(); -1 while it is empty
   std::vector<Stage> stages;              ///< what the console shows (ConsoleStages), source "console"
   std::vector<PhaseMark> phases;          ///< `phase` events, in order
   std::vector<DhcpExchange> dhcp;         ///< in order of their first frame
   IpxeDhcp ipxe_dhcp;
+  /// Distinct option-97 UUIDs ("" for none) of the DHCP requests it sent before the NBP started (the ROM's).
+  std::vector<std::string> rom_dhcp_uuids;
   std::vector<LinkChange> links;
   /// Frames dropped because the link was down (reason "link_down"); drops for other reasons (the NIC
   /// closed after handoff, …) are not link losses.
@@ -82,6 +95,11 @@ struct MachineFacts {
   std::vector<Fault> faults;
   std::int64_t last_ns = 0;               ///< time of this machine's last event
 
+  /// The first time `text` appeared on the console at a time in [after, before) (either bound optional):
+  /// on the rendered screen (backspace and CR applied), or in the raw stream with `raw`. Its time is that
+  /// of the byte that completed it; text that was erased and written again appears again.
+  std::optional<ConsoleMatch> find_console(const std::string& text, bool raw, std::optional<std::int64_t> after,
+                                           std::optional<std::int64_t> before) const;
   /// The first model phase `name` ("nbp_start", …); -1 when there is none.
   std::int64_t phase_at(const std::string& name) const;
   /// The first console stage `name` ("ipxe_init", "configuring", …), or null.

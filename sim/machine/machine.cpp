@@ -56,6 +56,8 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
                                mix_seed(config_.seed, config_.name + ".nic"));
   port_ = std::make_unique<SwitchPort>(sched_, trace_, config_.name, config_.switch_port);
   nic_->plug_into(*port_);
+  if (!config_.smbios) config_.smbios = SmbiosInfo::defaults(config_.seed, config_.mac);
+  config_.rom.client_uuid = config_.smbios->uuid;
   rom_ = std::make_unique<PxeRom>(*this, config_.rom);
 
   cpu_->enter_real_mode();
@@ -63,6 +65,7 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   // its DHCP xid, so different seeds give different (but reproducible) transactions.
   bios_.set_tick_base(static_cast<std::uint32_t>(mix_seed(config_.seed, config_.name) % 65536));
   bios_.install();
+  write_smbios(*cpu_, *config_.smbios);
   rom_->install();
 
   uc_engine* uc = cpu_->uc();
@@ -331,8 +334,9 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 void Machine::console_put(std::uint8_t ch) {
   console_.put(ch, sched_.now());
-  // One console event per line or burst: the trace holds it open, in its place in time, until the line
-  // ends, the machine idles or anything else is traced.
+  // One console event per burst of a line, stamped byte by byte: the trace holds it open, in its place in
+  // time, while bytes keep coming at one spacing (one BIOS call each), and closes it when the line ends,
+  // the spacing changes (the guest waited), the machine idles or anything else is traced.
   trace_.append_text(sched_.now(), config_.name, trace_kind::Console::kName, std::string(1, static_cast<char>(ch)));
   if (ch == '\n') flush_console();
   if (trigger_armed_ && ends_with(console_.raw(), config_.keys[next_trigger_].on_console)) fire_trigger(next_trigger_);

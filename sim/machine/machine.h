@@ -27,6 +27,7 @@
 #include "firmware/host.h"
 #include "firmware/io_ports.h"
 #include "firmware/pxe_rom.h"
+#include "firmware/smbios.h"
 #include "nicmodels/nic.h"
 #include "nicmodels/switch_port.h"
 #include "sim/core/baton.h"
@@ -50,6 +51,9 @@ struct MachineConfig {
   PxeRomConfig rom;
   std::vector<KeyTrigger> keys;
   std::uint64_t seed = 0;
+  /// What the SMBIOS tables say (firmware/smbios.h); nullopt: SmbiosInfo::defaults(seed, mac). Its UUID is
+  /// also the PXE ROM's client GUID (option 97), as on a real PC.
+  std::optional<SmbiosInfo> smbios;
   std::uint32_t ram_bytes = 64u << 20;
   SimTime host_entry_cost = SimTime::from_us(50);
   int idle_polls = 2;

@@ -59,8 +59,21 @@ bool DhcpServer::is_ipxe_client(const DhcpPacket& p) {
 }
 
 std::string DhcpServer::boot_file_for(const DhcpPacket& p) const {
-  if (is_ipxe_client(p) && !config_.ipxe_filename.empty()) return config_.ipxe_filename;
-  return config_.rom_filename;
+  std::string rom = config_.rom_filename, ipxe = config_.ipxe_filename;
+  std::optional<Uuid> uuid;
+  bool uuid_read = false;
+  for (const auto& h : config_.hosts) {
+    if (h.mac && !std::equal(h.mac->begin(), h.mac->end(), p.chaddr.begin())) continue;
+    if (h.uuid) {
+      if (!uuid_read) uuid = p.client_uuid(), uuid_read = true;
+      if (uuid != h.uuid) continue;
+    }
+    if (h.rom_filename) rom = *h.rom_filename;
+    if (h.ipxe_filename) ipxe = *h.ipxe_filename;
+    break;
+  }
+  if (is_ipxe_client(p) && !ipxe.empty()) return ipxe;
+  return rom;
 }
 
 std::optional<DhcpServer::Reply> DhcpServer::handle(const UdpDatagram& request, std::string* why) {
@@ -177,6 +190,8 @@ DhcpServer::Result DhcpServer::process(const UdpDatagram& req) {
 }
 
 trace_kind::Dhcp dhcp_trace_fields(const DhcpPacket& p, const char* dir, std::uint16_t port) {
+  std::optional<std::string> uuid;
+  if (auto u = p.client_uuid()) uuid = format_uuid(*u);
   return trace_kind::Dhcp{dir,
                           dhcp_message_name(p.message_type()),
                           p.xid,
@@ -186,7 +201,8 @@ trace_kind::Dhcp dhcp_trace_fields(const DhcpPacket& p, const char* dir, std::ui
                           p.file,
                           DhcpServer::is_ipxe_client(p),
                           port,
-                          std::nullopt};
+                          std::nullopt,
+                          uuid};
 }
 
 }  // namespace bootsim

@@ -1,6 +1,8 @@
 // Our DHCP server (slirp's is disabled): leases from a pool and chooses the boot file by client class,
 // the way PXE admins configure ISC dhcpd or dnsmasq: a client without option 77 "iPXE" (the legacy PXE
-// ROM) gets the NBP; a client with it gets the iPXE script URL, which breaks the chainload loop.
+// ROM) gets the NBP; a client with it gets the iPXE script URL, which breaks the chainload loop. Per-host
+// rules (dnsmasq `dhcp-host`, ISC `host` blocks) can choose other files for a client by its MAC (chaddr)
+// and/or its UUID (option 97, which PXE ROMs and iPXE fill from SMBIOS): the first rule that matches wins.
 //
 // Two modes:
 //  - kFull: a normal DHCP server on port 67 (address, router, DNS, lease, next-server, boot file). With
@@ -29,6 +31,13 @@
 
 namespace bootsim {
 
+/// A per-host rule: which clients it matches and the boot files it gives them.
+struct DhcpHostRule {
+  std::optional<Mac> mac;             ///< chaddr; nullopt: any
+  std::optional<Uuid> uuid;           ///< option 97's UUID (client_uuid()); nullopt: any
+  std::optional<std::string> rom_filename, ipxe_filename;  ///< nullopt: the server's
+};
+
 struct DhcpServerConfig {
   enum class Mode { kFull, kProxy };
   Mode mode = Mode::kFull;
@@ -49,6 +58,7 @@ struct DhcpServerConfig {
   SimTime reply_delay{};                  // added before each reply reaches the wire
   double drop_rate = 0.0;                 // probability in [0, 1] that a reply is dropped
   std::uint64_t seed = 0;                 // seeds the drop generator; same seed, same drops
+  std::vector<DhcpHostRule> hosts;        // per-host boot files, first match wins
 };
 
 class DhcpServer {
@@ -75,7 +85,8 @@ class DhcpServer {
   /// Compatibility wrapper: the reply (even a dropped one is returned as nullopt), `why` when none.
   std::optional<Reply> handle(const UdpDatagram& request, std::string* why);
 
-  /// Boot file for a request: the iPXE filename when option 77 says "iPXE", else the ROM filename.
+  /// Boot file for a request: the iPXE filename when option 77 says "iPXE", else the ROM filename; the
+  /// first host rule that matches the request replaces the server's filenames with those it gives.
   std::string boot_file_for(const DhcpPacket& request) const;
   /// True when option 77 (user class) is "iPXE", raw (as iPXE sends it) or RFC 3004 length-prefixed.
   static bool is_ipxe_client(const DhcpPacket& request);

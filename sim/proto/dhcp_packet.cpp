@@ -30,6 +30,12 @@ std::uint8_t DhcpPacket::message_type() const {
   return o && o->data.size() == 1 ? o->data[0] : 0;
 }
 
+std::optional<Uuid> DhcpPacket::client_uuid() const {
+  const DhcpOption* o = find(97);
+  if (!o || o->data.size() != 17 || o->data[0] != 0) return std::nullopt;
+  return from_guid_bytes(o->data.data() + 1);
+}
+
 std::string DhcpPacket::option_string(std::uint8_t code) const {
   const DhcpOption* o = find(code);
   return o ? std::string(o->data.begin(), o->data.end()) : std::string();

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/proto/uuid.h"
+
 namespace bootsim {
 
 struct DhcpOption {
@@ -28,6 +30,9 @@ struct DhcpPacket {
   /// Option 53 (message type), 0 when absent.
   std::uint8_t message_type() const;
   std::string option_string(std::uint8_t code) const;
+  /// The client UUID of option 97 (RFC 4578 §2.3: type 0, then the GUID with its first three fields
+  /// little-endian); nullopt when the option is absent or not of that form.
+  std::optional<Uuid> client_uuid() const;
   void set(std::uint8_t code, std::vector<std::uint8_t> data);
   void set_string(std::uint8_t code, const std::string& s) { set(code, {s.begin(), s.end()}); }
   void set_u32(std::uint8_t code, std::uint32_t v);

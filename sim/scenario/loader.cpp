@@ -100,6 +100,7 @@ Scenario Loader::load() {
   s.file = fs::absolute(fs::path(file_)).lexically_normal().string();
   s.dir = dir_;
   s.seed = *r.uint("seed");
+  seed_ = s.seed;
   s.until = *r.duration("until");
   if (s.until.ns <= 0) r.fail(ScenarioErrc::kBadValue, "until", "until must be greater than 0s");
   s.description = trim(root.child("description").text().get());
@@ -186,6 +187,7 @@ std::string describe(const Expectation& e) {
           if (x.before) s += " before " + format_time(*x.before);
         } else if constexpr (std::is_same_v<X, ExpectDhcp>) {
           s = std::string(to_string(x.phase)) + " DHCP " + (x.lease ? "gets a lease" : "gets no lease");
+          if (x.uuid) s += ", sending option 97 " + format_uuid(*x.uuid);
         } else if constexpr (std::is_same_v<X, ExpectHandoff>) {
           s = x.kind == ExpectHandoff::Kind::kNone ? "no handoff"
               : x.kind == ExpectHandoff::Kind::kAny ? "handoff to any payload"

@@ -88,19 +88,29 @@ bool served(const std::string& root, const std::vector<ServedFile>& files, const
 
 void Loader::cross_check(const Network& net, const std::vector<Machine>& machines) {
   if (lenient_ || net.dhcp.mode == DhcpMode::kNone) return;
-  pugi::xml_node node = dhcp_node_;
+  bool rom = std::any_of(machines.begin(), machines.end(), [](const Machine& m) { return m.start == FirmwareStart::kPxeRom; });
+  check_boot_files(net, dhcp_node_, rom ? &net.dhcp.rom_filename : nullptr, &net.dhcp.ipxe_filename);
+  for (size_t i = 0; i < net.dhcp.hosts.size() && i < dhcp_host_nodes_.size(); ++i) {
+    const auto& h = net.dhcp.hosts[i];
+    check_boot_files(net, dhcp_host_nodes_[i], rom && h.rom_filename ? &*h.rom_filename : nullptr,
+                     h.ipxe_filename ? &*h.ipxe_filename : nullptr);
+  }
+}
+
+void Loader::check_boot_files(const Network& net, pugi::xml_node node, const std::string* rom_file,
+                              const std::string* ipxe_file) {
   auto fail_at = [&](const char* attr, ScenarioErrc code, const std::string& what) {
     if (node && node.attribute(attr)) fail(code, node, attr, what);
     if (node) fail(code, node, nullptr, what);
     fail(code, doc_.child("scenario"), nullptr, what);
   };
-  bool rom = std::any_of(machines.begin(), machines.end(), [](const Machine& m) { return m.start == FirmwareStart::kPxeRom; });
-  if (rom && !served(net.tftp.root, net.tftp.files, net.dhcp.rom_filename))
+  if (rom_file && !served(net.tftp.root, net.tftp.files, *rom_file))
     fail_at("rom-filename", ScenarioErrc::kMissingFile,
-            "rom-filename '" + net.dhcp.rom_filename + "' is not served by TFTP (" +
+            "rom-filename '" + *rom_file + "' is not served by TFTP (" +
                 (net.tftp.root.empty() ? std::string("no <tftp root>") : "not in " + net.tftp.root) +
-                ", no <tftp><file name=\"" + net.dhcp.rom_filename + "\">); a machine with rom=\"pxe\" boots it");
-  const std::string& f = net.dhcp.ipxe_filename;
+                ", no <tftp><file name=\"" + *rom_file + "\">); a machine with rom=\"pxe\" boots it");
+  if (!ipxe_file) return;
+  const std::string& f = *ipxe_file;
   if (f.compare(0, 7, "http://") == 0) {
     std::string rest = f.substr(7);
     size_t slash = rest.find('/');

@@ -97,10 +97,15 @@ class Loader {
   void apply_nic(pugi::xml_node n, Machine& m);
   void apply_nic_fields(pugi::xml_node n, Machine& m);
   void apply_firmware(pugi::xml_node n, Machine& m);
+  void apply_smbios(pugi::xml_node n, Machine& m);
+  void read_dhcp_host(pugi::xml_node n, Network& net);
   void read_key(pugi::xml_node n, std::vector<KeyTrigger>& keys);
   void read_expect(pugi::xml_node n, const std::vector<Machine>& machines, std::vector<Expectation>& out);
   Variant read_variant(pugi::xml_node n, const Scenario& s);
   void cross_check(const Network& net, const std::vector<Machine>& machines);
+  /// The boot files one <dhcp> or <host> names (null: not checked) are served where they point.
+  void check_boot_files(const Network& net, pugi::xml_node node, const std::string* rom_file,
+                        const std::string* ipxe_file);
   std::vector<Machine*> target_machines(pugi::xml_node n, std::vector<Machine>& machines);
 
   std::string file_;
@@ -114,6 +119,8 @@ class Loader {
   bool lenient_ = false;  ///< reading a skipped variant: unresolvable files and env vars are not errors
   // The attributes that last set the DHCP boot files, for cross-check locations.
   pugi::xml_node dhcp_node_;
+  std::vector<pugi::xml_node> dhcp_host_nodes_;  ///< the base network's <host> elements, as net.dhcp.hosts
+  std::uint64_t seed_ = 0;  ///< the scenario's seed: SMBIOS defaults derive from it
   std::map<std::string, pugi::xml_node> machine_nodes_, base_nic_nodes_;
 };
 
@@ -139,6 +146,7 @@ class Reader {
   std::optional<std::uint32_t> ipv4(const char* name);
   std::optional<std::pair<std::uint32_t, int>> cidr(const char* name);
   std::optional<Mac> mac(const char* name);
+  std::optional<Uuid> uuid(const char* name);
   std::optional<std::string> name_value(const char* name);
   std::optional<std::string> text_value(const char* name);
   std::optional<std::string> choice(const char* name);

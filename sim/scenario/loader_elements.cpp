@@ -117,6 +117,30 @@ void Loader::read_dhcp(pugi::xml_node n, Network& net, bool base) {
     r.fail(ScenarioErrc::kConflict, r.has("server") ? "server" : nullptr,
            "the HTTP address and the DHCP server (slirp's gateway) must differ: slirp cannot serve the gateway "
            "address in-process (ref/slirp-notes.md)");
+  if (base)
+    for (auto h : n.children("host")) read_dhcp_host(h, net);
+}
+
+void Loader::read_dhcp_host(pugi::xml_node n, Network& net) {
+  Reader r(*this, n);
+  DhcpService::Host h;
+  h.where = where(n);
+  h.mac = r.mac("mac");
+  h.uuid = r.uuid("uuid");
+  if (!h.mac && !h.uuid)
+    r.fail(ScenarioErrc::kMissingAttribute, nullptr, "a <host> needs mac, uuid or both: what it matches");
+  if (auto v = r.text_value("rom-filename")) h.rom_filename = boot_file_name(r, "rom-filename", *v);
+  if (auto v = r.text_value("ipxe-filename")) h.ipxe_filename = boot_file_name(r, "ipxe-filename", *v);
+  if (!h.rom_filename && !h.ipxe_filename)
+    r.fail(ScenarioErrc::kMissingAttribute, nullptr, "a <host> needs rom-filename, ipxe-filename or both: what it chooses");
+  for (size_t i = 0; i < net.dhcp.hosts.size(); ++i) {
+    const auto& o = net.dhcp.hosts[i];
+    if (o.mac == h.mac && o.uuid == h.uuid)
+      r.fail(ScenarioErrc::kDuplicateName, h.uuid ? "uuid" : "mac",
+             "an earlier <host> (line " + std::to_string(o.where.line) + ") matches the same clients: this one never would");
+  }
+  net.dhcp.hosts.push_back(std::move(h));
+  dhcp_host_nodes_.push_back(n);
 }
 
 void Loader::read_switch(pugi::xml_node n, SwitchPort& sw) {
@@ -151,6 +175,8 @@ Machine Loader::read_machine(pugi::xml_node n) {
   if (auto nic = n.child("nic")) apply_nic(nic, m);
   if (auto fw = n.child("firmware")) apply_firmware(fw, m);
   else m.start = FirmwareStart::kPxeRom;
+  m.smbios = SmbiosInfo::defaults(seed_, m.mac);
+  if (auto s = n.child("smbios")) apply_smbios(s, m);
   if (auto c = n.child("cmdline")) m.cmdline = expand(c, nullptr, Reader(*this, c).text(), false);
   for (auto k : n.children("key")) read_key(k, m.keys);
   return m;
@@ -208,6 +234,25 @@ void Loader::apply_firmware(pugi::xml_node n, Machine& m) {
     m.start = FirmwareStart::kPxeRom;
     m.nbp.clear();
   }
+}
+
+void Loader::apply_smbios(pugi::xml_node n, Machine& m) {
+  Reader r(*this, n);
+  // SMBIOS strings are ASCII and NUL-terminated; the table's space in the BIOS ROM bounds their length.
+  auto text = [&](const char* attr, std::string& field) {
+    auto v = r.text_value(attr);
+    if (!v) return false;
+    if (v->size() > 64) r.fail(ScenarioErrc::kBadValue, attr, "longer than 64 characters");
+    for (char c : *v)
+      if (c < 0x20 || c > 0x7E) r.fail(ScenarioErrc::kBadValue, attr, "'" + printable(*v) + "' is not printable ASCII");
+    field = *v;
+    return true;
+  };
+  text("manufacturer", m.smbios.manufacturer);
+  text("product", m.smbios.product);
+  if (text("serial", m.smbios.serial)) m.smbios.uuid = SmbiosInfo::uuid_for_serial(m.smbios.serial);
+  text("asset-tag", m.smbios.asset_tag);
+  if (auto u = r.uuid("uuid")) m.smbios.uuid = *u;
 }
 
 void Loader::read_key(pugi::xml_node n, std::vector<KeyTrigger>& keys) {
@@ -297,6 +342,7 @@ void Loader::read_expect(pugi::xml_node n, const std::vector<Machine>& machines,
       ExpectDhcp x;
       x.phase = *cr.choice("phase") == "rom" ? DhcpPhase::kRom : DhcpPhase::kIpxe;
       x.lease = *cr.choice("result") == "lease";
+      x.uuid = cr.uuid("uuid");
       e.body = x;
     } else if (kind == "handoff") {
       ExpectHandoff x;

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "sim/proto/uuid.h"
 #include "sim/scenario/units.h"
 
 namespace fs = std::filesystem;
@@ -87,6 +88,10 @@ std::optional<Mac> Reader::mac(const char* name) {
     fail(ScenarioErrc::kBadValue, name,
          format_mac(*m) + " is a broadcast or multicast address; a NIC needs a unicast MAC (first octet even)");
   return m;
+}
+
+std::optional<Uuid> Reader::uuid(const char* name) {
+  return typed<Uuid>(name, AttrType::kUuid, parse_uuid, "a UUID, e.g. 4c4c4544-0042-3510-8052-b2c04f4d4631");
 }
 
 std::optional<std::string> Reader::name_value(const char* name) {

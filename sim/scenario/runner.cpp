@@ -162,40 +162,13 @@ Verdict run_verdict(const Variant& v, const VariantResult& r, const facts::Trace
 
 namespace {
 
-Verdict check_console(const ExpectConsole& c, const VariantResult& v, const facts::MachineFacts& f) {
-  // Raw text is matched across bursts, so every match has the time of the burst that completed it.
-  std::int64_t found_at = -1;
-  std::string where_text;
-  auto in_window = [&](std::int64_t t) {
-    return (!c.before || t < c.before->ns) && (!c.after || t >= c.after->ns);
-  };
-  if (c.raw) {
-    std::string raw;
-    for (const auto& ev : v.events) {
-      if (ev["kind"] != "console") continue;
-      raw += ev["text"].get<std::string>();
-      if (in_window(t_of(ev)) && raw.find(c.text) != std::string::npos) {
-        found_at = t_of(ev);
-        break;
-      }
-    }
-  } else {
-    const Console& console = f.console;
-    for (const auto& line : console.lines())
-      if (line.text.find(c.text) != std::string::npos && in_window(line.t.ns)) {
-        found_at = line.t.ns;
-        where_text = line.text;
-        break;
-      }
-    if (found_at < 0 && console.current_line().find(c.text) != std::string::npos) {
-      found_at = v.result.end_time.ns;
-      where_text = console.current_line();
-    }
-  }
-  bool ok = (found_at >= 0) == c.present;
-  std::string ev = found_at >= 0 ? "seen at " + format_time(SimTime::from_ns(found_at)) +
-                                       (where_text.empty() ? "" : ": " + quote(where_text))
-                                 : "not on the console" + std::string(c.before || c.after ? " in that window" : "");
+Verdict check_console(const ExpectConsole& c, const facts::MachineFacts& f) {
+  // Judged at the time the matched text's last character was written (each byte keeps its own time).
+  auto bound = [](const std::optional<SimTime>& t) { return t ? std::optional<std::int64_t>(t->ns) : std::nullopt; };
+  auto m = f.find_console(c.text, c.raw, bound(c.after), bound(c.before));
+  bool ok = m.has_value() == c.present;
+  std::string ev = m ? "seen at " + format_time(SimTime::from_ns(m->t_ns)) + (m->line.empty() ? "" : ": " + quote(m->line))
+                     : "not on the console" + std::string(c.before || c.after ? " in that window" : "");
   return {"", pass_if(ok), ev, {}};
 }
 
@@ -214,6 +187,15 @@ Verdict check_dhcp(const ExpectDhcp& d, const facts::MachineFacts& f) {
                                  : "no lease" + (d.phase == DhcpPhase::kIpxe
                                                       ? " (" + std::to_string(discovers) + " iPXE DISCOVERs sent)"
                                                       : std::string());
+  if (d.uuid) {
+    // Every request of the phase carried option 97 with this UUID.
+    const std::vector<std::string>& sent = d.phase == DhcpPhase::kRom ? f.rom_dhcp_uuids : f.ipxe_dhcp.uuids;
+    std::string want = format_uuid(*d.uuid);
+    ok = ok && sent.size() == 1 && sent[0] == want;
+    std::string seen;
+    for (const auto& u : sent) seen += (seen.empty() ? "" : ", ") + (u.empty() ? std::string("none") : u);
+    ev += "; option 97: " + (sent.empty() ? std::string("no requests sent") : seen);
+  }
   return {"", pass_if(ok), ev, {}};
 }
 
@@ -325,7 +307,7 @@ Verdict check_one(const Expectation& e, const VariantResult& v, const facts::Mac
   Verdict r = std::visit(
       [&](const auto& body) -> Verdict {
         using T = std::decay_t<decltype(body)>;
-        if constexpr (std::is_same_v<T, ExpectConsole>) return check_console(body, v, f);
+        if constexpr (std::is_same_v<T, ExpectConsole>) return check_console(body, f);
         else if constexpr (std::is_same_v<T, ExpectDhcp>) return check_dhcp(body, f);
         else if constexpr (std::is_same_v<T, ExpectHandoff>) return check_handoff(body, v, f);
         else if constexpr (std::is_same_v<T, ExpectDroppedFrames>) return check_drops(body, f);

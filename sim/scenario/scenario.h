@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "firmware/host.h"
+#include "firmware/smbios.h"
 #include "nicmodels/link_profile.h"
 #include "nicmodels/nic.h"
 #include "sim/machine/keyboard.h"
@@ -77,6 +78,14 @@ struct DhcpService {
   std::string ipxe_filename;         ///< for clients with it (iPXE): usually a script URL
   SimTime reply_delay{};             ///< every reply leaves this much later than the request arrived
   double drop_rate = 0.0;            ///< probability in [0,1] that a request is ignored (seeded generator)
+  /// Per-host boot files (<host>), in file order: the first that matches a request decides.
+  struct Host {
+    std::optional<Mac> mac;          ///< nullopt: any
+    std::optional<Uuid> uuid;        ///< option 97's UUID; nullopt: any (a host gives mac, uuid or both)
+    std::optional<std::string> rom_filename, ipxe_filename;  ///< nullopt: the server's
+    SourceLocation where;
+  };
+  std::vector<Host> hosts;
 };
 
 enum class SwitchPortMode {
@@ -121,6 +130,7 @@ struct Machine {
   std::string nbp;                  ///< kNbp: absolute path of the NBP image
   std::optional<std::string> cmdline;  ///< PXENV_FILE_CMDLINE answer; nullopt: "unsupported"
   std::vector<KeyTrigger> keys;     ///< in firing order (sim/machine/keyboard.h)
+  SmbiosInfo smbios;                ///< SmbiosInfo::defaults(seed, mac) with <smbios>'s attributes applied
   std::uint32_t ram_bytes = 0;
 };
 
@@ -144,6 +154,7 @@ struct ExpectConsole {
 struct ExpectDhcp {
   DhcpPhase phase = DhcpPhase::kIpxe;
   bool lease = true;                ///< true: an ACK was accepted; false: no lease
+  std::optional<Uuid> uuid;         ///< every request of the phase carried option 97 with this UUID
 };
 struct ExpectHandoff {
   enum class Kind { kAny, kNone, kKernel } kind = Kind::kAny;

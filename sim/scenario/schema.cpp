@@ -21,6 +21,7 @@ const char* to_string(AttrType t) {
     case AttrType::kIpv4: return "IPv4";
     case AttrType::kCidr: return "CIDR";
     case AttrType::kMac: return "MAC";
+    case AttrType::kUuid: return "UUID";
     case AttrType::kEnum: return "enum";
     case AttrType::kPath: return "path";
     case AttrType::kKeys: return "keys";
@@ -66,6 +67,30 @@ std::vector<AttrSpec> dhcp_attrs() {
           "http://ADDRESS/script.ipxe, checked against the HTTP server's files"),
       opt("reply-delay", T::kDuration, "0s", "every reply leaves this long after its request arrived"),
       opt("drop-rate", T::kPercent, "0%", "share of requests ignored, drawn from the scenario's seeded generator"),
+  };
+}
+
+std::vector<AttrSpec> dhcp_host_attrs() {
+  return {
+      opt("mac", T::kMac, "", "the client's hardware address (chaddr)"),
+      opt("uuid", T::kUuid, "",
+          "the client's UUID as it sends it in option 97 (PXE ROMs and iPXE send their SMBIOS UUID), written "
+          "as ${uuid} prints it"),
+      opt("rom-filename", T::kString, "(the server's)", "boot file for this host's PXE ROM"),
+      opt("ipxe-filename", T::kString, "(the server's)", "boot file for this host's iPXE (option 77 \"iPXE\")"),
+  };
+}
+
+std::vector<AttrSpec> smbios_attrs() {
+  return {
+      opt("manufacturer", T::kString, "Dell Inc.", "type 1/2/3 manufacturer (iPXE ${manufacturer})"),
+      opt("product", T::kString, "PowerEdge R640", "type 1 product name (iPXE ${product})"),
+      opt("serial", T::kString, "(from seed and MAC)",
+          "type 1 and 3 serial number (iPXE ${serial}): a 7-character service tag chosen by the seed and the MAC"),
+      opt("uuid", T::kUuid, "(from the serial)",
+          "type 1 UUID (iPXE ${uuid}, option 97 of the ROM's and iPXE's DHCP): by default derived from the "
+          "serial as Dell's BIOS does (4c4c4544-…)"),
+      opt("asset-tag", T::kString, "", "type 3 asset tag (iPXE ${asset})"),
   };
 }
 
@@ -139,7 +164,9 @@ void add_expect(std::vector<ElementSpec>& s, const std::string& parent) {
   s.push_back({p + "/no-console", "the console never shows a text", console_attrs("must not show"), {}, true});
   s.push_back({p + "/dhcp", "the outcome of one DHCP phase",
                {req("phase", T::kEnum, "rom: the PXE ROM's DHCP; ipxe: iPXE's, after the chainload", {"rom", "ipxe"}),
-                req("result", T::kEnum, "lease: an ACK was accepted; none: no lease", {"lease", "none"})},
+                req("result", T::kEnum, "lease: an ACK was accepted; none: no lease", {"lease", "none"}),
+                opt("uuid", T::kUuid, "",
+                    "also: every DHCP request of the phase carried option 97 (client UUID) with this UUID")},
                {}, true});
   s.push_back({p + "/handoff", "whether an OS payload was reached",
                {opt("kernel", T::kString, "any", "any, none, or the image name iPXE booted (mboot.c32)"),
@@ -191,7 +218,11 @@ std::vector<ElementSpec> build() {
                {opt("subnet", T::kCidr, "10.0.2.0/24", "the LAN (slirp's network)"),
                 opt("ipv6-ra", T::kBool, "off", "send IPv6 router advertisements (iPXE then also configures IPv6)")},
                {"dhcp", "tftp", "http", "switch"}});
-  s.push_back({"scenario/network/dhcp", "the DHCP server (ours; slirp's is disabled)", dhcp_attrs(), {}});
+  s.push_back({"scenario/network/dhcp", "the DHCP server (ours; slirp's is disabled)", dhcp_attrs(), {"host"}});
+  s.push_back({"scenario/network/dhcp/host",
+               "per-host boot files, like dnsmasq dhcp-host or an ISC host block: the first host whose given mac "
+               "and uuid both match the request decides",
+               dhcp_host_attrs(), {}, true});
   s.push_back({"scenario/network/tftp", "the TFTP server (slirp's)",
                {opt("root", T::kPath, "", "directory served; must exist")}, {"file"}});
   s.push_back({"scenario/network/tftp/file", "one file served under a name, looked up before root",
@@ -212,9 +243,12 @@ std::vector<ElementSpec> build() {
                {req("name", T::kName, "unique machine name (trace, reports)"),
                 req("mac", T::kMac, "unique MAC address"),
                 opt("ram", T::kBytes, "64MiB", "guest RAM (at least 1MiB)")},
-               {"nic", "firmware", "cmdline", "key"}, true, false, "", "name"});
+               {"nic", "firmware", "smbios", "cmdline", "key"}, true, false, "", "name"});
   s.push_back({"scenario/machine/nic", "the NIC: a profile plus per-field overrides", nic_attrs(), {}});
   s.push_back({"scenario/machine/firmware", "how the machine boots", firmware_attrs(), {}});
+  s.push_back({"scenario/machine/smbios",
+               "the BIOS's SMBIOS tables (types 0, 1, 2, 3, 127; firmware/smbios.h); without it, the defaults",
+               smbios_attrs(), {}});
   s.push_back({"scenario/machine/cmdline", "the PXENV_FILE_CMDLINE answer: an iPXE script run instead of autoboot",
                {}, {}, false, true, "iPXE commands; several lines allowed; surrounding blank space is trimmed"});
   s.push_back({"scenario/machine/key", "a key trigger; triggers fire in order, each armed when the previous fired",
@@ -237,7 +271,9 @@ std::vector<ElementSpec> build() {
     assert(false);
     return ElementSpec{};
   };
-  s.push_back(override_of(base("scenario/network/dhcp"), "scenario/variant/network/dhcp", false));
+  auto dhcp = override_of(base("scenario/network/dhcp"), "scenario/variant/network/dhcp", false);
+  dhcp.children.clear();  // <host> entries belong to the base network
+  s.push_back(dhcp);
   s.push_back(override_of(base("scenario/network/switch"), "scenario/variant/network/switch", false));
   s.push_back(override_of(base("scenario/machine/nic"), "scenario/variant/nic", true));
   s.push_back(override_of(base("scenario/machine/firmware"), "scenario/variant/firmware", true));

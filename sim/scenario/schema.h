@@ -22,6 +22,7 @@ enum class AttrType {
   kIpv4,      ///< "10.0.2.100"
   kCidr,      ///< "10.0.2.0/24"
   kMac,       ///< "52:54:00:12:34:56"
+  kUuid,      ///< "4c4c4544-0042-3510-8052-b2c04f4d4631"
   kEnum,      ///< one of `choices`
   kPath,      ///< host path; relative to the scenario file's directory; placeholders allowed
   kKeys,      ///< key text for sim/machine/keyboard.h parse_keys: "dhcp net0\n", "<ctrl-b>"

@@ -63,6 +63,7 @@ NetworkConfig network_config(const Network& n, std::uint64_t seed) {
   d.reply_delay = n.dhcp.reply_delay;
   d.drop_rate = n.dhcp.drop_rate;
   d.seed = seed;
+  for (const auto& h : n.dhcp.hosts) d.hosts.push_back({h.mac, h.uuid, h.rom_filename, h.ipxe_filename});
   if (n.dhcp.mode == DhcpMode::kProxy) {
     // The address server knows nothing of PXE; a ProxyDHCP service hands out the boot file.
     DhcpServerConfig proxy = d;
@@ -73,6 +74,7 @@ NetworkConfig network_config(const Network& n, std::uint64_t seed) {
     net.proxy_dhcp = proxy;
     d.rom_filename.clear();
     d.ipxe_filename.clear();
+    d.hosts.clear();  // boot files are the ProxyDHCP service's to give
   } else {
     d.rom_filename = n.dhcp.rom_filename;
     d.ipxe_filename = n.dhcp.ipxe_filename;
@@ -97,6 +99,7 @@ MachineConfig machine_config(const Machine& m, size_t index, const Network& n, s
   if (n.switch_port.forward_delay.ns) mc.switch_port.forward_delay = n.switch_port.forward_delay;
   if (n.switch_port.hello.ns) mc.switch_port.hello = n.switch_port.hello;
   mc.seed = seed;
+  mc.smbios = m.smbios;
   if (m.ram_bytes) mc.ram_bytes = m.ram_bytes;
   mc.keys = m.keys;
   mc.rom.cmdline = m.cmdline;
