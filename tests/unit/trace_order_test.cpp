@@ -34,13 +34,25 @@ TEST(unit_trace_order, HeldTextGoesBeforeALaterEventOfAnotherSource) {
 }
 
 TEST(unit_trace_order, BytesWithNothingInBetweenAreOneEventAtTheFirstBytesTime) {
+  // One byte per millisecond (a BIOS call each): one event, each byte's time t_ns + i × step_ns
   Trace trace;
-  for (int i = 0; i < 3; ++i) trace.append_text(SimTime::from_ms(10 + i), "pc0", "console", "ab");
+  for (int i = 0; i < 6; ++i) trace.append_text(SimTime::from_ms(10 + i), "pc0", "console", i % 2 ? "b" : "a");
   EXPECT_TRUE(trace.events().empty()) << "still open";
   trace.close_text("pc0", "console");
   ASSERT_EQ(trace.events().size(), 1u);
   EXPECT_EQ(trace.events()[0]["t_ns"], SimTime::from_ms(10).ns);
+  EXPECT_EQ(trace.events()[0]["step_ns"], SimTime::from_ms(1).ns);
   EXPECT_EQ(trace.events()[0]["text"], "ababab");
+}
+
+TEST(unit_trace_order, TextWrittenLaterThanItsEventCanSayIsAnEventOfItsOwn) {
+  // Several bytes at once, then more at later times: no single step describes them, so each time opens
+  // an event and no byte is stamped earlier than it was written (issue 11: text at its own time)
+  Trace trace;
+  for (int i = 0; i < 3; ++i) trace.append_text(SimTime::from_ms(10 + i), "pc0", "console", "ab");
+  trace.close_text("pc0", "console");
+  EXPECT_EQ(kinds_and_times(trace),
+            (std::vector<std::string>{"pc0 console@10000000", "pc0 console@11000000", "pc0 console@12000000"}));
 }
 
 TEST(unit_trace_order, ClosingOneMachinesTextFirstAppendsTheTextOthersBeganEarlier) {
