@@ -69,15 +69,15 @@ TEST(ConsoleTime, ScreenTextIsJudgedWhenItsLastCharacterAppeared) {
   facts::MachineFacts f = facts_of(t);
   auto m = f.find_console("No configuration methods succeeded", false, std::nullopt, std::nullopt);
   ASSERT_TRUE(m);
-  // " No configuration methods succeeded": its last character is byte 35 of the burst at 18 s.
-  EXPECT_EQ(m->t_ns, (18000000 + 35 * 50) * kUs);
+  // " No configuration methods succeeded": its last character is byte 34 of the burst at 18 s.
+  EXPECT_EQ(m->t_ns, (18000000 + 34 * 50) * kUs);
   EXPECT_EQ(m->line, "Configuring (net0)... No configuration methods succeeded");
   EXPECT_FALSE(f.find_console("No configuration methods succeeded", false, std::nullopt, 10000000 * kUs))
       << "before=10s: it was not on the screen yet";
   EXPECT_TRUE(f.find_console("No configuration methods succeeded", false, std::nullopt, 20000000 * kUs));
   EXPECT_TRUE(f.find_console("Configuring", false, std::nullopt, 10000000 * kUs));
   ASSERT_EQ(f.line_done_ns.size(), 1u);
-  EXPECT_EQ(f.line_done_ns[0], (18000000 + 35 * 50) * kUs) << "the line reads so from its last character on";
+  EXPECT_EQ(f.line_done_ns[0], (18000000 + 34 * 50) * kUs) << "the line reads so from its last character on";
 }
 
 TEST(ConsoleTime, ErasedTextIsGoneFromTheScreenButNotFromTheRawStream) {

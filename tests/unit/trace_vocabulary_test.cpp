@@ -56,7 +56,7 @@ TEST(trace_vocabulary, TypedEmitsWriteTheDeclaredFieldsInOrder) {
   Trace trace;
   trace.emit(SimTime::from_ms(1), "pc0", trace_kind::Link{"down", "undi_initialize"});
   trace_kind::Dhcp dhcp{"tx", "DHCPOFFER", 7, "52:54:00:12:34:56", "10.0.2.15",
-                        "10.0.2.2", "undionly.kpxe", false, 67, true};
+                        "10.0.2.2", "undionly.kpxe", false, 67, true, std::nullopt};
   trace.emit(SimTime::from_ms(2), "dhcpd", dhcp);
   trace_kind::Handoff h;
   h.protocol = "multiboot";
