@@ -10,7 +10,7 @@ namespace bootsim::test {
 namespace {
 
 BootRunOutcome run_dhcp(std::uint8_t irq) {
-  BootRunSpec spec = ipxe_spec("undionly.kpxe", SimTime::from_s(12));
+  BootRunSpec spec = ipxe_spec("undionly.kpxe", SimTime::from_s(25));
   spec.responder = BootRunSpec::Responder::kDhcp;
   spec.machine.rom.cached_ack.clear();  // the address can only come from the exchange
   spec.machine.nic_profile.irq = irq;
