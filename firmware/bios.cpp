@@ -55,6 +55,19 @@ void Bios::install() {
   }
   std::vector<std::uint8_t> stubs(256, 0xCF);  // IRET
   cpu.write(kIntStubBase, stubs.data(), stubs.size());
+  // Hardware interrupts: IRQ0 updates the tick count, chains INT 1Ch and sends its EOI, as a PC BIOS's
+  // INT 08h does (PXELINUX and others hook 1Ch or 08h to count time); every other IRQ's default handler
+  // just ends the interrupt.
+  const std::uint8_t timer[] = {0x90, 0xCD, 0x1C, 0x90, 0xCF, 0xCF};
+  cpu.write(0xF0000 + kTimerTickOff, timer, sizeof timer);
+  cpu.write16(0x08 * 4, kTimerTickOff);
+  cpu.write16(0x1C * 4, kUserTickOff);
+  for (int irq = 1; irq < 16; ++irq) {
+    std::uint16_t off = static_cast<std::uint16_t>(kIrqDefaultOff + 2 * irq);
+    const std::uint8_t routine[] = {0x90, 0xCF};
+    cpu.write(0xF0000 + off, routine, sizeof routine);
+    if (irq != 2) cpu.write16((irq < 8 ? 0x08 + irq : 0x70 + irq - 8) * 4, off);
+  }
   cpu.write8(kReturnStub, 0xF4);   // never executed: the host stops the run at this address
   cpu.write8(0xFFFF0, 0xF4);       // reset vector: iPXE's `reboot` jumps here
   const char date[] = "01/01/26";
@@ -81,6 +94,22 @@ void Bios::update_ticks(SimTime now) {
   if (last_ticks_written_ != 0xFFFFFFFF && ticks < last_ticks_written_) cpu.write8(layout::kBdaMidnight, 1);
   cpu.write32(layout::kBdaTicks, ticks);
   last_ticks_written_ = ticks;
+}
+
+void Bios::irq_routine(std::uint32_t addr) {
+  using namespace layout;
+  std::uint32_t off = addr - 0xF0000;
+  if (off == kTimerTickOff) {
+    update_ticks(host_.now());
+    return;
+  }
+  if (!pic_) return;
+  if (off == kTimerEoiOff) {
+    pic_->out(0x20, 0x20);
+  } else if (off >= kIrqDefaultOff && off < kIrqRoutinesEnd && (off - kIrqDefaultOff) % 2 == 0) {
+    if ((off - kIrqDefaultOff) / 2 >= 8) pic_->out(0xA0, 0x20);
+    pic_->out(0x20, 0x20);
+  }
 }
 
 void Bios::set_flags(bool cf, std::optional<bool> zf) {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "firmware/host.h"
+#include "firmware/pic.h"
 
 namespace bootsim {
 
@@ -25,7 +26,15 @@ class Bios {
   void service(std::uint8_t vector);
 
   /// Writes the BIOS tick counter (BDA 0x46C) for virtual time `now`, as the timer interrupt would.
+  /// The count always follows the clock (a guest that never enables interrupts sees it as on a PC whose
+  /// IRQ0 it never blocked); INT 08h, when the guest takes IRQ0, brings it up to date the same way.
   void update_ticks(SimTime now);
+
+  /// The PIC the hardware interrupt handlers send their EOIs to (set before install()).
+  void attach_pic(Pic* pic) { pic_ = pic; }
+  /// Services the host step of a hardware interrupt handler at linear `addr` in
+  /// F000:kIrqRoutinesOff..kIrqRoutinesEnd (memory_map.h): tick count, EOIs.
+  void irq_routine(std::uint32_t addr);
   /// BIOS ticks (18.2065 Hz, 1193182/65536) elapsed by `t`, from tick 0 at t = 0.
   static std::uint64_t ticks_at(SimTime t);
   /// The earliest time at which ticks_at() reaches `tick`.
@@ -43,6 +52,7 @@ class Bios {
   void unsupported(std::uint8_t vector, std::uint16_t ax);
 
   FirmwareHost& host_;
+  Pic* pic_ = nullptr;
   std::uint32_t tick_base_ = 0;
   std::uint32_t last_ticks_written_ = 0xFFFFFFFF;
   std::uint8_t cursor_row_ = 0, cursor_col_ = 0;

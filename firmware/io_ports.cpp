@@ -62,9 +62,7 @@ std::uint32_t IoPorts::in(std::uint16_t port, int size) {
       }
       return v;
     }
-    case 0x21: return pic_mask_[0];
-    case 0xA1: return pic_mask_[1];
-    case 0x20: case 0xA0: return 0;
+    case 0x20: case 0x21: case 0xA0: case 0xA1: return pic_.in(port);
     case 0x71: return cmos_read(cmos_index_);
     case 0x92: return port92_ | 0x02;
     case 0x64: return 0x1C;  // input and output buffers empty
@@ -99,9 +97,7 @@ void IoPorts::out(std::uint16_t port, int size, std::uint32_t value) {
       ch2_lsb_next_ = !ch2_lsb_next_;
       return;
     case 0x61: port61_ = b; return;
-    case 0x21: pic_mask_[0] = b; return;
-    case 0xA1: pic_mask_[1] = b; return;
-    case 0x20: case 0xA0: return;  // EOIs
+    case 0x20: case 0x21: case 0xA0: case 0xA1: pic_.out(port, b); return;
     case 0x70: cmos_index_ = b; return;
     case 0x71: return;
     case 0x92: port92_ = b; return;

@@ -1,5 +1,5 @@
 // The I/O ports a PC BIOS machine answers (ref/ipxe-platform-contract.md §4): 8254 PIT (channel 0 count,
-// channel 2 gate/OUT2 for iPXE's udelay), 8259 PIC masks, CMOS/RTC, A20 (92h), keyboard controller
+// channel 2 gate/OUT2 for iPXE's udelay), 8259 PIC pair (firmware/pic.h), CMOS/RTC, A20 (92h), keyboard controller
 // status, POST port 80h, and the handoff ports the sentinel payloads report through.
 // Every value that depends on time is derived from the virtual clock when the guest reads it.
 #pragma once
@@ -8,6 +8,7 @@
 #include <set>
 
 #include "firmware/host.h"
+#include "firmware/pic.h"
 
 namespace bootsim {
 
@@ -17,6 +18,10 @@ class IoPorts {
 
   std::uint32_t in(std::uint16_t port, int size);
   void out(std::uint16_t port, int size, std::uint32_t value);
+
+  /// The 8259 pair behind ports 20h/21h/A0h/A1h; the machine raises lines and takes interrupts from it.
+  Pic& pic() { return pic_; }
+  const Pic& pic() const { return pic_; }
 
  private:
   std::uint64_t pit_counts(SimTime t) const;  // PIT input clock pulses since t = 0
@@ -33,7 +38,7 @@ class IoPorts {
   // PIT channel 0 latch for reads through port 40h.
   std::uint16_t ch0_latch_ = 0;
   bool ch0_lsb_next_ = true;
-  std::uint8_t pic_mask_[2] = {0xB8, 0x8F};
+  Pic pic_;
   std::uint8_t cmos_index_ = 0;
   std::uint8_t port92_ = 0x02;
   std::uint32_t handoff_kind_ = 0;

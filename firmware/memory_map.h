@@ -38,8 +38,10 @@ constexpr std::uint16_t kUndiDataSize = 0x4000;
 constexpr std::uint16_t kEbdaSeg = 0x9FC0;
 
 // Offsets in the UNDI code segment: one RETF byte each, serviced by a host code hook.
-constexpr std::uint16_t kPxeEntrySpOff = 0x0000;   // !PXE EntryPointSP
+// Not at offset 0: iPXE's interrupt handler (undiisr.S) takes an entry point whose offset word is 0 for
+// "no UNDI entry point" and chains the interrupt away instead of calling PXENV_UNDI_ISR.
 constexpr std::uint16_t kPxenvEntryOff = 0x0010;   // PXENV+ RMEntry
+constexpr std::uint16_t kPxeEntrySpOff = 0x0020;   // !PXE EntryPointSP
 // Offsets in the UNDI data segment.
 constexpr std::uint16_t kPxenvOff = 0x0000;
 constexpr std::uint16_t kPxeOff = 0x0040;
@@ -50,6 +52,17 @@ constexpr std::uint16_t kCachedPacketMax = 0x0800;
 constexpr std::uint16_t kBiosSeg = 0xF000;
 constexpr std::uint16_t kIntStubOff = 0x1000;      // 256 one-byte IRET stubs: vector n at F000:1000+n
 constexpr std::uint16_t kReturnStubOff = 0x2000;   // far return address given to the NBP
+// The BIOS's hardware interrupt handlers (Bios::install writes them, the IVT points at them):
+//   F000:2100  IRQ0 / INT 08h: nop (host: tick count) ; int 1Ch ; nop (host: EOI) ; iret
+//   F000:2105  INT 1Ch default: iret
+//   F000:2110+2n  IRQ n's default handler: nop (host: EOI) ; iret
+// The `nop`s are serviced by a host code hook on this range; they cost no virtual time.
+constexpr std::uint16_t kIrqRoutinesOff = 0x2100;
+constexpr std::uint16_t kTimerTickOff = 0x2100;
+constexpr std::uint16_t kTimerEoiOff = 0x2103;
+constexpr std::uint16_t kUserTickOff = 0x2105;
+constexpr std::uint16_t kIrqDefaultOff = 0x2110;
+constexpr std::uint16_t kIrqRoutinesEnd = kIrqDefaultOff + 2 * 16;
 constexpr std::uint32_t kIntStubBase = 0xF0000 + kIntStubOff;
 constexpr std::uint32_t kReturnStub = 0xF0000 + kReturnStubOff;
 // SMBIOS (firmware/smbios.h): the entry point on a 16-byte boundary of the F-segment, where iPXE and the

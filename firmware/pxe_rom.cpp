@@ -261,7 +261,8 @@ std::uint16_t PxeRom::undi_transmit(std::uint32_t p) {
 
 std::uint16_t PxeRom::undi_get_information(std::uint32_t p) {
   UndiGetInformation b{};
-  b.IntNumber = 0;  // iPXE polls (contract §9.4)
+  // The NIC's IRQ, or 0: then iPXE polls (contract §9.4, ref/undi-interrupts.md).
+  b.IntNumber = host_.nic().profile().irq;
   b.MaxTranUnit = 1500;
   b.HwType = 1;     // Ethernet
   b.HwAddrLen = 6;
@@ -302,8 +303,10 @@ std::uint16_t PxeRom::undi_get_iface_info(std::uint32_t p) {
   const char type[] = "DIX+802.3";
   std::memcpy(b.IfaceType, type, sizeof type);
   b.LinkSpeed = host_.nic().profile().link_speed_bps;
-  // Broadcast, multicast, set-station-address, reset, open/close; no IRQ support flag: iPXE polls.
+  // Broadcast, multicast, promiscuous, set-station-address, open/close, and SUPPORTED_IRQ (1000h) when
+  // the NIC is wired to an IRQ: with both this flag and a non-zero IntNumber iPXE waits for interrupts.
   b.ServiceFlags = 0x081B;
+  if (host_.nic().profile().irq) b.ServiceFlags |= 0x1000;
   // Up to and including Reserved[0] (zero), as this ROM always wrote it; the rest stays the caller's.
   write_reply(host_.cpu(), p, b, offsetof(UndiGetIfaceInfo, Reserved) + sizeof b.Reserved[0]);
   return STATUS_SUCCESS;
@@ -313,13 +316,21 @@ std::uint16_t PxeRom::undi_isr(std::uint32_t p) {
   Cpu& cpu = host_.cpu();
   std::uint16_t func = cpu.read16(AT(UndiIsr, FuncFlag));
   ++isr_polls_;
+  UndiNic& nic = host_.nic();
   if (func == ISR_IN_START) {
-    cpu.write16(AT(UndiIsr, FuncFlag), host_.nic().rx_pending() ? ISR_OUT_OURS : ISR_OUT_NOT_OURS);
+    // PXE 2.1: called from the NBP's interrupt handler; says whether the interrupt is the NIC's, and if
+    // so disables the NIC's interrupts until PROCESS/GET_NEXT have run to OUT_DONE. The NBP sends the
+    // EOI. A NIC without an IRQ has nothing to disable: "ours" when a frame waits, as before.
+    bool ours = nic.profile().irq ? nic.irq_asserted() : nic.rx_pending();
+    if (ours) nic.set_interrupt_enabled(false);
+    cpu.write16(AT(UndiIsr, FuncFlag), ours ? ISR_OUT_OURS : ISR_OUT_NOT_OURS);
     return STATUS_SUCCESS;
   }
   if (func != ISR_IN_PROCESS && func != ISR_IN_GET_NEXT) return STATUS_UNDI_INVALID_PARAMETER;
-  auto frame = host_.nic().receive();
+  auto frame = nic.receive();
   if (!frame) {
+    // Processing is complete: the NIC may interrupt again (a frame arriving later raises the line anew).
+    nic.set_interrupt_enabled(true);
     cpu.write16(AT(UndiIsr, FuncFlag), ISR_OUT_DONE);
     if (func == ISR_IN_PROCESS) host_.idle_poll();
     return STATUS_SUCCESS;

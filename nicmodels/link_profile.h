@@ -18,6 +18,10 @@ struct LinkProfile {
   std::uint16_t pci_subvendor = 0x1af4, pci_subdevice = 0x1100;
   std::uint8_t pci_revision = 0x03;
   std::uint32_t link_speed_bps = 1000000000;
+  /// The ISA IRQ the NIC's interrupt line is wired to and the ROM reports (UNDI_GET_INFORMATION
+  /// IntNumber, SUPPORTED_IRQ in GET_IFACE_INFO). 0: the ROM reports none and NBPs that can poll do
+  /// (iPXE's fallback); no built-in profile sets one, a scenario's <nic irq="11"> does.
+  std::uint8_t irq = 0;
   // Which UNDI calls make the PHY renegotiate (link drops, then returns after `autoneg`).
   bool drop_on_initialize = false;
   bool drop_on_reset = false;

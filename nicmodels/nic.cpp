@@ -19,6 +19,7 @@ void Nic::shutdown() {
 }
 void Nic::open() {
   open_ = true;
+  irq_enabled_ = true;
   disturb("undi_open", profile_.drop_on_open);
 }
 void Nic::close() { open_ = false; }

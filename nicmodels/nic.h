@@ -46,6 +46,9 @@ class Nic final : public UndiNic, public FramePort {
   bool transmit(std::vector<std::uint8_t> frame) override;
   bool rx_pending() const override { return !rx_.empty(); }
   std::optional<Frame> receive() override;
+  void set_interrupt_enabled(bool on) override { irq_enabled_ = on; }
+  bool interrupt_enabled() const override { return irq_enabled_; }
+  bool irq_asserted() const override { return profile_.irq != 0 && open_ && irq_enabled_ && !rx_.empty(); }
   const Mac& mac() const override { return mac_; }
   const LinkProfile& profile() const override { return profile_; }
 
@@ -72,6 +75,7 @@ class Nic final : public UndiNic, public FramePort {
   SwitchPort* port_ = nullptr;
   bool link_up_ = true;
   bool open_ = false;
+  bool irq_enabled_ = true;  ///< the NIC's own interrupt enable (PXENV_UNDI_ISR START/OUT_DONE)
   Scheduler::EventId link_event_ = 0;
   std::deque<Frame> rx_;
 };

@@ -36,6 +36,15 @@ class UndiNic {
   /// Takes the oldest received frame (traced as `frame_rx` when taken); nullopt when none waits.
   virtual std::optional<Frame> receive() = 0;
 
+  // --- The interrupt line (PXE 2.1 §3.3.7, PXENV_UNDI_ISR). -----------------------------------------
+  /// The NIC's interrupt enable: PXENV_UNDI_ISR START turns it off when the interrupt was the NIC's,
+  /// the end of PROCESS/GET_NEXT (OUT_DONE) turns it on again. A NIC without a line ignores it.
+  virtual void set_interrupt_enabled(bool) {}
+  virtual bool interrupt_enabled() const { return false; }
+  /// The level of the NIC's interrupt line: a received frame waits for the host and interrupts are
+  /// enabled on a NIC wired to an IRQ (LinkProfile::irq).
+  virtual bool irq_asserted() const { return false; }
+
   virtual const Mac& mac() const = 0;
   /// The profile's PCI identity and link speed, reported by UNDI_GET_NIC_TYPE/GET_IFACE_INFO and the PCI BIOS.
   virtual const LinkProfile& profile() const = 0;

@@ -104,6 +104,23 @@ struct Io {
   }
 };
 
+struct Irq {
+  static constexpr const char* kName = "irq";
+  static constexpr const char* kMeaning =
+      "the guest took a device's hardware interrupt (any IRQ but the timer's IRQ0, which comes every tick)";
+  std::uint64_t irq = 0;
+  std::string vector;
+  std::string mode;
+  std::string at;
+  template <class V> void fields(V& v) const {
+    v(irq, {"irq", "", "the 8259 input, 0-15"});
+    v(vector, {"vector", "", "the vector the 8259 gave, e.g. `73h`"});
+    v(mode, {"mode", "", "`real` (through the IVT) or `protected` (through the guest's IDT)"});
+    v(at, {"at", "", "where it was taken: `hlt`, `window` (sti; nop; nop; cli), `iret` (a BIOS service's "
+                     "return) or `retf` (a PXE call's return)"});
+  }
+};
+
 struct FrameTx {
   static constexpr const char* kName = "frame_tx";
   static constexpr const char* kMeaning = "the NIC put a frame on the wire";

@@ -1,5 +1,6 @@
 #include "sim/machine/machine.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -59,6 +60,8 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   if (!config_.smbios) config_.smbios = SmbiosInfo::defaults(config_.seed, config_.mac);
   config_.rom.client_uuid = config_.smbios->uuid;
   rom_ = std::make_unique<PxeRom>(*this, config_.rom);
+  irq_ = std::make_unique<InterruptDelivery>(*cpu_, ports_.pic());
+  bios_.attach_pic(&ports_.pic());
 
   cpu_->enter_real_mode();
   // Time of day at power-on: within the first hour, chosen by the seed. It seeds iPXE's random(), hence
@@ -78,9 +81,12 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   };
   add(UC_HOOK_INTR, reinterpret_cast<void*>(&Machine::hook_intr), 1, 0);
   add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_int_stub), kIntStubBase, kIntStubBase + 255);
-  add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_pxe_entry), Cpu::linear(kUndiCodeSeg, kPxeEntrySpOff),
-      Cpu::linear(kUndiCodeSeg, kPxenvEntryOff));
+  add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_pxe_entry),
+      Cpu::linear(kUndiCodeSeg, std::min(kPxeEntrySpOff, kPxenvEntryOff)),
+      Cpu::linear(kUndiCodeSeg, std::max(kPxeEntrySpOff, kPxenvEntryOff)));
   add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_rom_exit), kReturnStub, kReturnStub);
+  add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_irq_routine), 0xF0000 + kIrqRoutinesOff,
+      0xF0000 + kIrqRoutinesEnd - 1);
   add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_rom_exit), 0xFFFF0, 0xFFFF0);
   add(UC_HOOK_INSN, reinterpret_cast<void*>(&Machine::hook_in), 1, 0, UC_X86_INS_IN);
   add(UC_HOOK_INSN, reinterpret_cast<void*>(&Machine::hook_out), 1, 0, UC_X86_INS_OUT);
@@ -203,8 +209,11 @@ RunResult Machine::run(SimTime until) {
     blocks_since_entry_ = 0;
     windows_since_entry_ = 0;
     quiet_polls_ = 0;
+    // A request already pending wakes the CPU at once; otherwise time passes until one may come.
+    if (deliver_irq("hlt", [&] { return irq_->at_hlt(); }) || stopping()) continue;
     if (keyboard_.empty()) idle_jump();
     else advance_to(sched_.now() + config_.host_entry_cost);
+    deliver_irq("hlt", [&] { return irq_->at_hlt(); });
   }
   flush_console();
   RunResult r{stop_reason_, stop_detail_, sched_.now()};
@@ -271,7 +280,37 @@ void Machine::advance_to(SimTime t, bool until_event) {
     sched_.run_due();
   }
   bios_.update_ticks(sched_.now());
+  update_irq_lines();
   if (sched_.now() >= until_ && !stopping()) stop(StopReason::kTimeLimit, "reached " + format_time(until_));
+}
+
+void Machine::update_irq_lines() {
+  Pic& pic = ports_.pic();
+  std::uint64_t tick = Bios::ticks_at(sched_.now());
+  if (tick != irq0_tick_) {
+    irq0_tick_ = tick;
+    pic.pulse(0);
+  }
+  if (std::uint8_t irq = nic_->profile().irq) pic.set_line(irq, nic_->irq_asserted());
+}
+
+template <typename Fn>
+bool Machine::deliver_irq(const char* at, Fn&& fn) {
+  if (stopping()) return false;
+  try {
+    if (!fn()) return false;
+  } catch (const GuestFault& f) {
+    fault(f.kind(), f.what());
+    return false;
+  }
+  // IRQ0 comes every tick: counted, not traced (DESIGN.md "Trace"). A device's interrupt is an event.
+  const auto& taken = irq_->last();
+  if (taken.irq != 0) {
+    char vec[8];
+    std::snprintf(vec, sizeof vec, "%02Xh", taken.vector);
+    trace(trace_kind::Irq{static_cast<std::uint64_t>(taken.irq), vec, taken.protected_mode ? "protected" : "real", at});
+  }
+  return true;
 }
 
 void Machine::idle_jump() {
@@ -305,6 +344,7 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
     fault("internal_error", e.what());
     return;
   }
+  update_irq_lines();  // the call may have enabled the NIC's interrupt, or unmasked a line
   if (entry_quiet_) {
     std::uint64_t tick = Bios::ticks_at(sched_.now());
     if (tick != quiet_tick_) {
@@ -434,6 +474,7 @@ void Machine::hook_int_stub(uc_engine*, std::uint64_t addr, std::uint32_t, void*
   std::uint32_t code = std::uint32_t{vector} << 8 | ((m->cpu_->reg(UC_X86_REG_AX) >> 8) & 0xFF);
   m->hook_pc_ = static_cast<std::uint32_t>(addr);
   m->host_entry("INT", code, [m, vector] { m->bios_.service(vector); });
+  m->deliver_irq("iret", [m] { return m->irq_->at_iret_stub(); });
   m->hook_pc_.reset();
 }
 
@@ -444,6 +485,7 @@ void Machine::hook_pxe_entry(uc_engine*, std::uint64_t addr, std::uint32_t, void
   std::uint32_t code = m->cpu_->reg(UC_X86_REG_BX) & 0xFFFF;
   m->hook_pc_ = static_cast<std::uint32_t>(addr);
   m->host_entry("PXE", code, [m, stack_convention] { m->rom_->entry(stack_convention); });
+  m->deliver_irq("retf", [m] { return m->irq_->at_retf_stub(); });
   m->hook_pc_.reset();
 }
 
@@ -505,6 +547,11 @@ void Machine::cpuid() {
 
 void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
   auto* m = static_cast<Machine*>(user);
+  // An interrupt window (`sti` ends a block, so the window's `nop; nop; cli` starts one): give it a code
+  // hook, so that interrupts can be taken in it from its next pass on (interrupts.h).
+  const std::uint8_t* ram = m->cpu_->ram();
+  if (addr + 2 < m->cpu_->ram_size() && ram[addr] == 0x90 && ram[addr + 1] == 0x90 && ram[addr + 2] == 0xFA)
+    m->hook_window_at(static_cast<std::uint32_t>(addr));
   if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping()) {
     m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
   } else if (m->blocks_since_entry_ >= m->config_.spin_blocks && !m->stopping() && m->interrupt_window_at(addr) &&
@@ -515,6 +562,44 @@ void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t, void* us
     m->windows_since_entry_ = 0;
     ++m->stats_.timer_waits;
     m->idle_jump();
+  }
+}
+
+void Machine::hook_window_at(std::uint32_t addr) {
+  // A handful of sites in any NBP (iPXE has two); the bound keeps a guest that writes windows all over
+  // memory from growing the hook list.
+  constexpr size_t kMaxWindows = 32;
+  if (window_hooks_.size() >= kMaxWindows) return;
+  for (std::uint32_t a : window_hooks_)
+    if (a == addr) return;
+  window_hooks_.push_back(addr);
+  uc_engine* uc = cpu_->uc();
+  uc_hook h;
+  // On the second `nop`: a PC recognises interrupts only after the instruction that follows `sti`.
+  std::uint64_t at = std::uint64_t{addr} + 1;
+  uc_err err = uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_window), this, at, at);
+  if (err == UC_ERR_OK) {
+    hooks_.push_back(h);
+    // The block at `addr` was translated without the hook: drop it so that its next pass is retranslated.
+    err = uc_ctl_remove_cache(uc, std::uint64_t{addr}, std::uint64_t{addr} + 3);
+  }
+  if (err != UC_ERR_OK) fault("internal_error", std::string("interrupt window hook: ") + uc_strerror(err));
+}
+
+void Machine::hook_window(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  m->deliver_irq("window", [m, addr] { return m->irq_->at_window(static_cast<std::uint32_t>(addr)); });
+}
+
+void Machine::hook_irq_routine(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
+  auto* m = static_cast<Machine*>(user);
+  // The BIOS's own interrupt handlers: not a service the guest asked for, so no host-entry cost and no
+  // effect on the idle rule (guests that never take interrupts run as before).
+  if (m->stopping()) return;
+  try {
+    m->bios_.irq_routine(static_cast<std::uint32_t>(addr));
+  } catch (const GuestFault& f) {
+    m->fault(f.kind(), f.what());
   }
 }
 

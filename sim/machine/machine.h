@@ -32,6 +32,7 @@
 #include "nicmodels/switch_port.h"
 #include "sim/core/baton.h"
 #include "sim/machine/console.h"
+#include "sim/machine/interrupts.h"
 #include "sim/cpu/cpu.h"
 #include "sim/machine/keyboard.h"
 #include "sim/core/scheduler.h"
@@ -119,6 +120,8 @@ class Machine final : public FirmwareHost {
     std::uint64_t host_entries = 0, int_dispatches = 0, hlt_resumes = 0, idle_jumps = 0, emu_starts = 0;
     std::uint64_t timer_waits = 0;  ///< clock jumps for a guest spinning on the clock (spin_windows)
   };
+  /// Hardware interrupts taken by the guest (IRQ0 ticks and the NIC's IRQ), for tests and benchmarks.
+  std::uint64_t interrupts_delivered() const { return irq_->delivered(); }
   const Stats& stats() const { return stats_; }
 
  private:
@@ -144,6 +147,8 @@ class Machine final : public FirmwareHost {
   static void hook_out(uc_engine* uc, std::uint32_t port, int size, std::uint32_t value, void* user);
   static int hook_cpuid(uc_engine* uc, void* user);
   static void hook_block(uc_engine* uc, std::uint64_t addr, std::uint32_t size, void* user);
+  static void hook_irq_routine(uc_engine* uc, std::uint64_t addr, std::uint32_t size, void* user);
+  static void hook_window(uc_engine* uc, std::uint64_t addr, std::uint32_t size, void* user);
   static bool hook_unmapped(uc_engine* uc, uc_mem_type type, std::uint64_t addr, int size, std::int64_t value,
                             void* user);
 
@@ -156,6 +161,15 @@ class Machine final : public FirmwareHost {
   /// earlier, at the next scheduler event (only with a baton; alone, the caller already aimed at it).
   void advance_to(SimTime t, bool until_event = false);
   void idle_jump();
+  /// Drives the PIC's inputs from the machine's state: a rising edge on IRQ0 for each new BIOS tick, the
+  /// NIC's line (sim/machine/interrupts.h delivers what they request).
+  void update_irq_lines();
+  /// Runs one of InterruptDelivery's entry points (`at` names it in the trace), turning a bad guest stack
+  /// into a fault. True when the guest took an interrupt.
+  template <typename Fn>
+  bool deliver_irq(const char* at, Fn&& fn);
+  /// Gives the interrupt window at linear `addr` its code hook, once (interrupts.h).
+  void hook_window_at(std::uint32_t addr);
   /// True when the block at linear `addr` is the `nop; nop; cli` that follows an `sti` (QEMU ends a block
   /// after sti): the window in which a real PC takes the timer interrupt.
   bool interrupt_window_at(std::uint64_t addr);
@@ -179,6 +193,9 @@ class Machine final : public FirmwareHost {
   Bios bios_;
   IoPorts ports_;
   std::unique_ptr<PxeRom> rom_;
+  std::unique_ptr<InterruptDelivery> irq_;
+  std::uint64_t irq0_tick_ = 0;                ///< the BIOS tick IRQ0 last pulsed for
+  std::vector<std::uint32_t> window_hooks_;    ///< interrupt windows that have their code hook
   Console console_;
   Keyboard keyboard_;
   std::vector<uc_hook> hooks_;

@@ -194,6 +194,12 @@ void Loader::apply_nic_fields(pugi::xml_node n, Machine& m) {
   if (auto v = r.boolean("drop-on-reset")) { m.nic.drop_on_reset = *v; mark("drop-on-reset"); }
   if (auto v = r.boolean("drop-on-shutdown")) { m.nic.drop_on_shutdown = *v; mark("drop-on-shutdown"); }
   if (auto v = r.boolean("drop-on-open")) { m.nic.drop_on_open = *v; mark("drop-on-open"); }
+  if (auto v = r.uint("irq")) {
+    // ISA IRQs a PCI NIC can be routed to: not the timer (0) and not the cascade (2).
+    if (*v == 0 || *v == 2 || *v > 15) r.fail(ScenarioErrc::kBadValue, "irq", "irq must be 1 or 3..15 (0 is the timer, 2 the cascade)");
+    m.nic.irq = static_cast<std::uint8_t>(*v);
+    mark("irq");
+  }
   if (auto v = r.bitrate("speed")) {
     if (*v == 0 || *v > 0xFFFFFFFFull) r.fail(ScenarioErrc::kBadValue, "speed", "speed must be between 1bps and 4Gbps");
     m.nic.link_speed_bps = static_cast<std::uint32_t>(*v);

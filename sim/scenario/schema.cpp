@@ -118,6 +118,9 @@ std::vector<AttrSpec> nic_attrs() {
       opt("drop-on-shutdown", T::kBool, "(from profile)", "UNDI_SHUTDOWN drops the link"),
       opt("drop-on-open", T::kBool, "(from profile)", "UNDI_OPEN drops the link"),
       opt("speed", T::kBitRate, "(from profile)", "link speed reported to the NBP"),
+      opt("irq", T::kUint, "(none)",
+          "IRQ the NIC interrupts on (1, 3..15): the ROM reports it and SUPPORTED_IRQ, so NBPs such as iPXE "
+          "wait for the interrupt instead of polling; without it the ROM reports no IRQ"),
   };
 }
 

@@ -51,7 +51,7 @@ nlohmann::json machine_json(const Machine& m) {
           {"nic",
            {p.name, p.description, p.pci_vendor, p.pci_device, p.pci_subvendor, p.pci_subdevice, p.pci_revision,
             p.link_speed_bps, p.drop_on_initialize, p.drop_on_reset, p.drop_on_shutdown, p.drop_on_open,
-            p.autoneg.ns, p.jitter.ns, p.source}},
+            p.autoneg.ns, p.jitter.ns, p.source, p.irq}},
           {"nic_overridden", m.nic_overridden},
           {"start", static_cast<int>(m.start)},
           {"nbp", m.nbp},
