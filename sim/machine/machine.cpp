@@ -57,6 +57,7 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   port_ = std::make_unique<SwitchPort>(sched_, trace_, config_.name, config_.switch_port);
   nic_->plug_into(*port_);
   rom_ = std::make_unique<PxeRom>(*this, config_.rom);
+  rdtsc_ = std::make_unique<RdtscTrap>(*cpu_, [this](std::uint32_t linear) { on_rdtsc(linear); });
 
   cpu_->enter_real_mode();
   // Time of day at power-on: within the first hour, chosen by the seed. It seeds iPXE's random(), hence
@@ -88,6 +89,7 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
 
 Machine::~Machine() {
   for (auto h : hooks_) uc_hook_del(cpu_->uc(), h);
+  rdtsc_.reset();  // its hooks go before the engine does
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -203,6 +205,7 @@ RunResult Machine::run(SimTime until) {
     if (keyboard_.empty()) idle_jump();
     else advance_to(sched_.now() + config_.host_entry_cost);
   }
+  sync_screen();
   flush_console();
   RunResult r{stop_reason_, stop_detail_, sched_.now()};
   trace_.emit(sched_.now(), config_.name,
@@ -272,6 +275,7 @@ void Machine::advance_to(SimTime t, bool until_event) {
 }
 
 void Machine::idle_jump() {
+  sync_screen();
   flush_console();
   SimTime now = sched_.now();
   SimTime next_tick = Bios::time_of_tick(Bios::ticks_at(now) + 1);
@@ -291,6 +295,9 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
   recent_[recent_pos_] = {what, code, sched_.now()};
   recent_pos_ = (recent_pos_ + 1) % recent_.size();
   entry_quiet_ = entry_neutral_ = false;
+  // Placed text and video-memory stores reach the console at the next host entry that is not itself a
+  // video call (firmware/text_screen.h), at the virtual time they were made.
+  if (!(code >> 8 == 0x10 && std::strcmp(what, "INT") == 0)) sync_screen();
   advance_to(sched_.now() + config_.host_entry_cost);
   if (stopping()) return;
   try {
@@ -319,6 +326,14 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
 
 void Machine::trace(TraceRecord record) {
   trace_.emit(sched_.now(), config_.name, std::move(record));
+}
+
+void Machine::sync_screen() {
+  try {
+    bios_.video().sync();
+  } catch (const GuestFault& f) {
+    fault(f.kind(), f.what());
+  }
 }
 
 void Machine::flush_console() { trace_.close_text(config_.name, trace_kind::Console::kName); }
@@ -499,8 +514,25 @@ void Machine::cpuid() {
   cpu_->set_reg(UC_X86_REG_EDX, d);
 }
 
-void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
+void Machine::on_rdtsc(std::uint32_t linear) {
+  hook_pc_ = linear;
+  host_entry("RDTSC", 0, [this, linear] {
+    time_read();
+    static_assert(kTscHz == 1000000000, "the TSC counts virtual nanoseconds");
+    rdtsc_->complete(linear, static_cast<std::uint64_t>(sched_.now().ns));
+  });
+  hook_pc_.reset();
+}
+
+void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, void* user) {
   auto* m = static_cast<Machine*>(user);
+  try {
+    // A block with an RDTSC not yet trapped restarts at once (rdtsc_trap.h): it was not entered.
+    if (m->rdtsc_->check_block(addr, size)) return;
+  } catch (const GuestFault& f) {
+    m->fault(f.kind(), f.what());
+    return;
+  }
   if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping()) {
     m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
   } else if (m->blocks_since_entry_ >= m->config_.spin_blocks && !m->stopping() && m->interrupt_window_at(addr) &&

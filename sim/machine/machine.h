@@ -11,7 +11,11 @@
 //    host entry in between is spinning on the clock, waiting for the timer interrupt, and the clock jumps
 //    the same way: on a PC IRQ0 would advance the tick counter in such a window, but here time passes
 //    only at host entries, so a loop that only reads the clock (iPXE's monojob_wait with no NIC open)
-//    would never see it change.
+//    would never see it change;
+//  - RDTSC returns virtual time at kTscHz (1 GHz: one count per virtual nanosecond) and is a host entry
+//    like any other (sim/cpu/rdtsc_trap.h shows how it is trapped), so a loop that only reads the TSC
+//    still sees time pass, and a calibration against PIT channel 2 (both derived from the one clock)
+//    measures exactly kTscHz.
 // The CPU only leaves uc_emu_start at HLT or a fatal condition; everything else happens inside hooks.
 #pragma once
 
@@ -32,6 +36,7 @@
 #include "sim/core/baton.h"
 #include "sim/machine/console.h"
 #include "sim/cpu/cpu.h"
+#include "sim/cpu/rdtsc_trap.h"
 #include "sim/machine/keyboard.h"
 #include "sim/core/scheduler.h"
 #include "sim/core/trace.h"
@@ -71,6 +76,9 @@ struct RunResult {
 
 class Machine final : public FirmwareHost {
  public:
+  /// Rate of the guest's time stamp counter: RDTSC returns virtual nanoseconds since power-on.
+  static constexpr std::uint64_t kTscHz = 1000000000;
+
   /// Builds the machine and loads the NBP. Throws std::runtime_error when the engine cannot be set up,
   /// InputError when the NBP does not fit in base memory.
   Machine(Scheduler& sched, Trace& trace, MachineConfig config);
@@ -145,6 +153,11 @@ class Machine final : public FirmwareHost {
 
   void on_intr(std::uint32_t intno);
   void cpuid();
+  /// The guest executed RDTSC at linear `linear` (from rdtsc_): a host entry that returns virtual time.
+  void on_rdtsc(std::uint32_t linear);
+  /// The guest read the clock and did nothing else observable (RDTSC). The one place the idle rule
+  /// learns of it: today neutral, like an INT 16h check that finds no key.
+  void time_read() { entry_neutral_ = true; }
   /// Wraps one host entry: charges its cost, runs `fn`, applies the idle rule, turns exceptions into stops.
   template <typename Fn>
   void host_entry(const char* what, std::uint32_t code, Fn&& fn);
@@ -155,6 +168,8 @@ class Machine final : public FirmwareHost {
   /// True when the block at linear `addr` is the `nop; nop; cli` that follows an `sti` (QEMU ends a block
   /// after sti): the window in which a real PC takes the timer interrupt.
   bool interrupt_window_at(std::uint64_t addr);
+  /// Writes pending placed text (INT 10h 09h/13h, stores into B8000h) to the console (Video::sync).
+  void sync_screen();
   /// Ends this machine's console event (the trace holds it open while bytes arrive).
   void flush_console();
   void arm_next_trigger();
@@ -175,6 +190,7 @@ class Machine final : public FirmwareHost {
   Bios bios_;
   IoPorts ports_;
   std::unique_ptr<PxeRom> rom_;
+  std::unique_ptr<RdtscTrap> rdtsc_;
   Console console_;
   Keyboard keyboard_;
   std::vector<uc_hook> hooks_;
