@@ -200,6 +200,7 @@ RunResult Machine::run(SimTime until) {
     ++stats_.hlt_resumes;
     ++stats_.host_entries;
     blocks_since_entry_ = 0;
+    tsc_reads_since_entry_ = 0;
     windows_since_entry_ = 0;
     quiet_polls_ = 0;
     if (keyboard_.empty()) idle_jump();
@@ -292,6 +293,7 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
   ++stats_.host_entries;
   blocks_since_entry_ = 0;
   windows_since_entry_ = 0;
+  tsc_reads_since_entry_ = 0;
   recent_[recent_pos_] = {what, code, sched_.now()};
   recent_pos_ = (recent_pos_ + 1) % recent_.size();
   entry_quiet_ = entry_neutral_ = false;
@@ -515,13 +517,21 @@ void Machine::cpuid() {
 }
 
 void Machine::on_rdtsc(std::uint32_t linear) {
-  hook_pc_ = linear;
-  host_entry("RDTSC", 0, [this, linear] {
-    time_read();
-    static_assert(kTscHz == 1000000000, "the TSC counts virtual nanoseconds");
-    rdtsc_->complete(linear, static_cast<std::uint64_t>(sched_.now().ns));
-  });
-  hook_pc_.reset();
+  // A read costs no virtual time: Debian's iPXE reads the TSC twice around every PXE call (its
+  // profilers), and charging those would move every iPXE timestamp. The counter still never repeats
+  // (each read is at least the previous + 1), and a guest that only spins on it (kTscSpinReads reads with
+  // no other host entry) is charged one host entry, so its wait ends.
+  time_read();
+  if (++tsc_reads_since_entry_ >= kTscSpinReads) {
+    hook_pc_ = linear;
+    host_entry("RDTSC", 0, [this] { time_read(); });
+    hook_pc_.reset();
+    if (stopping()) return;
+  }
+  static_assert(kTscHz == 1000000000, "the TSC counts virtual nanoseconds");
+  std::uint64_t tsc = std::max(static_cast<std::uint64_t>(sched_.now().ns), last_tsc_ + 1);
+  last_tsc_ = tsc;
+  rdtsc_->complete(linear, tsc);
 }
 
 void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, void* user) {

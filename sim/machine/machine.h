@@ -12,9 +12,10 @@
 //    the same way: on a PC IRQ0 would advance the tick counter in such a window, but here time passes
 //    only at host entries, so a loop that only reads the clock (iPXE's monojob_wait with no NIC open)
 //    would never see it change;
-//  - RDTSC returns virtual time at kTscHz (1 GHz: one count per virtual nanosecond) and is a host entry
-//    like any other (sim/cpu/rdtsc_trap.h shows how it is trapped), so a loop that only reads the TSC
-//    still sees time pass, and a calibration against PIT channel 2 (both derived from the one clock)
+//  - RDTSC returns virtual time at kTscHz (1 GHz: one count per virtual nanosecond; sim/cpu/rdtsc_trap.h
+//    shows how it is trapped). A read costs no virtual time but never returns the same value twice, and
+//    kTscSpinReads reads with no other host entry cost one host entry, so a loop that only reads the TSC
+//    still sees time pass. A calibration against PIT channel 2 (both derived from the one clock)
 //    measures exactly kTscHz.
 // The CPU only leaves uc_emu_start at HLT or a fatal condition; everything else happens inside hooks.
 #pragma once
@@ -78,6 +79,9 @@ class Machine final : public FirmwareHost {
  public:
   /// Rate of the guest's time stamp counter: RDTSC returns virtual nanoseconds since power-on.
   static constexpr std::uint64_t kTscHz = 1000000000;
+  /// RDTSC reads in a row with no other host entry that count as one host entry (a guest spinning on the
+  /// TSC). Far above the two reads iPXE makes per PXE call.
+  static constexpr int kTscSpinReads = 64;
 
   /// Builds the machine and loads the NBP. Throws std::runtime_error when the engine cannot be set up,
   /// InputError when the NBP does not fit in base memory.
@@ -155,8 +159,8 @@ class Machine final : public FirmwareHost {
   void cpuid();
   /// The guest executed RDTSC at linear `linear` (from rdtsc_): a host entry that returns virtual time.
   void on_rdtsc(std::uint32_t linear);
-  /// The guest read the clock and did nothing else observable (RDTSC). The one place the idle rule
-  /// learns of it: today neutral, like an INT 16h check that finds no key.
+  /// The guest read the clock (RDTSC), whether or not that was charged as a host entry. The one place
+  /// the idle rule learns of it: today neutral, like an INT 16h check that finds no key.
   void time_read() { entry_neutral_ = true; }
   /// Wraps one host entry: charges its cost, runs `fn`, applies the idle rule, turns exceptions into stops.
   template <typename Fn>
@@ -208,6 +212,8 @@ class Machine final : public FirmwareHost {
   int quiet_polls_ = 0;
   std::uint64_t quiet_tick_ = 0;
   std::uint64_t blocks_since_entry_ = 0;
+  int tsc_reads_since_entry_ = 0;
+  std::uint64_t last_tsc_ = 0;  ///< the last value RDTSC returned
   int windows_since_entry_ = 0;  ///< interrupt windows seen past spin_blocks since the last host entry
   std::uint64_t unmapped_addr_ = 0;
   /// Linear address of the instruction whose UC_HOOK_CODE callback is running, for fault reports.

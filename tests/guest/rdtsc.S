@@ -1,7 +1,7 @@
-/* RDTSC reads virtual time at 1 GHz (sim/cpu/rdtsc_trap.h): each RDTSC is a host entry, so two in a row
- * differ by exactly the host-entry cost (50 us = 50,000 counts); a loop that only reads the counter still
- * sees time pass; and a TSC calibration against PIT channel 2, as GRUB 2.06 does it (tsc_pit.c: gate on,
- * 0xFFFF counts = 54.9 ms, poll port 61h bit 5), measures the documented rate. */
+/* RDTSC reads virtual time at 1 GHz (sim/cpu/rdtsc_trap.h, Machine::kTscSpinReads): two reads in a row
+ * differ by one count; a loop that only reads the counter still sees time pass; and a TSC calibration
+ * against PIT channel 2, as GRUB 2.06 does it (tsc_pit.c: 0xFFFF counts = 54.9 ms, poll port 61h bit 5),
+ * measures the documented rate. */
         .include "lib.inc"
 main:
         rdtsc                           /* first execution of this block: the trap must already hold */
@@ -12,7 +12,7 @@ main:
         sbbl    %edi, %edx
         PHEX32  "pair=", %eax
         PHEX32  ":", %edx
-        /* 1000 reads in a loop with nothing else: one site, 999 differences of 50 us. */
+        /* 1000 reads with nothing else in between: one site in a loop. */
         rdtsc
         movl    %eax, %esi
         movw    $999, %cx
