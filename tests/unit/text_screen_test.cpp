@@ -37,7 +37,7 @@ TEST(TextScreen, TeletypeBytesAreTheStreamUnchanged) {
   t.tty("AB\bC\r\nX\a\n12345\r9\n");
   EXPECT_EQ(t.stream, "AB\bC\r\nX\a\n12345\r9\n");
   EXPECT_EQ(t.s.row(), 3);
-  EXPECT_EQ(t.s.col(), 0);
+  EXPECT_EQ(t.s.col(), 1);  // after "9", then a bare LF
   EXPECT_EQ(t.s.row_text(0), "AC");
   EXPECT_EQ(t.s.row_text(2), "912345");  // a bare LF keeps the column, as a BIOS teletype does
 }
