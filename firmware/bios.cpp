@@ -77,12 +77,8 @@ void Bios::install() {
   cpu.write16(0x410, 0x0020);      // equipment: 80x25 colour
   cpu.write16(kBdaFbms, kBaseCodeSeg / 64);
   cpu.write16(kBdaEbdaSeg, kEbdaSeg);
-  cpu.write8(0x449, 0x03);         // video mode 3
-  cpu.write16(0x44A, 80);
-  cpu.write16(0x463, 0x3D4);
-  cpu.write8(0x484, 24);
-  cpu.write16(0x485, 16);          // character height, read when iPXE shows the cursor
   cpu.write8(std::uint32_t{kEbdaSeg} << 4, 1);  // EBDA size in KB
+  video_.install();
   update_ticks(host_.now());
 }
 
@@ -135,7 +131,7 @@ void Bios::unsupported(std::uint8_t vector, std::uint16_t ax) {
 void Bios::service(std::uint8_t vector) {
   Cpu& cpu = host_.cpu();
   switch (vector) {
-    case 0x10: int10_video(); break;
+    case 0x10: video_.service(); break;
     case 0x11: cpu.set_reg(UC_X86_REG_AX, cpu.read16(0x410)); break;
     case 0x12: cpu.set_reg(UC_X86_REG_AX, cpu.read16(layout::kBdaFbms)); break;
     case 0x13:
@@ -153,47 +149,6 @@ void Bios::service(std::uint8_t vector) {
     case 0x08: case 0x1C: case 0x70:  // timer IRQ and its user hook: nothing to do
       break;
     default: unsupported(vector, static_cast<std::uint16_t>(cpu.reg(UC_X86_REG_AX))); break;
-  }
-}
-
-void Bios::int10_video() {
-  Cpu& cpu = host_.cpu();
-  std::uint32_t ax = cpu.reg(UC_X86_REG_AX);
-  std::uint8_t ah = ax >> 8, al = ax & 0xFF;
-  switch (ah) {
-    case 0x0E:  // teletype: this is the console
-      host_.console_put(al);
-      if (al == '\r') cursor_col_ = 0;
-      else if (al == '\n') cursor_row_ = static_cast<std::uint8_t>(cursor_row_ < 24 ? cursor_row_ + 1 : 24);
-      else if (al == '\b') { if (cursor_col_) --cursor_col_; }
-      else if (al >= 0x20 && ++cursor_col_ >= 80) {
-        cursor_col_ = 0;
-        cursor_row_ = static_cast<std::uint8_t>(cursor_row_ < 24 ? cursor_row_ + 1 : 24);
-      }
-      break;
-    case 0x08:  // read attribute/char at cursor: always grey on black, so iPXE's 09h is rare
-      cpu.set_reg(UC_X86_REG_AX, 0x0720);
-      break;
-    case 0x09:  // write char+attribute without advancing: followed by 0Eh of the same char (contract §3.1)
-    case 0x01:  // cursor shape
-    case 0x00:  // set mode
-    case 0x05:  // active page
-    case 0x06:  // scroll up / clear
-    case 0x07:  // scroll down
-      break;
-    case 0x02:
-      cursor_row_ = static_cast<std::uint8_t>(cpu.reg(UC_X86_REG_DH));
-      cursor_col_ = static_cast<std::uint8_t>(cpu.reg(UC_X86_REG_DL));
-      break;
-    case 0x03:
-      cpu.set_reg(UC_X86_REG_DX, std::uint32_t{cursor_row_} << 8 | cursor_col_);
-      cpu.set_reg(UC_X86_REG_CX, 0x0607);
-      break;
-    case 0x0F:
-      cpu.set_reg(UC_X86_REG_AX, 0x5003);  // 80 columns, mode 3
-      cpu.set_reg(UC_X86_REG_BH, 0);
-      break;
-    default: unsupported(0x10, static_cast<std::uint16_t>(ax)); break;
   }
 }
 

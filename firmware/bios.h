@@ -13,12 +13,13 @@
 
 #include "firmware/host.h"
 #include "firmware/pic.h"
+#include "firmware/video.h"
 
 namespace bootsim {
 
 class Bios {
  public:
-  explicit Bios(FirmwareHost& host) : host_(host) {}
+  explicit Bios(FirmwareHost& host) : host_(host), video_(host) {}
 
   /// Writes IVT, BDA, EBDA, the ROM stubs and the BIOS ROM signature area into guest memory.
   void install();
@@ -40,11 +41,13 @@ class Bios {
   /// The earliest time at which ticks_at() reaches `tick`.
   static SimTime time_of_tick(std::uint64_t tick);
 
+  /// The video BIOS and its text screen (INT 10h lives there).
+  Video& video() { return video_; }
+
   /// Initial tick count (time of day at power-on), derived from the scenario seed.
   void set_tick_base(std::uint32_t ticks) { tick_base_ = ticks; }
 
  private:
-  void int10_video();
   void int15_system();
   void int16_keyboard();
   void int1a_time_pci();
@@ -55,7 +58,7 @@ class Bios {
   Pic* pic_ = nullptr;
   std::uint32_t tick_base_ = 0;
   std::uint32_t last_ticks_written_ = 0xFFFFFFFF;
-  std::uint8_t cursor_row_ = 0, cursor_col_ = 0;
+  Video video_;
   std::set<std::pair<int, int>> reported_unsupported_;
 };
 

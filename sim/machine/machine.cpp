@@ -62,6 +62,7 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   rom_ = std::make_unique<PxeRom>(*this, config_.rom);
   irq_ = std::make_unique<InterruptDelivery>(*cpu_, ports_.pic());
   bios_.attach_pic(&ports_.pic());
+  rdtsc_ = std::make_unique<RdtscTrap>(*cpu_, [this](std::uint32_t linear) { on_rdtsc(linear); });
 
   cpu_->enter_real_mode();
   // Time of day at power-on: within the first hour, chosen by the seed. It seeds iPXE's random(), hence
@@ -97,6 +98,7 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
 
 Machine::~Machine() {
   for (auto h : hooks_) uc_hook_del(cpu_->uc(), h);
+  rdtsc_.reset();  // its hooks go before the engine does
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -207,6 +209,7 @@ RunResult Machine::run(SimTime until) {
     ++stats_.hlt_resumes;
     ++stats_.host_entries;
     blocks_since_entry_ = 0;
+    tsc_reads_since_entry_ = 0;
     windows_since_entry_ = 0;
     quiet_polls_ = 0;
     // A request already pending wakes the CPU at once; otherwise time passes until one may come.
@@ -215,6 +218,7 @@ RunResult Machine::run(SimTime until) {
     else advance_to(sched_.now() + config_.host_entry_cost);
     deliver_irq("hlt", [&] { return irq_->at_hlt(); });
   }
+  sync_screen();
   flush_console();
   RunResult r{stop_reason_, stop_detail_, sched_.now()};
   trace_.emit(sched_.now(), config_.name,
@@ -314,6 +318,7 @@ bool Machine::deliver_irq(const char* at, Fn&& fn) {
 }
 
 void Machine::idle_jump() {
+  sync_screen();
   flush_console();
   SimTime now = sched_.now();
   SimTime next_tick = Bios::time_of_tick(Bios::ticks_at(now) + 1);
@@ -330,9 +335,13 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
   ++stats_.host_entries;
   blocks_since_entry_ = 0;
   windows_since_entry_ = 0;
+  tsc_reads_since_entry_ = 0;
   recent_[recent_pos_] = {what, code, sched_.now()};
   recent_pos_ = (recent_pos_ + 1) % recent_.size();
   entry_quiet_ = entry_neutral_ = false;
+  // Placed text and video-memory stores reach the console at the next host entry that is not itself a
+  // video call (firmware/text_screen.h), at the virtual time they were made.
+  if (!(code >> 8 == 0x10 && std::strcmp(what, "INT") == 0)) sync_screen();
   advance_to(sched_.now() + config_.host_entry_cost);
   if (stopping()) return;
   try {
@@ -362,6 +371,14 @@ void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
 
 void Machine::trace(TraceRecord record) {
   trace_.emit(sched_.now(), config_.name, std::move(record));
+}
+
+void Machine::sync_screen() {
+  try {
+    bios_.video().sync();
+  } catch (const GuestFault& f) {
+    fault(f.kind(), f.what());
+  }
 }
 
 void Machine::flush_console() { trace_.close_text(config_.name, trace_kind::Console::kName); }
@@ -545,13 +562,38 @@ void Machine::cpuid() {
   cpu_->set_reg(UC_X86_REG_EDX, d);
 }
 
-void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
+void Machine::on_rdtsc(std::uint32_t linear) {
+  // A read costs no virtual time: Debian's iPXE reads the TSC twice around every PXE call (its
+  // profilers), and charging those would move every iPXE timestamp. The counter still never repeats
+  // (each read is at least the previous + 1), and a guest that only spins on it (kTscSpinReads reads with
+  // no other host entry) is charged one host entry, so its wait ends.
+  time_read();
+  if (++tsc_reads_since_entry_ >= kTscSpinReads) {
+    hook_pc_ = linear;
+    host_entry("RDTSC", 0, [this] { time_read(); });
+    hook_pc_.reset();
+    if (stopping()) return;
+  }
+  static_assert(kTscHz == 1000000000, "the TSC counts virtual nanoseconds");
+  std::uint64_t tsc = std::max(static_cast<std::uint64_t>(sched_.now().ns), last_tsc_ + 1);
+  last_tsc_ = tsc;
+  rdtsc_->complete(linear, tsc);
+}
+
+void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, void* user) {
   auto* m = static_cast<Machine*>(user);
   // An interrupt window (`sti` ends a block, so the window's `nop; nop; cli` starts one): give it a code
   // hook, so that interrupts can be taken in it from its next pass on (interrupts.h).
   const std::uint8_t* ram = m->cpu_->ram();
   if (addr + 2 < m->cpu_->ram_size() && ram[addr] == 0x90 && ram[addr + 1] == 0x90 && ram[addr + 2] == 0xFA)
     m->hook_window_at(static_cast<std::uint32_t>(addr));
+  try {
+    // A block with an RDTSC not yet trapped restarts at once (rdtsc_trap.h): it was not entered.
+    if (m->rdtsc_->check_block(addr, size)) return;
+  } catch (const GuestFault& f) {
+    m->fault(f.kind(), f.what());
+    return;
+  }
   if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping()) {
     m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
   } else if (m->blocks_since_entry_ >= m->config_.spin_blocks && !m->stopping() && m->interrupt_window_at(addr) &&

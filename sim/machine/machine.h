@@ -11,7 +11,12 @@
 //    host entry in between is spinning on the clock, waiting for the timer interrupt, and the clock jumps
 //    the same way: on a PC IRQ0 would advance the tick counter in such a window, but here time passes
 //    only at host entries, so a loop that only reads the clock (iPXE's monojob_wait with no NIC open)
-//    would never see it change.
+//    would never see it change;
+//  - RDTSC returns virtual time at kTscHz (1 GHz: one count per virtual nanosecond; sim/cpu/rdtsc_trap.h
+//    shows how it is trapped). A read costs no virtual time but never returns the same value twice, and
+//    kTscSpinReads reads with no other host entry cost one host entry, so a loop that only reads the TSC
+//    still sees time pass. A calibration against PIT channel 2 (both derived from the one clock)
+//    measures exactly kTscHz.
 // The CPU only leaves uc_emu_start at HLT or a fatal condition; everything else happens inside hooks.
 #pragma once
 
@@ -34,6 +39,7 @@
 #include "sim/machine/console.h"
 #include "sim/machine/interrupts.h"
 #include "sim/cpu/cpu.h"
+#include "sim/cpu/rdtsc_trap.h"
 #include "sim/machine/keyboard.h"
 #include "sim/core/scheduler.h"
 #include "sim/core/trace.h"
@@ -76,6 +82,12 @@ struct RunResult {
 
 class Machine final : public FirmwareHost {
  public:
+  /// Rate of the guest's time stamp counter: RDTSC returns virtual nanoseconds since power-on.
+  static constexpr std::uint64_t kTscHz = 1000000000;
+  /// RDTSC reads in a row with no other host entry that count as one host entry (a guest spinning on the
+  /// TSC). Far above the two reads iPXE makes per PXE call.
+  static constexpr int kTscSpinReads = 64;
+
   /// Builds the machine and loads the NBP. Throws std::runtime_error when the engine cannot be set up,
   /// InputError when the NBP does not fit in base memory.
   Machine(Scheduler& sched, Trace& trace, MachineConfig config);
@@ -154,6 +166,11 @@ class Machine final : public FirmwareHost {
 
   void on_intr(std::uint32_t intno);
   void cpuid();
+  /// The guest executed RDTSC at linear `linear` (from rdtsc_): a host entry that returns virtual time.
+  void on_rdtsc(std::uint32_t linear);
+  /// The guest read the clock (RDTSC), whether or not that was charged as a host entry. The one place
+  /// the idle rule learns of it: today neutral, like an INT 16h check that finds no key.
+  void time_read() { entry_neutral_ = true; }
   /// Wraps one host entry: charges its cost, runs `fn`, applies the idle rule, turns exceptions into stops.
   template <typename Fn>
   void host_entry(const char* what, std::uint32_t code, Fn&& fn);
@@ -173,6 +190,8 @@ class Machine final : public FirmwareHost {
   /// True when the block at linear `addr` is the `nop; nop; cli` that follows an `sti` (QEMU ends a block
   /// after sti): the window in which a real PC takes the timer interrupt.
   bool interrupt_window_at(std::uint64_t addr);
+  /// Writes pending placed text (INT 10h 09h/13h, stores into B8000h) to the console (Video::sync).
+  void sync_screen();
   /// Ends this machine's console event (the trace holds it open while bytes arrive).
   void flush_console();
   void arm_next_trigger();
@@ -196,6 +215,7 @@ class Machine final : public FirmwareHost {
   std::unique_ptr<InterruptDelivery> irq_;
   std::uint64_t irq0_tick_ = 0;                ///< the BIOS tick IRQ0 last pulsed for
   std::vector<std::uint32_t> window_hooks_;    ///< interrupt windows that have their code hook
+  std::unique_ptr<RdtscTrap> rdtsc_;
   Console console_;
   Keyboard keyboard_;
   std::vector<uc_hook> hooks_;
@@ -213,6 +233,8 @@ class Machine final : public FirmwareHost {
   int quiet_polls_ = 0;
   std::uint64_t quiet_tick_ = 0;
   std::uint64_t blocks_since_entry_ = 0;
+  int tsc_reads_since_entry_ = 0;
+  std::uint64_t last_tsc_ = 0;  ///< the last value RDTSC returned
   int windows_since_entry_ = 0;  ///< interrupt windows seen past spin_blocks since the last host entry
   std::uint64_t unmapped_addr_ = 0;
   /// Linear address of the instruction whose UC_HOOK_CODE callback is running, for fault reports.

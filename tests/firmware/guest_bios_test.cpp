@@ -12,6 +12,7 @@
 #include "guest_sysinfo.bin.h"
 #include "guest_timer.bin.h"
 #include "guest_video.bin.h"
+#include "guest_video_placed.bin.h"
 #include "nicmodels/link_profile.h"
 #include "sim/machine/keyboard.h"
 
@@ -32,6 +33,19 @@ TEST(GuestBios, Int10TeletypeHandlesBackspaceCrLfAndReportsCursorAttributeMode) 
   EXPECT_THAT(out.console_text, HasSubstr("AC\nX\n"));
   EXPECT_THAT(out.console_text, HasSubstr("cursor=0101 attr=0720 mode=5003 page=00"));
   EXPECT_THAT(out.console_text, HasSubstr("\n92345"));  // CR returns to column 0 and overwrites
+}
+
+TEST(GuestBios, Int10PlacedWritesScrollAndVideoMemoryFormOneScreenThatReachesTheConsole) {
+  // Given a program that clears the screen, writes with 09h/0Ah/13h at moved cursors, reads back with 08h
+  // and from B8000h, stores into B8000h directly, then prints its findings by teletype and scrolls
+  auto out = run_guest(guest_image(guest_video_placed_bin));
+  ASSERT_EQ(out.result.reason, StopReason::kNbpReturned) << out.result.detail;
+
+  // Then 08h and video memory both see the placed '+' and '*' with their attribute 1Eh, 13h moved the
+  // cursor after "menu", a window scrolled down moved the row in video memory, and the console shows each
+  // placed row (and the stored "DIR") as a line of its own, in screen order, before the teletype text.
+  EXPECT_EQ(out.console_text,
+            "          +**\nmenu\nDIR\nrd08=1E2B cur13=0404 b800=1E2A\nscrolled=1E2B\n");
 }
 
 TEST(GuestBios, Int11And12ReportEquipmentAndBaseMemory) {
