@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "firmware/cached_ack.h"
 #include "firmware/memory_map.h"
 #include "firmware/pci_config.h"
 #include "firmware/pxe_api.h"
@@ -176,6 +177,7 @@ void PxeRom::entry(bool stack_convention) {
                          static_cast<std::uint16_t>(cpu.reg(UC_X86_REG_DI)));
   }
   ++calls_;
+  empty_udp_read_ = false;
   cpu.write16(params, STATUS_FAILURE);  // default answer: failure, until a handler says otherwise
   std::uint16_t status = STATUS_UNSUPPORTED;
   const Api* api = nullptr;
@@ -201,7 +203,7 @@ void PxeRom::entry(bool stack_convention) {
   if (opcode == UNDI_ISR && status == STATUS_SUCCESS && cpu.read16(params + offsetof(UndiIsr, FuncFlag)) != ISR_OUT_RECEIVE)
     return;
   // So are empty UDP_READs, PXELINUX's way of waiting for a packet (its timeouts count timer ticks).
-  if (opcode == UDP_READ && status == STATUS_FAILURE) return;
+  if (opcode == UDP_READ && empty_udp_read_) return;
   if (!api) {
     host_.trace(trace_kind::PxeCall{"unknown", opcode, status});
     return;
@@ -456,6 +458,14 @@ std::uint16_t PxeRom::get_cached_info(std::uint32_t p) {
   Cpu& cpu = host_.cpu();
   std::uint16_t type = cpu.read16(AT(GetCachedInfo, PacketType));
   const std::vector<std::uint8_t>* pkt = nullptr;
+  if (type == 1 && config_.cached_discover.empty() && !config_.cached_ack.empty()) {
+    // Given an ACK instead of the ROM's own DHCP: the DISCOVER it would have sent for that ACK.
+    if (auto ack = DhcpPacket::decode(config_.cached_ack.data(), config_.cached_ack.size(), nullptr)) {
+      Mac mac;
+      std::copy(ack->chaddr.begin(), ack->chaddr.begin() + 6, mac.begin());
+      config_.cached_discover = build_cached_discover(mac, ack->xid);
+    }
+  }
   if (type == 1) pkt = &config_.cached_discover;
   else if (type == 2) pkt = &config_.cached_ack;
   else if (type == 3) pkt = config_.cached_reply.empty() ? &config_.cached_ack : &config_.cached_reply;

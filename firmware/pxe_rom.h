@@ -125,6 +125,7 @@ class PxeRom {
   std::unique_ptr<PxeIpStack> ip_;
   std::unique_ptr<PxeTftpClient> tftp_;  ///< the transfer TFTP_OPEN opened, until TFTP_CLOSE
   bool udp_open_ = false;
+  bool empty_udp_read_ = false;  ///< this call was a UDP_READ that found nothing (counted, not traced)
   bool base_stopped_ = false;  ///< STOP_BASE or UNLOAD_STACK
   bool undi_stopped_ = false;  ///< STOP_UNDI
   std::uint16_t tftp_port_ = 0;

@@ -56,6 +56,7 @@ std::uint16_t PxeRom::udp_read(std::uint32_t p) {
   auto d = ip_->take();
   if (!d) {
     host_.idle_poll();  // nothing arrived: the caller is waiting, as with an empty UNDI_ISR
+    empty_udp_read_ = true;
     return STATUS_FAILURE;
   }
   std::uint32_t want_ip = read_ip(cpu, AT(UdpRead, dest_ip));

@@ -8,8 +8,10 @@
 
 #include "firmware/cached_ack.h"
 #include "guest_fixture.h"
+#include "guest_pxeapi.bin.h"
 #include "guest_restart.bin.h"
 #include "guest_tftpapi.bin.h"
+#include "sim/facts/trace_facts.h"
 #include "sim/world/boot_run.h"
 
 namespace bootsim::testing {
@@ -110,6 +112,19 @@ TEST_F(GuestPxeServices, TheRomsTftpFramesAreOnTheWire) {
 
 TEST(GuestPxeServicesRepeat, TwoRunsGiveTheSameTrace) {
   EXPECT_EQ(run_services_guest().trace.to_jsonl(), run_services_guest().trace.to_jsonl());
+}
+
+TEST(GuestPxeUnmodeled, AnUnknownCallIsNamedForTheRunsSummaryLine) {
+  // Given a program that calls opcode 0099h, which no PXE ROM defines, among known calls
+  GuestOptions opt;
+  opt.machine.rom.cached_ack = build_cached_ack(opt.machine.mac, CachedAckParams{});
+  auto out = run_guest(guest_image(guest_pxeapi_bin), opt);
+  // Then the facts name it once, as the summary line prints it; the known calls are not named
+  facts::MachineFacts f = facts::merged_facts(out.trace.events());
+  EXPECT_EQ(f.unknown_pxe_calls, std::vector<std::uint16_t>{0x0099});
+  EXPECT_EQ(f.unmodeled_calls_note(), "the NBP used PXE call 0x0099, which bootsim does not model");
+  // And a run without unknown calls has no note
+  EXPECT_EQ(facts::merged_facts(run_services_guest().trace.events()).unmodeled_calls_note(), "");
 }
 
 TEST(GuestPxeRestart, RestartTftpStartsTheDownloadedNbpInsteadOfReturning) {
