@@ -437,6 +437,9 @@ PxeIpStack* PxeRom::ip_stack() {
       if (!o || o->data.size() < 4) return 0;
       return std::uint32_t{o->data[0]} << 24 | o->data[1] << 16 | o->data[2] << 8 | o->data[3];
     };
+    // A run given an ACK instead of the ROM's own boot phase (no base_) starts the NBP as if that phase
+    // had run, and the phase leaves the NIC open for the base code: open it on first use.
+    if (!base_) host_.nic().open();
     ip_ = std::make_unique<PxeIpStack>(host_);
     std::uint32_t mask = opt_ip(1);
     ip_->configure(ack->yiaddr, mask, opt_ip(3));
