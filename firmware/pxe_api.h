@@ -33,7 +33,7 @@ enum Opcode : std::uint16_t {
   UNDI_GET_IFACE_INFO = 0x0013,
   UNDI_ISR = 0x0014,
   STOP_UNDI = 0x0015,  // also UNDI_GET_STATE in the spec; iPXE only uses it as STOP_UNDI
-  // The base code's TFTP and UDP services (spec §3.2, §3.3).
+  // The base code's TFTP and UDP services.
   TFTP_OPEN = 0x0020,
   TFTP_CLOSE = 0x0021,
   TFTP_READ = 0x0022,
@@ -43,7 +43,7 @@ enum Opcode : std::uint16_t {
   UDP_CLOSE = 0x0031,
   UDP_READ = 0x0032,
   UDP_WRITE = 0x0033,
-  // The base code's management calls (spec §3.1).
+  // The base code's management calls.
   UNLOAD_STACK = 0x0070,
   GET_CACHED_INFO = 0x0071,
   RESTART_TFTP = 0x0073,

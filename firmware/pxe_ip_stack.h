@@ -1,5 +1,5 @@
 // The PXE ROM's own IPv4/UDP/ARP layer, as the NBP reaches it through the base code's TFTP and UDP API
-// (PXE 2.1 §3.2, §3.3). Host code on top of the NIC's UNDI-facing side, in virtual time.
+// (PXE 2.1, "TFTP API" and "UDP API"). Host code on top of the NIC's UNDI-facing side, in virtual time.
 //
 // It owns no frames until the NBP calls a TFTP or UDP service: an NBP that drives UNDI itself (iPXE,
 // lpxelinux) takes its frames through UNDI_ISR and never sees this layer. When it runs, it drains the NIC:

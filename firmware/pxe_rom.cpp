@@ -236,7 +236,7 @@ std::uint16_t PxeRom::undi_close(std::uint32_t) {
   return STATUS_SUCCESS;
 }
 std::uint16_t PxeRom::stop_undi(std::uint32_t) {
-  // PXE 2.1 §3.3.19: the UNDI code and data go away; after this nothing in the ROM answers.
+  // PXE 2.1, STOP_UNDI: the UNDI code and data go away; after this nothing in the ROM answers.
   if (undi_stopped_) return STATUS_UNDI_INVALID_STATE;
   undi_stopped_ = true;
   base_stopped_ = true;
@@ -411,7 +411,7 @@ bool PxeRom::poll_base_code() {
 
 std::uint16_t PxeRom::unload_stack(std::uint32_t) {
   // The base code goes away (its TFTP/UDP services and cached packets); the NBP frees its memory. The
-  // UNDI segments and entry stay (PXE 2.1 §3.1.4).
+  // UNDI segments and entry stay (PXE 2.1, UNLOAD_STACK).
   base_stopped_ = true;
   tftp_.reset();
   udp_open_ = false;
@@ -419,7 +419,8 @@ std::uint16_t PxeRom::unload_stack(std::uint32_t) {
 }
 
 std::uint16_t PxeRom::stop_base(std::uint32_t) {
-  // PXE 2.1 §3.1.7: the base code stops serving; UNDI stays. There is no START_BASE to bring it back.
+  // PXE 2.1, STOP_BASE: the base code stops serving; UNDI stays. START_BASE is not modelled: nothing
+  // brings it back.
   base_stopped_ = true;
   tftp_.reset();
   udp_open_ = false;

@@ -1,4 +1,4 @@
-// The base code's TFTP service (PXE 2.1 §3.2: TFTP_OPEN, TFTP_READ, TFTP_CLOSE, TFTP_GET_FSIZE,
+// The base code's TFTP service (PXE 2.1: TFTP_OPEN, TFTP_READ, TFTP_CLOSE, TFTP_GET_FSIZE,
 // TFTP_READ_FILE), PxeRom's handlers for it, on the ROM's own client (pxe_tftp_client.h) and IP layer.
 //
 // These calls block as a ROM's do: virtual time passes inside the call (FirmwareHost::wait_for_event)
@@ -138,7 +138,7 @@ std::uint16_t PxeRom::tftp_read_file(std::uint32_t p) {
 }
 
 std::uint16_t PxeRom::restart_tftp(std::uint32_t p) {
-  // PXE 2.1 §3.1.6: a new NBP is downloaded to 0000:7C00 and started as the ROM started the first one;
+  // PXE 2.1, RESTART_TFTP: a new NBP is downloaded to 0000:7C00 and started as the ROM started the first one;
   // on success the call does not return. BufferSize is the ROM's own limit here: base memory below the
   // base code, as for the first NBP.
   if (std::uint16_t s = base_code_state()) return s;

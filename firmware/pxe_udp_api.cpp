@@ -1,4 +1,4 @@
-// The base code's UDP service (PXE 2.1 §3.3: UDP_OPEN, UDP_CLOSE, UDP_READ, UDP_WRITE), PxeRom's
+// The base code's UDP service (PXE 2.1: UDP_OPEN, UDP_CLOSE, UDP_READ, UDP_WRITE), PxeRom's
 // handlers for it. PXELINUX's whole network stack is this API (syslinux core/legacynet/core.c).
 //
 // UDP_READ does not block: it returns the oldest datagram the ROM received for the station address, or
@@ -25,7 +25,7 @@ std::uint16_t read_port(Cpu& cpu, std::uint32_t at) { return __builtin_bswap16(c
 void write_ip(Cpu& cpu, std::uint32_t at, std::uint32_t ip) { cpu.write32(at, __builtin_bswap32(ip)); }
 void write_port(Cpu& cpu, std::uint32_t at, std::uint16_t port) { cpu.write16(at, __builtin_bswap16(port)); }
 
-constexpr std::uint16_t kDefaultSrcPort = 2069;  // PXE 2.1 §3.3.4: src_port 0 means 2069
+constexpr std::uint16_t kDefaultSrcPort = 2069;  // PXE 2.1, UDP_WRITE: src_port 0 means 2069
 constexpr std::uint16_t kMaxPayload = 1472;      // one Ethernet frame, no fragmentation
 
 }  // namespace
@@ -36,7 +36,7 @@ std::uint16_t PxeRom::udp_open(std::uint32_t p) {
   PxeIpStack* ip = ip_stack();
   if (!ip) return STATUS_FAILURE;  // no ACK, no address
   std::uint32_t src = read_ip(host_.cpu(), AT(UdpOpen, src_ip));
-  // A non-zero src_ip replaces the station address the DHCP ACK gave (spec §3.3.1).
+  // A non-zero src_ip replaces the station address the DHCP ACK gave (PXE 2.1, UDP_OPEN).
   if (src && src != ip->ip()) ip->configure(src, 0, ip->gateway());
   udp_open_ = true;
   return STATUS_SUCCESS;
