@@ -21,4 +21,9 @@ struct CachedAckParams {
 /// A DHCPACK as a PXE ROM's base code would have received it for `mac`.
 std::vector<std::uint8_t> build_cached_ack(const Mac& mac, const CachedAckParams& p);
 
+/// The DHCPDISCOVER a PXE ROM would have sent for `mac` in transaction `xid` (options 53, 55, 57, 60
+/// "PXEClient:Arch:00000:UNDI:002001", 93, 94; no client UUID, which a configured run does not know):
+/// GET_CACHED_INFO's packet type 1 when a run is given an ACK instead of running the ROM's DHCP.
+std::vector<std::uint8_t> build_cached_discover(const Mac& mac, std::uint32_t xid);
+
 }  // namespace bootsim

@@ -44,6 +44,14 @@ class FirmwareHost {
   virtual void idle_poll() = 0;
   /// The guest polled the keyboard and found nothing: neutral, neither activity nor idle.
   virtual void quiet_key_check() = 0;
+  /// Lets virtual time pass inside a blocking ROM call (TFTP_READ waits for its packet, ARP for its
+  /// answer): returns at the next scheduled event (a frame arriving, say) or at `deadline`, whichever is
+  /// first, or when the run stops. Deterministic, and it takes the baton like any other wait.
+  virtual void wait_for_event(SimTime deadline) = 0;
+  /// Starts the NBP now at 0000:7C00 (`size` bytes named `name` are there) with the registers and stack
+  /// the ROM gives a freshly downloaded NBP: PXENV_RESTART_TFTP. Takes effect when the current PXE call
+  /// returns to the guest.
+  virtual void restart_nbp(const std::string& name, std::uint32_t size) = 0;
 
   /// Ends the run after the current instruction. `detail` goes into the exit event.
   virtual void stop(StopReason reason, const std::string& detail) = 0;

@@ -46,7 +46,10 @@ constexpr std::uint16_t kPxeEntrySpOff = 0x0020;   // !PXE EntryPointSP
 constexpr std::uint16_t kPxenvOff = 0x0000;
 constexpr std::uint16_t kPxeOff = 0x0040;
 constexpr std::uint16_t kRxBufferOff = 0x0100;     // frames handed out by UNDI_ISR (max 1514 bytes)
-constexpr std::uint16_t kCachedPacketOff = 0x0800; // cached DHCP packets for GET_CACHED_INFO with size 0
+// The ROM's copies of its DISCOVER, ACK and boot-server reply, one buffer each (GET_CACHED_INFO with
+// BufferSize 0 returns a pointer to them, and an NBP may hold all three pointers at once): the ACK at
+// kCachedPacketOff, the DISCOVER one kCachedPacketMax above it, the boot-server reply one more above.
+constexpr std::uint16_t kCachedPacketOff = 0x0800;
 constexpr std::uint16_t kCachedPacketMax = 0x0800;
 
 constexpr std::uint16_t kBiosSeg = 0xF000;

@@ -33,9 +33,24 @@ enum Opcode : std::uint16_t {
   UNDI_GET_IFACE_INFO = 0x0013,
   UNDI_ISR = 0x0014,
   STOP_UNDI = 0x0015,  // also UNDI_GET_STATE in the spec; iPXE only uses it as STOP_UNDI
+  // The base code's TFTP and UDP services.
+  TFTP_OPEN = 0x0020,
+  TFTP_CLOSE = 0x0021,
+  TFTP_READ = 0x0022,
+  TFTP_READ_FILE = 0x0023,
+  TFTP_GET_FSIZE = 0x0025,
+  UDP_OPEN = 0x0030,
+  UDP_CLOSE = 0x0031,
+  UDP_READ = 0x0032,
+  UDP_WRITE = 0x0033,
+  // The base code's management calls.
   UNLOAD_STACK = 0x0070,
   GET_CACHED_INFO = 0x0071,
-  FILE_CMDLINE = 0x00E8,  // iPXE extension
+  RESTART_TFTP = 0x0073,
+  STOP_BASE = 0x0076,
+  // gPXE/iPXE extensions: a vendor ROM has none of them.
+  FILE_API_CHECK = 0x00E6,
+  FILE_CMDLINE = 0x00E8,
 };
 
 enum Status : std::uint16_t {
@@ -43,7 +58,27 @@ enum Status : std::uint16_t {
   STATUS_FAILURE = 0x0001,
   STATUS_BAD_FUNC = 0x0002,
   STATUS_UNSUPPORTED = 0x0003,
+  STATUS_OUT_OF_RESOURCES = 0x0006,
+  STATUS_UDP_CLOSED = 0x0018,      // a UDP call before UDP_OPEN (or after UDP_CLOSE)
+  STATUS_UDP_OPEN = 0x0019,        // UDP_OPEN while already open
+  STATUS_TFTP_CLOSED = 0x001A,     // TFTP_READ/CLOSE with no TFTP_OPEN
+  STATUS_TFTP_OPEN = 0x001B,       // TFTP_OPEN while a transfer is open
+  STATUS_ARP_TIMEOUT = 0x0011,
+  STATUS_TFTP_CANNOT_ARP_ADDRESS = 0x0030,
+  STATUS_TFTP_OPEN_TIMEOUT = 0x0032,
+  STATUS_TFTP_UNKNOWN_OPCODE = 0x0033,
+  STATUS_TFTP_READ_TIMEOUT = 0x0035,
+  STATUS_TFTP_ERROR_OPCODE = 0x0036,
+  STATUS_TFTP_CANNOT_OPEN_CONNECTION = 0x0038,
+  STATUS_TFTP_CANNOT_READ_FROM_CONNECTION = 0x0039,
+  STATUS_TFTP_TOO_MANY_PACKAGES = 0x003A,
+  STATUS_TFTP_FILE_NOT_FOUND = 0x003B,
+  STATUS_TFTP_ACCESS_VIOLATION = 0x003C,
+  STATUS_TFTP_NO_MCAST_ADDRESS = 0x003D,
+  STATUS_TFTP_NO_FILESIZE = 0x003E,
+  STATUS_TFTP_INVALID_PACKET_SIZE = 0x003F,
   STATUS_UNDI_INVALID_PARAMETER = 0x0069,
+  STATUS_UNDI_INVALID_STATE = 0x006A,
 };
 
 enum Exit : std::uint16_t { PXENV_EXIT_SUCCESS = 0, PXENV_EXIT_FAILURE = 1 };
@@ -160,6 +195,51 @@ struct FileCmdline {  // PXENV_FILE_CMDLINE (iPXE extension)
   std::uint16_t Status, BufferSize;
   SegOff16 Buffer;
 };
+struct FileApiCheck {  // PXENV_FILE_API_CHECK (gPXE/iPXE extension; PXELINUX probes it)
+  std::uint16_t Status, Size;
+  std::uint32_t Magic, Provider, APIMask, Flags;
+};
+
+// IP addresses (IP4_t) and UDP ports (UDP_PORT_t) are in network byte order, as on the wire.
+struct TftpOpen {  // PXENV_TFTP_OPEN
+  std::uint16_t Status;
+  std::uint32_t ServerIPAddress, GatewayIPAddress;
+  std::uint8_t FileName[128];
+  std::uint16_t TFTPPort, PacketSize;
+};
+struct TftpRead {  // PXENV_TFTP_READ
+  std::uint16_t Status, PacketNumber, BufferSize;
+  SegOff16 Buffer;
+};
+struct TftpReadFile {  // PXENV_TFTP_READ_FILE, and PXENV_RESTART_TFTP with the same block
+  std::uint16_t Status;
+  std::uint8_t FileName[128];
+  std::uint32_t BufferSize, Buffer;  // Buffer: a 32-bit physical address
+  std::uint32_t ServerIPAddress, GatewayIPAddress, McastIPAddress;
+  std::uint16_t TFTPClntPort, TFTPSrvPort, TFTPOpenTimeOut, TFTPReopenDelay;
+};
+struct TftpGetFsize {  // PXENV_TFTP_GET_FSIZE
+  std::uint16_t Status;
+  std::uint32_t ServerIPAddress, GatewayIPAddress;
+  std::uint8_t FileName[128];
+  std::uint32_t FileSize;
+};
+struct UdpOpen {  // PXENV_UDP_OPEN
+  std::uint16_t Status;
+  std::uint32_t src_ip;
+};
+struct UdpRead {  // PXENV_UDP_READ: src_ip/s_port out; dest_ip/d_port are a filter in (0 = any), set out
+  std::uint16_t Status;
+  std::uint32_t src_ip, dest_ip;
+  std::uint16_t s_port, d_port, buffer_size;
+  SegOff16 buffer;
+};
+struct UdpWrite {  // PXENV_UDP_WRITE
+  std::uint16_t Status;
+  std::uint32_t ip, gw;
+  std::uint16_t src_port, dst_port, buffer_size;
+  SegOff16 buffer;
+};
 
 #pragma pack(pop)
 
@@ -202,6 +282,29 @@ static_assert(sizeof(UndiGetIfaceInfo) == 0x2A && offsetof(UndiGetIfaceInfo, Ifa
 static_assert(sizeof(UndiIsr) == 0x10 && offsetof(UndiIsr, FuncFlag) == 2 && offsetof(UndiIsr, BufferLength) == 4 &&
               offsetof(UndiIsr, FrameLength) == 6 && offsetof(UndiIsr, FrameHeaderLength) == 8 &&
               offsetof(UndiIsr, Frame) == 0x0A && offsetof(UndiIsr, ProtType) == 0x0E && offsetof(UndiIsr, PktType) == 0x0F);
+static_assert(sizeof(FileApiCheck) == 0x14 && offsetof(FileApiCheck, Size) == 2 && offsetof(FileApiCheck, Magic) == 4 &&
+              offsetof(FileApiCheck, Provider) == 8 && offsetof(FileApiCheck, APIMask) == 0x0C &&
+              offsetof(FileApiCheck, Flags) == 0x10);
+static_assert(sizeof(TftpOpen) == 0x8E && offsetof(TftpOpen, ServerIPAddress) == 2 &&
+              offsetof(TftpOpen, GatewayIPAddress) == 6 && offsetof(TftpOpen, FileName) == 0x0A &&
+              offsetof(TftpOpen, TFTPPort) == 0x8A && offsetof(TftpOpen, PacketSize) == 0x8C);
+static_assert(sizeof(TftpRead) == 0x0A && offsetof(TftpRead, PacketNumber) == 2 && offsetof(TftpRead, BufferSize) == 4 &&
+              offsetof(TftpRead, Buffer) == 6);
+static_assert(sizeof(TftpReadFile) == 0x9E && offsetof(TftpReadFile, FileName) == 2 &&
+              offsetof(TftpReadFile, BufferSize) == 0x82 && offsetof(TftpReadFile, Buffer) == 0x86 &&
+              offsetof(TftpReadFile, ServerIPAddress) == 0x8A && offsetof(TftpReadFile, GatewayIPAddress) == 0x8E &&
+              offsetof(TftpReadFile, McastIPAddress) == 0x92 && offsetof(TftpReadFile, TFTPClntPort) == 0x96 &&
+              offsetof(TftpReadFile, TFTPSrvPort) == 0x98 && offsetof(TftpReadFile, TFTPOpenTimeOut) == 0x9A &&
+              offsetof(TftpReadFile, TFTPReopenDelay) == 0x9C);
+static_assert(sizeof(TftpGetFsize) == 0x8E && offsetof(TftpGetFsize, FileName) == 0x0A &&
+              offsetof(TftpGetFsize, FileSize) == 0x8A);
+static_assert(sizeof(UdpOpen) == 6 && offsetof(UdpOpen, src_ip) == 2);
+static_assert(sizeof(UdpRead) == 0x14 && offsetof(UdpRead, src_ip) == 2 && offsetof(UdpRead, dest_ip) == 6 &&
+              offsetof(UdpRead, s_port) == 0x0A && offsetof(UdpRead, d_port) == 0x0C &&
+              offsetof(UdpRead, buffer_size) == 0x0E && offsetof(UdpRead, buffer) == 0x10);
+static_assert(sizeof(UdpWrite) == 0x14 && offsetof(UdpWrite, ip) == 2 && offsetof(UdpWrite, gw) == 6 &&
+              offsetof(UdpWrite, src_port) == 0x0A && offsetof(UdpWrite, dst_port) == 0x0C &&
+              offsetof(UdpWrite, buffer_size) == 0x0E && offsetof(UdpWrite, buffer) == 0x10);
 static_assert(sizeof(FileCmdline) == 8 && offsetof(FileCmdline, BufferSize) == 2 && offsetof(FileCmdline, Buffer) == 4);
 
 /// The name used in traces ("UNDI_ISR"), or nullptr for an opcode this ROM does not know.

@@ -246,6 +246,7 @@ void PxeBaseCode::start_tftp() {
   result_.server_ip = boot_server_;
   if (result_.filename.empty()) return fail("PXE-E53: No boot filename received");
   arp_then(boot_server_, State::kTftpArp, [this] {
+    std::copy(boot_server_mac_, boot_server_mac_ + 6, result_.server_mac.begin());
     print("TFTP.");
     host_.trace(trace_kind::Phase::nbp_download(result_.filename, format_ipv4(boot_server_)));
     retry(State::kTftpOpen, kTftpTimeouts, [this] { send_rrq(); }, "PXE-E32: TFTP open timeout");

@@ -31,6 +31,7 @@ class PxeBaseCode {
     std::vector<std::uint8_t> nbp;            ///< the downloaded boot file
     std::string filename;
     std::uint32_t client_ip = 0, server_ip = 0;
+    Mac server_mac{};  ///< the boot server's MAC, from the ROM's ARP (its cache outlives the boot phase)
   };
 
   /// `seed` chooses the xid, the client UUID and the TFTP client port.

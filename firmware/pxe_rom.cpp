@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "firmware/cached_ack.h"
 #include "firmware/memory_map.h"
 #include "firmware/pci_config.h"
 #include "firmware/pxe_api.h"
 #include "sim/cpu/cpu.h"
+#include "sim/proto/dhcp_packet.h"
 
 namespace bootsim {
 
@@ -38,7 +40,19 @@ const char* opcode_name(std::uint16_t opcode) {
     case UNDI_ISR: return "UNDI_ISR";
     case STOP_UNDI: return "STOP_UNDI";
     case UNLOAD_STACK: return "UNLOAD_STACK";
+    case TFTP_OPEN: return "TFTP_OPEN";
+    case TFTP_CLOSE: return "TFTP_CLOSE";
+    case TFTP_READ: return "TFTP_READ";
+    case TFTP_READ_FILE: return "TFTP_READ_FILE";
+    case TFTP_GET_FSIZE: return "TFTP_GET_FSIZE";
+    case UDP_OPEN: return "UDP_OPEN";
+    case UDP_CLOSE: return "UDP_CLOSE";
+    case UDP_READ: return "UDP_READ";
+    case UDP_WRITE: return "UDP_WRITE";
     case GET_CACHED_INFO: return "GET_CACHED_INFO";
+    case RESTART_TFTP: return "RESTART_TFTP";
+    case STOP_BASE: return "STOP_BASE";
+    case FILE_API_CHECK: return "FILE_API_CHECK";
     case FILE_CMDLINE: return "FILE_CMDLINE";
     default: return nullptr;
   }
@@ -88,6 +102,18 @@ const PxeRom::Api PxeRom::kApi[] = {
     {STOP_UNDI, &PxeRom::stop_undi},
     {UNLOAD_STACK, &PxeRom::unload_stack},
     {GET_CACHED_INFO, &PxeRom::get_cached_info},
+    {TFTP_OPEN, &PxeRom::tftp_open},
+    {TFTP_CLOSE, &PxeRom::tftp_close},
+    {TFTP_READ, &PxeRom::tftp_read},
+    {TFTP_READ_FILE, &PxeRom::tftp_read_file},
+    {TFTP_GET_FSIZE, &PxeRom::tftp_get_fsize},
+    {RESTART_TFTP, &PxeRom::restart_tftp},
+    {UDP_OPEN, &PxeRom::udp_open},
+    {UDP_CLOSE, &PxeRom::udp_close},
+    {UDP_READ, &PxeRom::udp_read},
+    {UDP_WRITE, &PxeRom::udp_write},
+    {STOP_BASE, &PxeRom::stop_base},
+    {FILE_API_CHECK, &PxeRom::file_api_check},
     {FILE_CMDLINE, &PxeRom::file_cmdline},
 };
 
@@ -151,6 +177,7 @@ void PxeRom::entry(bool stack_convention) {
                          static_cast<std::uint16_t>(cpu.reg(UC_X86_REG_DI)));
   }
   ++calls_;
+  empty_udp_read_ = false;
   cpu.write16(params, STATUS_FAILURE);  // default answer: failure, until a handler says otherwise
   std::uint16_t status = STATUS_UNSUPPORTED;
   const Api* api = nullptr;
@@ -160,7 +187,11 @@ void PxeRom::entry(bool stack_convention) {
       break;
     }
   }
-  if (api) status = (this->*api->handler)(params);
+  if (api && undi_stopped_ && opcode != STOP_UNDI) {
+    status = STATUS_UNDI_INVALID_STATE;  // the whole PXE stack was unloaded: nothing answers any more
+  } else if (api) {
+    status = (this->*api->handler)(params);
+  }
   cpu.write16(params, status);
   std::uint16_t ax = status == STATUS_SUCCESS ? PXENV_EXIT_SUCCESS : PXENV_EXIT_FAILURE;
   cpu.set_reg(UC_X86_REG_AX, ax);
@@ -171,6 +202,8 @@ void PxeRom::entry(bool stack_convention) {
   // Empty ISR polls are the busy-wait of iPXE's idle loop: counted, not traced (DESIGN.md "Trace").
   if (opcode == UNDI_ISR && status == STATUS_SUCCESS && cpu.read16(params + offsetof(UndiIsr, FuncFlag)) != ISR_OUT_RECEIVE)
     return;
+  // So are empty UDP_READs, PXELINUX's way of waiting for a packet (its timeouts count timer ticks).
+  if (opcode == UDP_READ && empty_udp_read_) return;
   if (!api) {
     host_.trace(trace_kind::PxeCall{"unknown", opcode, status});
     return;
@@ -202,7 +235,15 @@ std::uint16_t PxeRom::undi_close(std::uint32_t) {
   host_.nic().close();
   return STATUS_SUCCESS;
 }
-std::uint16_t PxeRom::stop_undi(std::uint32_t) { return STATUS_SUCCESS; }
+std::uint16_t PxeRom::stop_undi(std::uint32_t) {
+  // PXE 2.1, STOP_UNDI: the UNDI code and data go away; after this nothing in the ROM answers.
+  if (undi_stopped_) return STATUS_UNDI_INVALID_STATE;
+  undi_stopped_ = true;
+  base_stopped_ = true;
+  tftp_.reset();
+  udp_open_ = false;
+  return STATUS_SUCCESS;
+}
 
 std::uint16_t PxeRom::undi_set_station_address(std::uint32_t p) {
   std::vector<std::uint8_t> mac(6);
@@ -374,19 +415,73 @@ bool PxeRom::poll_base_code() {
     config_.cached_discover = r.discover;
     config_.cached_ack = r.ack;
     config_.cached_reply = r.proxy_ack;
+    boot_server_ip_ = r.server_ip;
+    boot_server_mac_ = r.server_mac;
   }
   return true;
 }
 
 std::uint16_t PxeRom::unload_stack(std::uint32_t) {
-  // The base code goes away; the NBP frees its memory. The UNDI segments and entry stay.
+  // The base code goes away (its TFTP/UDP services and cached packets); the NBP frees its memory. The
+  // UNDI segments and entry stay (PXE 2.1, UNLOAD_STACK).
+  base_stopped_ = true;
+  tftp_.reset();
+  udp_open_ = false;
   return STATUS_SUCCESS;
 }
 
+std::uint16_t PxeRom::stop_base(std::uint32_t) {
+  // PXE 2.1, STOP_BASE: the base code stops serving; UNDI stays. START_BASE is not modelled: nothing
+  // brings it back.
+  base_stopped_ = true;
+  tftp_.reset();
+  udp_open_ = false;
+  return STATUS_SUCCESS;
+}
+
+std::uint16_t PxeRom::base_code_state() const { return base_stopped_ ? STATUS_FAILURE : STATUS_SUCCESS; }
+
+PxeIpStack* PxeRom::ip_stack() {
+  if (!ip_) {
+    auto ack = DhcpPacket::decode(config_.cached_ack.data(), config_.cached_ack.size(), nullptr);
+    if (!ack || !ack->yiaddr) return nullptr;
+    auto opt_ip = [&](std::uint8_t code) -> std::uint32_t {
+      const DhcpOption* o = ack->find(code);
+      if (!o || o->data.size() < 4) return 0;
+      return std::uint32_t{o->data[0]} << 24 | o->data[1] << 16 | o->data[2] << 8 | o->data[3];
+    };
+    // A run given an ACK instead of the ROM's own boot phase (no base_) starts the NBP as if that phase
+    // had run, and the phase leaves the NIC open for the base code: open it on first use.
+    if (!base_) host_.nic().open();
+    ip_ = std::make_unique<PxeIpStack>(host_);
+    std::uint32_t mask = opt_ip(1);
+    ip_->configure(ack->yiaddr, mask, opt_ip(3));
+    // The boot phase's ARP entry for its boot server (on the LAN; off it, the MAC was the router's).
+    if (boot_server_ip_ && (!mask || (boot_server_ip_ & mask) == (ack->yiaddr & mask)))
+      ip_->learn(boot_server_ip_, boot_server_mac_);
+  }
+  return ip_.get();
+}
+
+std::uint16_t PxeRom::next_tftp_port() {
+  // Each transfer gets its own TID (RFC 1350 §4); the ROM's choice, from a fixed range.
+  tftp_port_ = static_cast<std::uint16_t>(tftp_port_ >= 3999 || tftp_port_ < 3100 ? 3100 : tftp_port_ + 1);
+  return tftp_port_;
+}
+
 std::uint16_t PxeRom::get_cached_info(std::uint32_t p) {
+  if (base_stopped_) return STATUS_FAILURE;  // the cached packets lived in the base code's memory
   Cpu& cpu = host_.cpu();
   std::uint16_t type = cpu.read16(AT(GetCachedInfo, PacketType));
   const std::vector<std::uint8_t>* pkt = nullptr;
+  if (type == 1 && config_.cached_discover.empty() && !config_.cached_ack.empty()) {
+    // Given an ACK instead of the ROM's own DHCP: the DISCOVER it would have sent for that ACK.
+    if (auto ack = DhcpPacket::decode(config_.cached_ack.data(), config_.cached_ack.size(), nullptr)) {
+      Mac mac;
+      std::copy(ack->chaddr.begin(), ack->chaddr.begin() + 6, mac.begin());
+      config_.cached_discover = build_cached_discover(mac, ack->xid);
+    }
+  }
   if (type == 1) pkt = &config_.cached_discover;
   else if (type == 2) pkt = &config_.cached_ack;
   else if (type == 3) pkt = config_.cached_reply.empty() ? &config_.cached_ack : &config_.cached_reply;
@@ -394,11 +489,14 @@ std::uint16_t PxeRom::get_cached_info(std::uint32_t p) {
   std::uint16_t size = cpu.read16(AT(GetCachedInfo, BufferSize));
   std::uint16_t len = static_cast<std::uint16_t>(std::min<size_t>(pkt->size(), layout::kCachedPacketMax));
   if (size == 0) {
-    // The caller wants a pointer to the ROM's own copy.
-    std::uint32_t at = Cpu::linear(layout::kUndiDataSeg, layout::kCachedPacketOff);
+    // The caller wants a pointer to the ROM's own copy: one buffer per packet type.
+    // The ACK keeps the first buffer (where it was before the ROM kept all three), then DISCOVER, reply.
+    static const std::uint16_t kSlot[] = {0, 1, 0, 2};
+    std::uint16_t off = static_cast<std::uint16_t>(layout::kCachedPacketOff + kSlot[type] * layout::kCachedPacketMax);
+    std::uint32_t at = Cpu::linear(layout::kUndiDataSeg, off);
     cpu.write(at, pkt->data(), len);
     cpu.write16(AT(GetCachedInfo, BufferSize), len);
-    cpu.write16(AT(GetCachedInfo, Buffer.offset), layout::kCachedPacketOff);
+    cpu.write16(AT(GetCachedInfo, Buffer.offset), off);
     cpu.write16(AT(GetCachedInfo, Buffer.segment), layout::kUndiDataSeg);
     cpu.write16(AT(GetCachedInfo, BufferLimit), layout::kCachedPacketMax);
     return STATUS_SUCCESS;
@@ -409,6 +507,12 @@ std::uint16_t PxeRom::get_cached_info(std::uint32_t p) {
   cpu.write16(AT(GetCachedInfo, BufferSize), n);
   cpu.write16(AT(GetCachedInfo, BufferLimit), size);
   return STATUS_SUCCESS;
+}
+
+std::uint16_t PxeRom::file_api_check(std::uint32_t) {
+  // gPXE/iPXE's probe for their file API (PXELINUX sends it to find an iPXE underneath). A vendor ROM
+  // does not know the opcode and fails it; the caller then sees no magic and uses TFTP/UDP.
+  return STATUS_UNSUPPORTED;
 }
 
 std::uint16_t PxeRom::file_cmdline(std::uint32_t p) {

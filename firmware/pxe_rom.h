@@ -7,6 +7,12 @@
 // table whose default answer is failure; every reply writes Status at offset 0 of the parameter block and
 // AX = PXENV_EXIT (ref/ipxe-platform-contract.md §1.3). Parameter blocks are the packed layouts of
 // pxe_api.h. UNDI calls reach the NIC through its UNDI-facing interface (nicmodels/undi_nic.h).
+//
+// The base code's services (TFTP: pxe_tftp_api.cpp, UDP: pxe_udp_api.cpp) run on the ROM's own IP layer
+// (pxe_ip_stack.h), configured from the ACK it cached. They live as long as the base code: STOP_BASE and
+// UNLOAD_STACK end them (later TFTP/UDP/GET_CACHED_INFO calls fail, as the code that served them is gone
+// on a real PC), and STOP_UNDI ends the UNDI API too. gPXE/iPXE's extension calls (FILE_API_CHECK) are
+// answered as a vendor ROM answers them: unsupported.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +23,8 @@
 
 #include "firmware/host.h"
 #include "firmware/pxe_base_code.h"
+#include "firmware/pxe_ip_stack.h"
+#include "firmware/pxe_tftp_client.h"
 #include "sim/core/scheduler.h"
 
 namespace bootsim {
@@ -83,6 +91,30 @@ class PxeRom {
   std::uint16_t unload_stack(std::uint32_t p);
   std::uint16_t get_cached_info(std::uint32_t p);
   std::uint16_t file_cmdline(std::uint32_t p);
+  std::uint16_t file_api_check(std::uint32_t p);
+  std::uint16_t stop_base(std::uint32_t p);
+  // pxe_tftp_api.cpp
+  std::uint16_t tftp_open(std::uint32_t p);
+  std::uint16_t tftp_close(std::uint32_t p);
+  std::uint16_t tftp_read(std::uint32_t p);
+  std::uint16_t tftp_read_file(std::uint32_t p);
+  std::uint16_t tftp_get_fsize(std::uint32_t p);
+  std::uint16_t restart_tftp(std::uint32_t p);
+  /// READ_FILE's download into guest memory at `addr`, at most `max` bytes; `size` gets the file size.
+  std::uint16_t download(std::uint32_t p, std::uint32_t addr, std::uint32_t max, std::uint32_t& size);
+  // pxe_udp_api.cpp
+  std::uint16_t udp_open(std::uint32_t p);
+  std::uint16_t udp_close(std::uint32_t p);
+  std::uint16_t udp_read(std::uint32_t p);
+  std::uint16_t udp_write(std::uint32_t p);
+
+  /// The ROM's IP layer, configured from the cached ACK on first use; null when there is no ACK (no
+  /// address: the base code's services cannot work).
+  PxeIpStack* ip_stack();
+  /// A fresh client port for each TFTP transfer the NBP opens (the ROM's own choice, deterministic).
+  std::uint16_t next_tftp_port();
+  /// Checked first by every base-code service: STATUS_SUCCESS while the base code is there.
+  std::uint16_t base_code_state() const;
 
   FirmwareHost& host_;
   PxeRomConfig config_;
@@ -91,6 +123,16 @@ class PxeRom {
   std::uint64_t calls_ = 0;
   std::uint64_t tx_count_ = 0, rx_count_ = 0;
   std::optional<std::vector<std::uint8_t>> station_mac_;
+
+  std::unique_ptr<PxeIpStack> ip_;
+  std::unique_ptr<PxeTftpClient> tftp_;  ///< the transfer TFTP_OPEN opened, until TFTP_CLOSE
+  bool udp_open_ = false;
+  bool empty_udp_read_ = false;  ///< this call was a UDP_READ that found nothing (counted, not traced)
+  bool base_stopped_ = false;  ///< STOP_BASE or UNLOAD_STACK
+  bool undi_stopped_ = false;  ///< STOP_UNDI
+  std::uint16_t tftp_port_ = 0;
+  std::uint32_t boot_server_ip_ = 0;  ///< with its MAC: the ARP entry the boot phase left
+  Mac boot_server_mac_{};
 };
 
 }  // namespace bootsim

@@ -8,6 +8,7 @@
 #include "sim/cli/option_checks.h"
 #include "sim/core/errors.h"
 #include "sim/core/host_paths.h"
+#include "sim/facts/trace_facts.h"
 #include "sim/scenario/world_spec.h"
 
 namespace bootsim::cli {
@@ -97,8 +98,9 @@ int run(const RunOptions& o) {
     std::ofstream c(o.console_path, std::ios::binary);
     c << out.console_raw;
   }
-  std::fprintf(stderr, "bootsim: %s after %s virtual (%s)\n", stop_reason_name(out.result.reason),
-               format_time(out.result.end_time).c_str(), out.result.detail.c_str());
+  std::string note = facts::merged_facts(out.trace.events_of("pxe_call")).unmodeled_calls_note();
+  std::fprintf(stderr, "bootsim: %s after %s virtual (%s)%s\n", stop_reason_name(out.result.reason),
+               format_time(out.result.end_time).c_str(), out.result.detail.c_str(), note.empty() ? "" : ("; " + note).c_str());
   return exit_code_for(out.result.reason);
 }
 

@@ -67,17 +67,26 @@ int print_verdicts(const ScenarioOutcome& o) {
     std::string shared = v.shared_from.empty() ? std::string()
                                                : " (boot shared with " + v.shared_from + " until its first key at " +
                                                      format_time(v.shared_until) + ")";
+    // A PXE call the ROM model does not know ends what the run can say about the NBP: say so on the
+    // summary line, so the user blames the emulator and not their configuration.
+    auto unmodeled = [&](const std::string& machine) {
+      const facts::MachineFacts* f = v.facts ? v.facts->find(machine) : nullptr;
+      std::string note = f ? f->unmodeled_calls_note() : "";
+      return note.empty() ? note : "; " + note;
+    };
     if (v.machines.size() <= 1) {
-      std::printf("  [%s] ran %s virtual in %.2f s wall%s, ended: %s\n", v.name.c_str(), format_time(v.result.end_time).c_str(),
-                  v.wall_seconds, shared.c_str(), stop_reason_name(v.result.reason));
+      std::string machine = v.machines.empty() ? std::string() : v.machines.front().name;
+      std::printf("  [%s] ran %s virtual in %.2f s wall%s, ended: %s%s\n", v.name.c_str(), format_time(v.result.end_time).c_str(),
+                  v.wall_seconds, shared.c_str(), stop_reason_name(v.result.reason), unmodeled(machine).c_str());
     } else {
       SimTime last{};
       for (const auto& m : v.machines) last = std::max(last, m.result.end_time);
       std::printf("  [%s] ran %zu machines, %s virtual in %.2f s wall%s\n", v.name.c_str(), v.machines.size(),
                   format_time(last).c_str(), v.wall_seconds, shared.c_str());
       for (const auto& m : v.machines)
-        std::printf("  [%s] %s ended: %s at %s%s\n", v.name.c_str(), m.name.c_str(), stop_reason_name(m.result.reason),
-                    format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str());
+        std::printf("  [%s] %s ended: %s at %s%s%s\n", v.name.c_str(), m.name.c_str(), stop_reason_name(m.result.reason),
+                    format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str(),
+                    unmodeled(m.name).c_str());
     }
     for (const auto& verdict : v.verdicts) {
       const char* tag = verdict.status == VerdictStatus::kPass    ? "PASS"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
@@ -93,6 +94,12 @@ class Deriver {
       f_.handoff = Handoff{t, str_field(e, "protocol"), str_field(e, "cmdline")};
     } else if (kind == "exit") {
       f_.exit = Exit{t, str_field(e, "reason"), str_field(e, "detail")};
+    } else if (kind == "pxe_call") {
+      if (str_field(e, "op") == "unknown") {
+        auto op = static_cast<std::uint16_t>(e.value("opcode", 0));
+        auto& u = f_.unknown_pxe_calls;
+        if (std::find(u.begin(), u.end(), op) == u.end()) u.push_back(op);
+      }
     } else if (kind == "fault") {
       std::string k = str_field(e, "fault");
       f_.faults.push_back({t, k.empty() ? "guest_fault" : k, str_field(e, "message")});
@@ -233,6 +240,18 @@ std::string MachineFacts::last_console_line() const {
   const std::string& cur = console.current_line();
   if (cur.find_first_not_of(' ') != std::string::npos) last = cur;
   return last;
+}
+
+std::string MachineFacts::unmodeled_calls_note() const {
+  if (unknown_pxe_calls.empty()) return "";
+  std::string names;
+  for (size_t i = 0; i < unknown_pxe_calls.size(); ++i) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%04X", unknown_pxe_calls[i]);
+    names += (i == 0 ? "" : i + 1 == unknown_pxe_calls.size() ? " and " : ", ") + std::string(buf);
+  }
+  return std::string("the NBP used PXE call") + (unknown_pxe_calls.size() > 1 ? "s " : " ") + names +
+         ", which bootsim does not model";
 }
 
 const MachineFacts* TraceFacts::find(const std::string& name) const {

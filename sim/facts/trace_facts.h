@@ -93,6 +93,9 @@ struct MachineFacts {
   std::optional<Handoff> handoff;         ///< the last handoff event
   std::optional<Exit> exit;
   std::vector<Fault> faults;
+  /// PXE opcodes the guest called that the ROM model does not know (pxe_call events with op "unknown"),
+  /// each once, in order of first use: the run stopped being a test of the NBP there.
+  std::vector<std::uint16_t> unknown_pxe_calls;
   std::int64_t last_ns = 0;               ///< time of this machine's last event
 
   /// The first time `text` appeared on the console at a time in [after, before) (either bound optional):
@@ -106,6 +109,8 @@ struct MachineFacts {
   const Stage* stage(const std::string& name) const;
   /// The last rendered console line with text ("" when none).
   std::string last_console_line() const;
+  /// "the NBP used PXE call 0x0030, which bootsim does not model" (each unknown opcode named), or "".
+  std::string unmodeled_calls_note() const;
 };
 
 struct TraceFacts {

@@ -417,6 +417,20 @@ std::optional<std::uint16_t> Machine::take_key() {
   return keyboard_.take();
 }
 
+void Machine::wait_for_event(SimTime deadline) {
+  // A ROM call that blocks (PXE TFTP/ARP): like an idle jump, but aimed at the call's own deadline
+  // instead of the next BIOS tick, since the guest sees nothing until the call returns.
+  flush_console();
+  SimTime target = std::max(sched_.now(), std::min(deadline, sched_.next_event_time()));
+  advance_to(target, true);
+}
+
+void Machine::restart_nbp(const std::string& name, std::uint32_t size) {
+  // Inside the PXE entry's code hook: the new CS:EIP replaces the RETF the call would have returned by.
+  trace(trace_kind::Phase::nbp_start(name, size));
+  start_nbp();
+}
+
 void Machine::arm_next_trigger() {
   if (next_trigger_ >= config_.keys.size()) return;
   const KeyTrigger& t = config_.keys[next_trigger_];

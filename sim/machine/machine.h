@@ -147,6 +147,8 @@ class Machine final : public FirmwareHost {
   void push_key(std::uint16_t key) override { keyboard_.push(key); }
   void idle_poll() override { entry_quiet_ = true; }
   void quiet_key_check() override { entry_neutral_ = true; }
+  void wait_for_event(SimTime deadline) override;
+  void restart_nbp(const std::string& name, std::uint32_t size) override;
   void stop(StopReason reason, const std::string& detail) override;
   bool stopping() const override { return stop_reason_ != StopReason::kNone; }
 

@@ -45,6 +45,11 @@ class Host final : public FirmwareHost {
   void push_key(std::uint16_t) override {}
   void idle_poll() override {}
   void quiet_key_check() override {}
+  /// A blocking TFTP/ARP wait: the clock moves to the deadline (no wire answers here).
+  void wait_for_event(SimTime deadline) override {
+    if (deadline > sched_.now()) sched_.advance_to(deadline);
+  }
+  void restart_nbp(const std::string&, std::uint32_t) override {}
   void stop(StopReason, const std::string&) override { stopped_ = true; }
   bool stopping() const override { return stopped_; }
 
@@ -62,7 +67,9 @@ const std::uint16_t kOpcodes[] = {
     UNDI_SHUTDOWN,    UNDI_OPEN,             UNDI_CLOSE,            UNDI_TRANSMIT,        UNDI_SET_MCAST_ADDRESS,
     UNDI_SET_STATION_ADDRESS, UNDI_SET_PACKET_FILTER, UNDI_GET_INFORMATION, UNDI_GET_STATISTICS,
     UNDI_CLEAR_STATISTICS, UNDI_GET_NIC_TYPE, UNDI_GET_IFACE_INFO, UNDI_ISR, STOP_UNDI, UNLOAD_STACK,
-    GET_CACHED_INFO,  FILE_CMDLINE};
+    GET_CACHED_INFO,  FILE_CMDLINE,          TFTP_OPEN,             TFTP_CLOSE,           TFTP_READ,
+    TFTP_READ_FILE,   TFTP_GET_FSIZE,        UDP_OPEN,              UDP_CLOSE,            UDP_READ,
+    UDP_WRITE,        STOP_BASE,             FILE_API_CHECK};
 
 /// Writes what fits in RAM (a block straddling the end is cut, as a real block would wrap into nothing).
 void poke(Cpu& cpu, std::uint32_t addr, const std::vector<std::uint8_t>& bytes) {

@@ -16,6 +16,8 @@ class scenario_shipped : public ScenarioDir {
   LoadOptions shipped_options() const {
     LoadOptions o = options();
     o.ipxe_dir = BOOTSIM_IPXE_DIR;  // the real Debian binaries: the scenarios serve undionly.kpxe from there
+    // After the fixture's stand-ins: the built sentinel payloads the PXELINUX scenarios serve (vmlinuz-sentinel).
+    o.payload_dirs.push_back(std::string(BOOTSIM_BINARY_DIR) + "/payloads");
     return o;
   }
   static std::string scenario(const std::string& name) { return std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/" + name; }

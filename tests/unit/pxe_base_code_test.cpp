@@ -73,6 +73,8 @@ class FakeHost final : public FirmwareHost {
   void push_key(std::uint16_t) override {}
   void idle_poll() override {}
   void quiet_key_check() override {}
+  void wait_for_event(SimTime) override {}  // the base code never blocks
+  void restart_nbp(const std::string&, std::uint32_t) override {}
   void stop(StopReason, const std::string&) override {}
   bool stopping() const override { return false; }
 
