@@ -64,7 +64,7 @@ TEST_F(scenario_validation, UnknownElement) {
     <firmwar nbp="nbp.bin"/>
   </machine>
 </scenario>
-)", ScenarioErrc::kUnknownElement, 3, 5, "/scenario/machine[1]/firmwar", "allowed: <nic>, <firmware>, <cmdline>, <key>");
+)", ScenarioErrc::kUnknownElement, 3, 5, "/scenario/machine[1]/firmwar", "allowed: <nic>, <firmware>, <smbios>, <cmdline>, <key>");
 }
 
 TEST_F(scenario_validation, UnknownAttribute) {
