@@ -81,7 +81,17 @@ class Deriver {
         if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++index;
         console_byte(c, t + index * step);
       }
-      stages_.feed(text, t);
+      // The stage reader wants bursts as they were before bytes kept their own times: chunks that follow
+      // each other without a wait (within Trace::kTextMaxStep), up to a line's end.
+      if (!stage_text_.empty() && t > stage_last_ns_ + Trace::kTextMaxStep) flush_stage_text();
+      if (stage_text_.empty()) stage_t_ = t;
+      stage_text_ += text;
+      stage_last_ns_ = t + (index < 0 ? 0 : index) * step;
+      if (!text.empty() && text.back() == '\n') flush_stage_text();
+    } else {
+      flush_stage_text();
+    }
+    if (kind == "console") {
     } else if (kind == "phase") {
       f_.phases.push_back({t, str_field(e, "phase")});
       if (f_.phases.back().name == "nbp_start") nbp_started_ = true;
@@ -108,6 +118,7 @@ class Deriver {
 
   /// The facts; stages still open end at `end_ns` (the end of the whole trace).
   MachineFacts finish(std::int64_t end_ns) {
+    flush_stage_text();
     f_.current_line_done_ns = f_.console.current_line().empty() ? -1 : line_changed_ns_;
     stages_.finish(end_ns);
     for (auto xid : order_)
@@ -169,8 +180,16 @@ class Deriver {
     }
   }
 
+  void flush_stage_text() {
+    if (stage_text_.empty()) return;
+    stages_.feed(stage_text_, stage_t_);
+    stage_text_.clear();
+  }
+
   MachineFacts f_;
   std::int64_t line_changed_ns_ = -1;
+  std::string stage_text_;  ///< console text not yet given to stages_, begun at stage_t_
+  std::int64_t stage_t_ = 0, stage_last_ns_ = 0;
   ConsoleStages stages_;
   bool nbp_started_ = false;
   std::map<std::uint32_t, DhcpExchange> exchanges_;

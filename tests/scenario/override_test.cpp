@@ -78,7 +78,7 @@ TEST_F(scenario_overrides, ErrorsNameThePath) {
             "override: machine[r640-01]/nic/@autoneeg: <nic> has no attribute 'autoneeg' (it has: profile, autoneg, "
             "jitter, drop-on-initialize, drop-on-reset, drop-on-shutdown, drop-on-open, speed)");
   EXPECT_EQ(bad("machine[r640-01]/link/@x"),
-            "override: machine[r640-01]/link/@x: 'link' is not an element of <machine> (it has: nic, firmware, cmdline, key)");
+            "override: machine[r640-01]/link/@x: 'link' is not an element of <machine> (it has: nic, firmware, smbios, cmdline, key)");
   EXPECT_EQ(bad("machine[r640-01]/key/@at"),
             "override: machine[r640-01]/key/@at: <machine> has no <key>; select one with key[1]");
   EXPECT_EQ(bad("machine[r640-01]"), "override: machine[r640-01]: <machine> takes no text; name an attribute with /@NAME");

@@ -52,7 +52,9 @@ TEST(scenario_smbios_uuid, IpxeSendsTheSmbiosUuidAndTheServerChoosesByIt) {
         ASSERT_EQ(o97->data.size(), 17u);
         EXPECT_EQ(o97->data[0], 0) << "type 0: a GUID follows";
         auto g = guid_bytes(want);
-        if (m == "r650-07") EXPECT_TRUE(std::equal(g.begin(), g.end(), o97->data.begin() + 1));
+        if (m == "r650-07") {
+          EXPECT_TRUE(std::equal(g.begin(), g.end(), o97->data.begin() + 1));
+        }
       }
       (ipxe ? ipxe_discovers : rom_discovers)[m].push_back(p->client_uuid());
     }

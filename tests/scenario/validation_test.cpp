@@ -64,7 +64,7 @@ TEST_F(scenario_validation, UnknownElement) {
     <firmwar nbp="nbp.bin"/>
   </machine>
 </scenario>
-)", ScenarioErrc::kUnknownElement, 3, 5, "/scenario/machine[1]/firmwar", "allowed: <nic>, <firmware>, <cmdline>, <key>");
+)", ScenarioErrc::kUnknownElement, 3, 5, "/scenario/machine[1]/firmwar", "allowed: <nic>, <firmware>, <smbios>, <cmdline>, <key>");
 }
 
 TEST_F(scenario_validation, UnknownAttribute) {
@@ -72,6 +72,34 @@ TEST_F(scenario_validation, UnknownAttribute) {
   <machine name="m1" mack="52:54:00:00:00:01"/>
 </scenario>
 )", ScenarioErrc::kUnknownAttribute, 2, 22, "/scenario/machine[1]/@mack", "allowed: name, mac, ram");
+}
+
+TEST_F(scenario_validation, SmbiosValuesAreCheckedWhereTheyAreWritten) {
+  EXPECT_REJECTED(R"(<scenario name="t">
+  <machine name="m1" mac="52:54:00:00:00:01">
+    <smbios uuid="4c4c4544-0042-3510-8052"/>
+  </machine>
+</scenario>
+)", ScenarioErrc::kBadValue, 3, 13, "/scenario/machine[1]/smbios/@uuid", "is not a UUID");
+  EXPECT_REJECTED(R"(<scenario name="t">
+  <machine name="m1" mac="52:54:00:00:00:01">
+    <smbios serial="Sérial"/>
+  </machine>
+</scenario>
+)", ScenarioErrc::kBadValue, 3, 13, "/scenario/machine[1]/smbios/@serial", "not printable ASCII");
+}
+
+TEST_F(scenario_validation, ADhcpHostNeedsSomethingToMatchAndSomethingToChoose) {
+  EXPECT_REJECTED(R"(<scenario name="t">
+  <network><dhcp><host rom-filename="x.kpxe"/></dhcp></network>
+  <machine name="m1" mac="52:54:00:00:00:01"/>
+</scenario>
+)", ScenarioErrc::kMissingAttribute, 2, 18, "/scenario/network/dhcp/host[1]", "needs mac, uuid or both");
+  EXPECT_REJECTED(R"(<scenario name="t">
+  <network><dhcp><host mac="52:54:00:00:00:01"/></dhcp></network>
+  <machine name="m1" mac="52:54:00:00:00:01"/>
+</scenario>
+)", ScenarioErrc::kMissingAttribute, 2, 18, "/scenario/network/dhcp/host[1]", "needs rom-filename, ipxe-filename or both");
 }
 
 TEST_F(scenario_validation, UnexpectedText) {
