@@ -68,7 +68,8 @@ const std::vector<KindDecl>& trace_vocabulary() {
   using namespace trace_kind;
   static const std::vector<KindDecl> all{
       declare_kind<Console>(),   declare_kind<Key>(),        declare_kind<Phase>(),      declare_kind<PxeCall>(),
-      declare_kind<BiosCall>(),  declare_kind<Io>(),         declare_kind<FrameTx>(),    declare_kind<FrameRx>(),
+      declare_kind<BiosCall>(),  declare_kind<Io>(),         declare_kind<Irq>(),        declare_kind<FrameTx>(),
+      declare_kind<FrameRx>(),
       declare_kind<FrameDrop>(), declare_kind<Link>(),       declare_kind<Port>(),       declare_kind<Bpdu>(),
       declare_kind<Dhcp>(),      declare_kind<DhcpIgnored>(), declare_kind<Tftp>(),      declare_kind<Http>(),
       declare_kind<SlirpTimer>(), declare_kind<GuestError>(), declare_kind<Handoff>(),   declare_kind<Fault>(),

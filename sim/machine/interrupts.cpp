@@ -111,6 +111,7 @@ bool InterruptDelivery::at_hlt() {
 }
 
 bool InterruptDelivery::at_window(std::uint32_t addr) {
+  if (!pic_.pending_vector()) return false;  // the common case, every pass through a window: stay cheap
   // Inside a code hook EIP reads as the linear address (ref/unicorn-notes.md; Machine::fault): the
   // boundary is the hooked instruction, CS-relative.
   Resume at{static_cast<std::uint16_t>(cpu_.reg(UC_X86_REG_CS)), addr - cpu_.cs_base(), cpu_.reg(UC_X86_REG_EFLAGS)};

@@ -39,8 +39,8 @@ std::vector<FaultCase> fault_cases() {
       {"fault_pm_gp", guest_image(guest_fault_pm_gp_bin), "cpu_exception", "protected", "protected 0008:00007e00"},
       // HLT at 7E01; the CPU saves EIP past it.
       {"fault_hlt", guest_image(guest_fault_hlt_bin), "halted", "real", "real 0000:00007e02"},
-      // The PXE call faults inside the ROM entry stub, 9000:0000.
-      {"fault_badptr", guest_image(guest_fault_badptr_bin), "bad_pointer", "real", "real 9000:00000000"},
+      // The PXE call faults inside the ROM entry stub, 9000:0020 (the !PXE entry).
+      {"fault_badptr", guest_image(guest_fault_badptr_bin), "bad_pointer", "real", "real 9000:00000020"},
   };
 }
 

@@ -27,7 +27,7 @@ BootRunOutcome* UndionlyBoot::outcome_ = nullptr;
 
 TEST_F(UndionlyBoot, ConsoleShowsPrefixBannerAndConfiguring) {
   const std::string& text = outcome_->console_text;
-  EXPECT_NE(text.find("PXE->EB: !PXE at 9100:0040, entry point at 9000:0000"), std::string::npos) << text;
+  EXPECT_NE(text.find("PXE->EB: !PXE at 9100:0040, entry point at 9000:0020"), std::string::npos) << text;
   EXPECT_NE(text.find("UNDI device is PCI 00:03.0, type DIX+802.3"), std::string::npos) << text;
   EXPECT_NE(text.find("iPXE initialising devices...ok"), std::string::npos) << text;
   EXPECT_NE(text.find("iPXE 1.0.0+git-20190125.36a4c85-5.1 -- Open Source Network Boot Firmware"), std::string::npos);

@@ -76,7 +76,7 @@ TEST_F(scenario_overrides, ErrorsNameThePath) {
             "override: machine[3]/@ram: <scenario> has 2 <machine> element(s); index 3 does not exist");
   EXPECT_EQ(bad("machine[r640-01]/nic/@autoneeg"),
             "override: machine[r640-01]/nic/@autoneeg: <nic> has no attribute 'autoneeg' (it has: profile, autoneg, "
-            "jitter, drop-on-initialize, drop-on-reset, drop-on-shutdown, drop-on-open, speed)");
+            "jitter, drop-on-initialize, drop-on-reset, drop-on-shutdown, drop-on-open, speed, irq)");
   EXPECT_EQ(bad("machine[r640-01]/link/@x"),
             "override: machine[r640-01]/link/@x: 'link' is not an element of <machine> (it has: nic, firmware, smbios, cmdline, key)");
   EXPECT_EQ(bad("machine[r640-01]/key/@at"),
