@@ -43,7 +43,12 @@ std::uint64_t mix_seed(std::uint64_t seed, const std::string& name) {
 }  // namespace
 
 Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
-    : sched_(sched), trace_(trace), config_(std::move(config)), bios_(*this), ports_(*this) {
+    : sched_(sched),
+      trace_(trace),
+      config_(std::move(config)),
+      bios_(*this),
+      ports_(*this),
+      idle_(config_.idle, config_.host_entry_cost) {
   using namespace layout;
   const std::size_t max_nbp = kMaxNbpBytes;
   if (!config_.rom_phase && (config_.nbp.empty() || config_.nbp.size() > max_nbp))
@@ -83,6 +88,10 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   add(UC_HOOK_INSN, reinterpret_cast<void*>(&Machine::hook_out), 1, 0, UC_X86_INS_OUT);
   add(UC_HOOK_INSN, reinterpret_cast<void*>(&Machine::hook_cpuid), 1, 0, UC_X86_INS_CPUID);
   add(UC_HOOK_BLOCK, reinterpret_cast<void*>(&Machine::hook_block), 1, 0);
+  // No UC_HOOK_MEM_READ on the BDA tick count (0040:006C), though guests read it as a clock: in Unicorn
+  // 2.0.1 the mere presence of a memory read hook corrupts a 16-bit RETF (unicorn-engine/unicorn#966):
+  // undionly.kpxe faults on its first PXE call's return. A guest that polls it with interrupt windows open
+  // is caught by the spinning rule (sim/machine/idle_rule.h).
   add(UC_HOOK_MEM_UNMAPPED, reinterpret_cast<void*>(&Machine::hook_unmapped), 1, 0);
 }
 
@@ -197,10 +206,9 @@ RunResult Machine::run(SimTime until) {
     }
     ++stats_.hlt_resumes;
     ++stats_.host_entries;
-    blocks_since_entry_ = 0;
-    windows_since_entry_ = 0;
-    quiet_polls_ = 0;
-    if (keyboard_.empty()) idle_jump();
+    IdleSituation s = situation();
+    s.input_pending = !keyboard_.empty();  // a frame alone does not end the nap: the guest polls after it
+    if (auto t = idle_.hlt(s)) idle_jump(*t);
     else advance_to(sched_.now() + config_.host_entry_cost);
   }
   flush_console();
@@ -271,47 +279,51 @@ void Machine::advance_to(SimTime t, bool until_event) {
   if (sched_.now() >= until_ && !stopping()) stop(StopReason::kTimeLimit, "reached " + format_time(until_));
 }
 
-void Machine::idle_jump() {
+IdleSituation Machine::situation() const {
+  return IdleSituation{sched_.now(), sched_.next_event_time(), !keyboard_.empty() || nic_->rx_pending()};
+}
+
+void Machine::idle_jump(SimTime t) {
   flush_console();
-  SimTime now = sched_.now();
-  SimTime next_tick = Bios::time_of_tick(Bios::ticks_at(now) + 1);
-  SimTime target = std::min(next_tick, sched_.next_event_time());
-  if (target < now) target = now;
   ++stats_.idle_jumps;
-  quiet_polls_ = 0;
-  advance_to(target, true);
+  advance_to(std::max(t, sched_.now()), true);
+}
+
+void Machine::time_read(SimTime changes_at) {
+  if (idle_.in_entry()) {
+    idle_.mark_time_read(changes_at);
+    return;
+  }
+  // A clock read with no host entry (an instruction such as RDTSC): every `free_reads` of them count as one
+  // entry that read the clock, so a loop that makes no other host entry still lets time pass.
+  if (stopping() || !idle_.free_read()) return;
+  std::uint64_t jumps = stats_.idle_jumps;
+  host_entry("CLOCK", 0, [this, changes_at] { idle_.mark_time_read(changes_at); });
+  if (stats_.idle_jumps != jumps) ++stats_.timer_waits;
 }
 
 template <typename Fn>
 void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
   if (stopping()) return;  // a stop is pending: the CPU is about to leave uc_emu_start
   ++stats_.host_entries;
-  blocks_since_entry_ = 0;
-  windows_since_entry_ = 0;
   recent_[recent_pos_] = {what, code, sched_.now()};
   recent_pos_ = (recent_pos_ + 1) % recent_.size();
-  entry_quiet_ = entry_neutral_ = false;
+  idle_.begin_entry();
   advance_to(sched_.now() + config_.host_entry_cost);
-  if (stopping()) return;
-  try {
-    fn();
-  } catch (const GuestFault& f) {
-    fault(f.kind(), f.what());
-    return;
-  } catch (const std::exception& e) {
-    fault("internal_error", e.what());
-    return;
-  }
-  if (entry_quiet_) {
-    std::uint64_t tick = Bios::ticks_at(sched_.now());
-    if (tick != quiet_tick_) {
-      quiet_polls_ = 0;
-      quiet_tick_ = tick;
+  bool ok = !stopping();
+  if (ok) {
+    try {
+      fn();
+    } catch (const GuestFault& f) {
+      fault(f.kind(), f.what());
+      ok = false;
+    } catch (const std::exception& e) {
+      fault("internal_error", e.what());
+      ok = false;
     }
-    if (++quiet_polls_ >= config_.idle_polls && keyboard_.empty() && !nic_->rx_pending()) idle_jump();
-  } else if (!entry_neutral_) {
-    quiet_polls_ = 0;
   }
+  std::optional<SimTime> jump = idle_.end_entry(situation());
+  if (ok && jump) idle_jump(*jump);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -352,7 +364,7 @@ std::optional<std::uint16_t> Machine::peek_key() { return keyboard_.peek(); }
 
 std::optional<std::uint16_t> Machine::take_key() {
   // A BIOS read blocks until a key arrives: let virtual time pass until one does.
-  while (keyboard_.empty() && !stopping()) idle_jump();
+  while (keyboard_.empty() && !stopping()) idle_jump(IdleRule::wake_time(situation()));
   return keyboard_.take();
 }
 
@@ -501,16 +513,14 @@ void Machine::cpuid() {
 
 void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t, void* user) {
   auto* m = static_cast<Machine*>(user);
-  if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping()) {
+  bool long_run = m->idle_.block();
+  if (m->idle_.blocks_since_entry() > m->config_.watchdog_blocks && !m->stopping()) {
     m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
-  } else if (m->blocks_since_entry_ >= m->config_.spin_blocks && !m->stopping() && m->interrupt_window_at(addr) &&
-             ++m->windows_since_entry_ >= m->config_.spin_windows) {
-    // Spinning on the clock with nothing else to do: let the timer tick come. A window or two passed on
-    // the way between host entries (say, the first currticks() after a long decompression) costs no time.
-    m->blocks_since_entry_ = 0;
-    m->windows_since_entry_ = 0;
-    ++m->stats_.timer_waits;
-    m->idle_jump();
+  } else if (long_run && !m->stopping() && m->interrupt_window_at(addr)) {
+    if (auto t = m->idle_.window(m->situation())) {
+      ++m->stats_.timer_waits;
+      m->idle_jump(*t);
+    }
   }
 }
 

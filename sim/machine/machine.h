@@ -1,17 +1,9 @@
 // One emulated PC: Unicorn CPU + RAM, BIOS, I/O ports, PXE ROM, NIC model, console and keyboard, booting
 // a real NBP (Debian's undionly.kpxe) in virtual time.
 //
-// Time model (documented in README "Virtual time"):
-//  - every host entry (BIOS service, PXE call, port access, CPUID) costs `host_entry_cost` of virtual time;
-//  - HLT with IF=1 jumps the clock to the next BIOS tick or scheduled event, whichever is first;
-//  - an UNDI_ISR poll that finds nothing is an idle point: after `idle_polls` such polls within one BIOS
-//    tick with no other activity, the clock jumps the same way. iPXE only sees time through the 18.2 Hz
-//    tick counter, so nothing it can observe changes in between (ref/unicorn-notes.md "Performance facts");
-//  - a guest that keeps opening interrupt windows (`sti; nop; nop; cli`, iPXE's bios_currticks) with no
-//    host entry in between is spinning on the clock, waiting for the timer interrupt, and the clock jumps
-//    the same way: on a PC IRQ0 would advance the tick counter in such a window, but here time passes
-//    only at host entries, so a loop that only reads the clock (iPXE's monojob_wait with no NIC open)
-//    would never see it change.
+// Time model (README "Virtual time"): every host entry (BIOS service, PXE call, port access, CPUID) costs
+// `host_entry_cost` of virtual time; when the clock may jump ahead for a waiting guest (HLT, empty polls,
+// clock reads, spinning on the clock) is decided by the idle rule, sim/machine/idle_rule.h.
 // The CPU only leaves uc_emu_start at HLT or a fatal condition; everything else happens inside hooks.
 #pragma once
 
@@ -31,6 +23,7 @@
 #include "nicmodels/switch_port.h"
 #include "sim/core/baton.h"
 #include "sim/machine/console.h"
+#include "sim/machine/idle_rule.h"
 #include "sim/cpu/cpu.h"
 #include "sim/machine/keyboard.h"
 #include "sim/core/scheduler.h"
@@ -52,12 +45,8 @@ struct MachineConfig {
   std::uint64_t seed = 0;
   std::uint32_t ram_bytes = 64u << 20;
   SimTime host_entry_cost = SimTime::from_us(50);
-  int idle_polls = 2;
-  /// Spinning on the clock (see above): after `spin_blocks` blocks with no host entry, `spin_windows`
-  /// interrupt windows. Normal code passes one or two windows between host entries (one per currticks()
-  /// call); the block gate keeps the check off the hot path.
-  std::uint64_t spin_blocks = 10000;
-  int spin_windows = 64;
+  /// When the clock may jump ahead for a waiting guest, and the switch that turns skipping off.
+  IdleConfig idle;
   /// Abort-only watchdog: this many translated blocks with no host entry is a hung guest.
   std::uint64_t watchdog_blocks = 400000000;
 };
@@ -113,7 +102,8 @@ class Machine final : public FirmwareHost {
   /// Host-entry and fast-forward counters, for benchmarks and the exit event.
   struct Stats {
     std::uint64_t host_entries = 0, int_dispatches = 0, hlt_resumes = 0, idle_jumps = 0, emu_starts = 0;
-    std::uint64_t timer_waits = 0;  ///< clock jumps for a guest spinning on the clock (spin_windows)
+    /// Clock jumps for a guest waiting on the clock with no host entry (interrupt windows, BDA reads).
+    std::uint64_t timer_waits = 0;
   };
   const Stats& stats() const { return stats_; }
 
@@ -126,8 +116,9 @@ class Machine final : public FirmwareHost {
   std::optional<std::uint16_t> peek_key() override;
   std::optional<std::uint16_t> take_key() override;
   void push_key(std::uint16_t key) override { keyboard_.push(key); }
-  void idle_poll() override { entry_quiet_ = true; }
-  void quiet_key_check() override { entry_neutral_ = true; }
+  void idle_poll() override { idle_.mark_poll(); }
+  void quiet_key_check() override { idle_.mark_neutral(); }
+  void time_read(SimTime changes_at) override;
   void stop(StopReason reason, const std::string& detail) override;
   bool stopping() const override { return stop_reason_ != StopReason::kNone; }
 
@@ -151,7 +142,10 @@ class Machine final : public FirmwareHost {
   /// Lets virtual time pass until `t` (clamped to the run's limit). `until_event`: an idle wait that may end
   /// earlier, at the next scheduler event (only with a baton; alone, the caller already aimed at it).
   void advance_to(SimTime t, bool until_event = false);
-  void idle_jump();
+  /// Lets the clock jump to `t` for a waiting guest (an idle rule's answer).
+  void idle_jump(SimTime t);
+  /// What the idle rule needs to know now.
+  IdleSituation situation() const;
   /// True when the block at linear `addr` is the `nop; nop; cli` that follows an `sti` (QEMU ends a block
   /// after sti): the window in which a real PC takes the timer interrupt.
   bool interrupt_window_at(std::uint64_t addr);
@@ -187,12 +181,7 @@ class Machine final : public FirmwareHost {
   bool faulted_ = false;
   Stats stats_;
 
-  // Idle rule state.
-  bool entry_quiet_ = false, entry_neutral_ = false;
-  int quiet_polls_ = 0;
-  std::uint64_t quiet_tick_ = 0;
-  std::uint64_t blocks_since_entry_ = 0;
-  int windows_since_entry_ = 0;  ///< interrupt windows seen past spin_blocks since the last host entry
+  IdleRule idle_;
   std::uint64_t unmapped_addr_ = 0;
   /// Linear address of the instruction whose UC_HOOK_CODE callback is running, for fault reports.
   std::optional<std::uint32_t> hook_pc_;

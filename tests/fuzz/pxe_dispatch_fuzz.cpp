@@ -45,6 +45,7 @@ class Host final : public FirmwareHost {
   void push_key(std::uint16_t) override {}
   void idle_poll() override {}
   void quiet_key_check() override {}
+  void time_read(SimTime) override {}
   void stop(StopReason, const std::string&) override { stopped_ = true; }
   bool stopping() const override { return stopped_; }
 
