@@ -54,13 +54,19 @@ std::optional<SimTime> IdleRule::end_entry(const IdleSituation& s) {
   in_entry_ = false;
   if (kind_ == Kind::kActive) {
     reset_streak();
+    news_at_ = SimTime::max();
     return std::nullopt;
   }
-  // The count is per BIOS tick: a tick the guest saw change may start a new pass of its loop.
+  // The count is per BIOS tick: a tick the guest saw change may start a new pass of its loop. A clock read
+  // that sees its clock change (a new tick, OUT2 gone high) is news the guest may act on after a read or two
+  // more (end a wait, start the next one): it starts the count without counting itself.
   std::uint64_t tick = Bios::ticks_at(s.now);
-  if (tick != streak_tick_) {
+  bool news = tick != streak_tick_ || s.now >= horizon_ || s.now >= news_at_;
+  if (news) {
+    news_at_ = SimTime::max();
     reset_streak();
     streak_tick_ = tick;
+    if (kind_ == Kind::kTimeRead) return std::nullopt;
   }
   ++streak_;
   if (kind_ != Kind::kNeutral) {
@@ -75,6 +81,7 @@ std::optional<SimTime> IdleRule::end_entry(const IdleSituation& s) {
   bool snap = !streak_has_poll_;
   SimTime t = target(s, snap);
   if (snap && t <= s.now) return std::nullopt;  // the next entry gets there anyway
+  news_at_ = horizon_;  // the entry that reaches it sees the change the streak waited for
   reset_streak();
   return t;
 }

@@ -107,6 +107,7 @@ class IdleRule {
   int streak_ = 0;      ///< polls, clock reads and neutral entries
   bool streak_has_poll_ = false;
   SimTime horizon_ = SimTime::max();
+  SimTime news_at_ = SimTime::max();  ///< the horizon the last jump aimed at, until an entry reaches it
   std::uint64_t streak_tick_ = 0;
   int free_reads_ = 0;
   std::uint64_t blocks_since_entry_ = 0;

@@ -100,11 +100,29 @@ TEST(IdleRule, PitOut2PollingJumpsToJustBeforeTheEntryThatSeesOut2High) {
   EXPECT_EQ((*j - start).ns % kCost.ns, 0);
 }
 
+TEST(IdleRule, AReadThatSeesItsClockChangeStartsTheCountWithoutCountingItself) {
+  // A udelay loop: OUT2 is seen high on the entry after the jump; the guest then reads port 61h once more
+  // to start the next one-shot. Those two reads are the end of one wait, not a new wait.
+  IdleRule r({}, kCost);
+  SimTime out2 = SimTime::from_ms(10);
+  entry(r, Entry::kClock, SimTime::from_ms(1), out2);
+  auto j = entry(r, Entry::kClock, SimTime::from_ms(1) + kCost, out2);
+  ASSERT_TRUE(j);
+  EXPECT_FALSE(entry(r, Entry::kClock, *j + kCost));                        // sees OUT2 high
+  EXPECT_FALSE(entry(r, Entry::kClock, *j + SimTime::from_us(100)));        // read-modify-write of 61h
+  EXPECT_TRUE(entry(r, Entry::kClock, *j + SimTime::from_us(150)));         // a real wait again
+  // Likewise the first INT 1Ah read in a new tick.
+  IdleRule t({}, kCost);
+  EXPECT_FALSE(entry(t, Entry::kClock, kTick1 + kCost));
+  EXPECT_FALSE(entry(t, Entry::kClock, kTick1 + SimTime::from_us(100)));
+  EXPECT_TRUE(entry(t, Entry::kClock, kTick1 + SimTime::from_us(150)));
+}
+
 TEST(IdleRule, NothingToSkipWhenTheNextEntryGetsThereAnyway) {
   IdleRule r({}, kCost);
-  SimTime t = kTick1 - SimTime::from_us(120);
+  SimTime t = kTick1 - SimTime::from_us(90);
   EXPECT_FALSE(entry(r, Entry::kClock, t));
-  EXPECT_FALSE(entry(r, Entry::kClock, t + kCost));  // the tick is 70 µs away: one entry reaches it
+  EXPECT_FALSE(entry(r, Entry::kClock, t + kCost));  // the tick is 40 µs away: one entry reaches it
 }
 
 TEST(IdleRule, SkippingOffNeverJumpsForPollsButHaltStillSleeps) {
