@@ -223,7 +223,7 @@ int bench_variants(const std::string& scenario_file, const std::vector<std::stri
     std::printf("    %-30s wall %7.3f s   virtual %8.3f s   (%llu host entries)\n",
                 r0.handoff ? "reset -> handoff" : "reset -> end of run", col(&VariantBench::end_wall),
                 col(&VariantBench::end_virtual), static_cast<unsigned long long>(r0.host_entries));
-    std::printf("    %-30s wall %7.3f s   virtual %8.3f s   %7.0f virtual s per wall s (from %.3f s)\n",
+    std::printf("    %-30s wall %7.3f s   virtual %8.3f s   %9.1f virtual s per wall s (from %.3f s)\n",
                 "longest wait", ww, wv, ww > 0 ? wv / ww : 0, r0.wait_from);
     std::printf("    %-30s %ld MiB (%zu machine%s)\n", "peak RSS per machine", static_cast<long>(median(rss)) / 1024,
                 r0.machines, r0.machines == 1 ? "" : "s");
