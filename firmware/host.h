@@ -44,10 +44,11 @@ class FirmwareHost {
   virtual void idle_poll() = 0;
   /// The guest polled the keyboard and found nothing: neutral, neither activity nor idle.
   virtual void quiet_key_check() = 0;
-  /// The guest read a clock (INT 1Ah, the PIT, the BDA tick count, the TSC) and learned only the time; what
-  /// it read next reads differently at `changes_at` (SimTime::max() when only the BIOS tick, or nothing,
-  /// changes it). Inside a host entry it makes that entry a clock read; outside one (a read of memory, an
-  /// instruction) it counts toward the entry such reads stand for. Used by the idle rule.
+  /// The guest read a clock (INT 1Ah, the PIT, the TSC) and learned only the time; what it reads next reads
+  /// differently at `changes_at` (SimTime::max() when only the BIOS tick, or nothing, changes it). Inside a
+  /// host entry it makes that entry a clock read; outside one (an instruction such as RDTSC, hooked without a
+  /// host entry) it counts toward the entry such reads stand for. Used by the idle rule
+  /// (sim/machine/idle_rule.h).
   virtual void time_read(SimTime changes_at) = 0;
 
   /// Ends the run after the current instruction. `detail` goes into the exit event.
