@@ -252,6 +252,7 @@ void Bios::int1a_time_pci() {
   Cpu& cpu = host_.cpu();
   std::uint16_t ax = static_cast<std::uint16_t>(cpu.reg(UC_X86_REG_AX));
   std::uint32_t ticks = cpu.read32(layout::kBdaTicks);
+  if ((ax >> 8) == 0x00 || (ax >> 8) == 0x02) host_.time_read(SimTime::max());  // changes with the tick
   switch (ax >> 8) {
     case 0x00:
       cpu.set_reg(UC_X86_REG_CX, ticks >> 16);

@@ -52,6 +52,12 @@ class FirmwareHost {
   /// the ROM gives a freshly downloaded NBP: PXENV_RESTART_TFTP. Takes effect when the current PXE call
   /// returns to the guest.
   virtual void restart_nbp(const std::string& name, std::uint32_t size) = 0;
+  /// The guest read a clock (INT 1Ah, the PIT, the TSC) and learned only the time; what it reads next reads
+  /// differently at `changes_at` (SimTime::max() when only the BIOS tick, or nothing, changes it). Inside a
+  /// host entry it makes that entry a clock read; outside one (an instruction such as RDTSC, hooked without a
+  /// host entry) it counts toward the entry such reads stand for. Used by the idle rule
+  /// (sim/machine/idle_rule.h).
+  virtual void time_read(SimTime changes_at) = 0;
 
   /// Ends the run after the current instruction. `detail` goes into the exit event.
   virtual void stop(StopReason reason, const std::string& detail) = 0;

@@ -18,6 +18,18 @@ std::uint64_t IoPorts::pit_counts(SimTime t) const {
   return static_cast<std::uint64_t>(static_cast<unsigned __int128>(t.ns) * kPitHz / 1000000000ull);
 }
 
+SimTime IoPorts::pit_changes_at(std::uint16_t port) const {
+  SimTime now = host_.now();
+  if (port == 0x61) {  // OUT2 of the channel 2 one-shot rises when its count has run out
+    if (!(port61_ & 1) || !ch2_armed_) return SimTime::max();
+    SimTime end = ch2_start_ + SimTime::from_ns(static_cast<std::int64_t>(ch2_count_) * 1000000000 / kPitHz);
+    return end > now ? end : SimTime::max();
+  }
+  // A counter moves every 838 ns. A guest that sums the differences of its readings stays right as long as
+  // two readings are less than one wrap (65536 counts) apart: let at most half a wrap pass between them.
+  return now + SimTime::from_ns(static_cast<std::int64_t>(32768ull * 1000000000ull / kPitHz));
+}
+
 void IoPorts::unsupported(const char* dir, std::uint16_t port) {
   if (reported_.insert(port).second) {
     char buf[16];
@@ -46,6 +58,7 @@ std::uint8_t IoPorts::cmos_read(std::uint8_t index) const {
 }
 
 std::uint32_t IoPorts::in(std::uint16_t port, int size) {
+  if (port == 0x40 || port == 0x42 || port == 0x61) host_.time_read(pit_changes_at(port));
   switch (port) {
     case 0x40: {
       std::uint8_t v = ch0_lsb_next_ ? ch0_latch_ & 0xFF : ch0_latch_ >> 8;
@@ -80,7 +93,8 @@ void IoPorts::out(std::uint16_t port, int size, std::uint32_t value) {
       if ((b & 0xC0) == 0x80) {  // channel 2 programming: wait for a new count
         ch2_lsb_next_ = true;
         ch2_armed_ = false;
-      } else if ((b & 0xF0) == 0x00) {  // channel 0 latch
+      } else if ((b & 0xF0) == 0x00) {  // channel 0 latch: the first step of reading the counter
+        host_.time_read(pit_changes_at(0x40));
         std::uint64_t c = pit_counts(host_.now());
         ch0_latch_ = static_cast<std::uint16_t>(0x10000 - (c % 0x10000));
         ch0_lsb_next_ = true;

@@ -25,6 +25,9 @@ class IoPorts {
 
  private:
   std::uint64_t pit_counts(SimTime t) const;  // PIT input clock pulses since t = 0
+  /// When what a read of PIT `port` (40h, 42h, 61h) returns next changes, for the idle rule
+  /// (FirmwareHost::time_read).
+  SimTime pit_changes_at(std::uint16_t port) const;
   std::uint8_t cmos_read(std::uint8_t index) const;
   void unsupported(const char* dir, std::uint16_t port);
 

@@ -1,6 +1,8 @@
 // `bootsim bench`: how fast the emulated PC runs the real iPXE. Wall-clock time is read here only to
 // measure the simulator; nothing it measures feeds back into the simulation.
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,6 +11,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "sim/cli/bench_variant.h"
 #include "sim/world/boot_run.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
@@ -29,7 +32,7 @@ double seconds_since(Clock::time_point t0) {
 }
 
 /// `nbp_path` on a lone generic machine, as `bootsim run --nbp` boots it (no wire).
-BootRunSpec base_spec(const std::string& nbp_path) {
+BootRunSpec base_spec(const std::string& nbp_path, bool idle_skip) {
   BootRunSpec spec;
   scenario::Machine m;
   m.name = spec.machine.name;
@@ -39,6 +42,7 @@ BootRunSpec base_spec(const std::string& nbp_path) {
   m.start = scenario::FirmwareStart::kNbp;
   m.nbp = nbp_path;
   spec.machine = scenario::machine_config(m, 0, scenario::default_network(), 0, "--nbp");
+  spec.machine.idle.skip = idle_skip;
   return spec;
 }
 
@@ -53,10 +57,10 @@ struct Sample {
   std::uint64_t host_entries = 0;
 };
 
-Sample measure(const std::string& nbp) {
+Sample measure(const std::string& nbp, bool idle_skip) {
   Sample s;
   {
-    BootRunSpec spec = base_spec(nbp);
+    BootRunSpec spec = base_spec(nbp, idle_skip);
     spec.until = SimTime::from_s(60);
     std::int64_t first_tx = -1;
     spec.watch = [&](const TraceEvent& ev) {
@@ -73,7 +77,7 @@ Sample measure(const std::string& nbp) {
     s.host_entries = out.stats.host_entries;
   }
   {
-    BootRunSpec spec = base_spec(nbp);
+    BootRunSpec spec = base_spec(nbp, idle_skip);
     spec.until = SimTime::from_s(60);
     Clock::time_point wall_start{};
     std::int64_t virt_start = -1;
@@ -94,7 +98,7 @@ Sample measure(const std::string& nbp) {
     run_boot(spec);
   }
   {
-    BootRunSpec spec = base_spec(nbp);
+    BootRunSpec spec = base_spec(nbp, idle_skip);
     spec.until = SimTime::from_s(120);
     for (const char* k : {"Press Ctrl-B:<ctrl-b>", "iPXE>:sleep 60\\n", "iPXE>:echo slept\\n"})
       spec.machine.keys.push_back(*parse_key_trigger(k, nullptr));
@@ -146,9 +150,9 @@ double scenario_wall(const std::string& file, int jobs) {
   return wall;
 }
 
-int bench(const std::string& nbp, int repeat, const std::string& scenario_file) {
+int bench(const std::string& nbp, int repeat, const std::string& scenario_file, bool idle_skip) {
   std::vector<Sample> samples;
-  for (int i = 0; i < repeat; ++i) samples.push_back(measure(nbp));
+  for (int i = 0; i < repeat; ++i) samples.push_back(measure(nbp, idle_skip));
   auto col = [&](double Sample::*field) {
     std::vector<double> v;
     for (const auto& s : samples) v.push_back(s.*field);
@@ -182,6 +186,51 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file) 
   return kExitOk;
 }
 
+/// The per-variant benchmark: every variant named in `variants` ("all": each of the scenario's), `repeat`
+/// runs each, medians printed. Works for any NBP the scenario boots.
+int bench_variants(const std::string& scenario_file, const std::vector<std::string>& variants, int repeat,
+                   bool idle_skip) {
+  scenario::Scenario s = scenario::load_scenario(resolve_scenario(scenario_file), load_options());
+  std::vector<const scenario::Variant*> chosen;
+  for (const auto& name : variants) {
+    bool found = false;
+    for (const auto& v : s.variants)
+      if (name == "all" || v.name == name) {
+        chosen.push_back(&v);
+        found = true;
+      }
+    if (!found) throw InputError("--variant: scenario " + s.name + " has no variant '" + name + "'");
+  }
+  std::printf("bootsim bench: scenario %s, idle skipping %s, median of %d\n", s.name.c_str(), idle_skip ? "on" : "off",
+              repeat);
+  for (const scenario::Variant* v : chosen) {
+    if (!v->skip_reason.empty()) {
+      std::printf("  [%s] skipped: %s\n", v->name.c_str(), v->skip_reason.c_str());
+      continue;
+    }
+    std::vector<VariantBench> runs;
+    for (int i = 0; i < repeat; ++i) runs.push_back(bench_variant(s, *v, idle_skip));
+    auto col = [&](double VariantBench::*field) {
+      std::vector<double> x;
+      for (const auto& r : runs) x.push_back(r.*field);
+      return median(x);
+    };
+    std::vector<double> rss;
+    for (const auto& r : runs) rss.push_back(static_cast<double>(r.peak_rss_kib));
+    const VariantBench& r0 = runs.front();
+    double ww = col(&VariantBench::wait_wall), wv = col(&VariantBench::wait_virtual);
+    std::printf("  [%s] %s\n", v->name.c_str(), r0.handoff ? "handoff" : ("no handoff, ended: " + r0.ended).c_str());
+    std::printf("    %-30s wall %7.3f s   virtual %8.3f s   (%llu host entries)\n",
+                r0.handoff ? "reset -> handoff" : "reset -> end of run", col(&VariantBench::end_wall),
+                col(&VariantBench::end_virtual), static_cast<unsigned long long>(r0.host_entries));
+    std::printf("    %-30s wall %7.3f s   virtual %8.3f s   %9.1f virtual s per wall s (from %.3f s)\n",
+                "longest wait", ww, wv, ww > 0 ? wv / ww : 0, r0.wait_from);
+    std::printf("    %-30s %ld MiB (%zu machine%s)\n", "peak RSS per machine", static_cast<long>(median(rss)) / 1024,
+                r0.machines, r0.machines == 1 ? "" : "s");
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, int& result) {
@@ -194,7 +243,20 @@ void add_bench_command(CLI::App& app, int& result) {
       ->capture_default_str()
       ->check(at_least(1, "runs per measurement"));
   cmd->add_option("--scenario", *scenario_file, "scenario whose full run is timed (\"\" to skip)")->capture_default_str();
-  cmd->callback([nbp, repeat, scenario_file, &result] { result = bench(*nbp, *repeat, *scenario_file); });
+  auto variants = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("--variant", *variants,
+                  "measure this variant of --scenario instead (any NBP): time to handoff, the longest wait, peak RSS "
+                  "per machine; repeatable, \"all\" for each");
+  auto no_skip = std::make_shared<bool>(false);
+  cmd->add_flag("--no-idle-skip", *no_skip, "turn idle skipping off (README \"Virtual time\"), to compare");
+  cmd->callback([nbp, repeat, scenario_file, variants, no_skip, &result] {
+    if (!variants->empty()) {
+      if (scenario_file->empty()) throw InputError("--variant needs --scenario");
+      result = bench_variants(*scenario_file, *variants, *repeat, !*no_skip);
+    } else {
+      result = bench(*nbp, *repeat, *scenario_file, !*no_skip);
+    }
+  });
 }
 
 }  // namespace bootsim::cli

@@ -34,6 +34,7 @@ struct RunOptions {
   bool verbose = false;
   bool quiet = false;
   bool rom = false;
+  bool no_idle_skip = false;
 };
 
 int run(const RunOptions& o) {
@@ -72,6 +73,7 @@ int run(const RunOptions& o) {
     m.keys.push_back(std::move(*t));
   }
   spec.machine = scenario::machine_config(m, 0, scenario::default_network(), o.seed, "--nbp");
+  spec.machine.idle.skip = !o.no_idle_skip;
   if (o.responder == "dhcp") spec.responder = BootRunSpec::Responder::kDhcp;
   else if (o.responder == "net") spec.network = NetworkConfig{};
   else if (o.responder != "none") throw InputError("--responder: expected 'none', 'dhcp' or 'net'");
@@ -130,6 +132,8 @@ void add_run_command(CLI::App& app, int& result) {
   cmd->add_option("--http-root", opts->http_root,
                   "serve HTTP at 10.0.2.100:80 from this directory (implies --responder net)");
   cmd->add_option("--ipv6-ra", opts->ipv6_ra, "answer IPv6 router solicitations: on or off")->capture_default_str();
+  cmd->add_flag("--no-idle-skip", opts->no_idle_skip,
+                "no fast-forward for a guest that polls or reads clocks (README \"Virtual time\"): slower, same output");
   cmd->add_flag("--verbose,-v", opts->verbose, "prefix console lines with virtual timestamps");
   cmd->add_flag("--quiet,-q", opts->quiet, "do not echo the console");
   cmd->callback([opts, &result] { result = run(*opts); });

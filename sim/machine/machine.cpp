@@ -44,7 +44,12 @@ std::uint64_t mix_seed(std::uint64_t seed, const std::string& name) {
 }  // namespace
 
 Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
-    : sched_(sched), trace_(trace), config_(std::move(config)), bios_(*this), ports_(*this) {
+    : sched_(sched),
+      trace_(trace),
+      config_(std::move(config)),
+      bios_(*this),
+      ports_(*this),
+      idle_(config_.idle, config_.host_entry_cost) {
   using namespace layout;
   const std::size_t max_nbp = kMaxNbpBytes;
   if (!config_.rom_phase && (config_.nbp.empty() || config_.nbp.size() > max_nbp))
@@ -93,6 +98,10 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   add(UC_HOOK_INSN, reinterpret_cast<void*>(&Machine::hook_out), 1, 0, UC_X86_INS_OUT);
   add(UC_HOOK_INSN, reinterpret_cast<void*>(&Machine::hook_cpuid), 1, 0, UC_X86_INS_CPUID);
   add(UC_HOOK_BLOCK, reinterpret_cast<void*>(&Machine::hook_block), 1, 0);
+  // No UC_HOOK_MEM_READ on the BDA tick count (0040:006C), though guests read it as a clock: in Unicorn
+  // 2.0.1 the mere presence of a memory read hook corrupts a 16-bit RETF (unicorn-engine/unicorn#966):
+  // undionly.kpxe faults on its first PXE call's return. A guest that polls it with interrupt windows open
+  // is caught by the spinning rule (sim/machine/idle_rule.h).
   add(UC_HOOK_MEM_UNMAPPED, reinterpret_cast<void*>(&Machine::hook_unmapped), 1, 0);
 }
 
@@ -208,13 +217,11 @@ RunResult Machine::run(SimTime until) {
     }
     ++stats_.hlt_resumes;
     ++stats_.host_entries;
-    blocks_since_entry_ = 0;
-    tsc_reads_since_entry_ = 0;
-    windows_since_entry_ = 0;
-    quiet_polls_ = 0;
     // A request already pending wakes the CPU at once; otherwise time passes until one may come.
     if (deliver_irq("hlt", [&] { return irq_->at_hlt(); }) || stopping()) continue;
-    if (keyboard_.empty()) idle_jump();
+    IdleSituation s = situation();
+    s.input_pending = !keyboard_.empty();  // a frame alone does not end the nap: the guest polls after it
+    if (auto t = idle_.hlt(s)) idle_jump(*t);
     else advance_to(sched_.now() + config_.host_entry_cost);
     deliver_irq("hlt", [&] { return irq_->at_hlt(); });
   }
@@ -317,53 +324,56 @@ bool Machine::deliver_irq(const char* at, Fn&& fn) {
   return true;
 }
 
-void Machine::idle_jump() {
+IdleSituation Machine::situation() const {
+  return IdleSituation{sched_.now(), sched_.next_event_time(), !keyboard_.empty() || nic_->rx_pending()};
+}
+
+void Machine::idle_jump(SimTime t) {
   sync_screen();
   flush_console();
-  SimTime now = sched_.now();
-  SimTime next_tick = Bios::time_of_tick(Bios::ticks_at(now) + 1);
-  SimTime target = std::min(next_tick, sched_.next_event_time());
-  if (target < now) target = now;
   ++stats_.idle_jumps;
-  quiet_polls_ = 0;
-  advance_to(target, true);
+  advance_to(std::max(t, sched_.now()), true);
+}
+
+void Machine::time_read(SimTime changes_at) {
+  if (idle_.in_entry()) {
+    idle_.mark_time_read(changes_at);
+    return;
+  }
+  // A clock read with no host entry (an instruction such as RDTSC): every `free_reads` of them count as one
+  // entry that read the clock, so a loop that makes no other host entry still lets time pass.
+  if (stopping() || !idle_.free_read()) return;
+  std::uint64_t jumps = stats_.idle_jumps;
+  host_entry("CLOCK", 0, [this, changes_at] { idle_.mark_time_read(changes_at); });
+  if (stats_.idle_jumps != jumps) ++stats_.timer_waits;
 }
 
 template <typename Fn>
 void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
   if (stopping()) return;  // a stop is pending: the CPU is about to leave uc_emu_start
   ++stats_.host_entries;
-  blocks_since_entry_ = 0;
-  windows_since_entry_ = 0;
-  tsc_reads_since_entry_ = 0;
   recent_[recent_pos_] = {what, code, sched_.now()};
   recent_pos_ = (recent_pos_ + 1) % recent_.size();
-  entry_quiet_ = entry_neutral_ = false;
+  idle_.begin_entry();
   // Placed text and video-memory stores reach the console at the next host entry that is not itself a
   // video call (firmware/text_screen.h), at the virtual time they were made.
   if (!(code >> 8 == 0x10 && std::strcmp(what, "INT") == 0)) sync_screen();
   advance_to(sched_.now() + config_.host_entry_cost);
-  if (stopping()) return;
-  try {
-    fn();
-  } catch (const GuestFault& f) {
-    fault(f.kind(), f.what());
-    return;
-  } catch (const std::exception& e) {
-    fault("internal_error", e.what());
-    return;
-  }
-  update_irq_lines();  // the call may have enabled the NIC's interrupt, or unmasked a line
-  if (entry_quiet_) {
-    std::uint64_t tick = Bios::ticks_at(sched_.now());
-    if (tick != quiet_tick_) {
-      quiet_polls_ = 0;
-      quiet_tick_ = tick;
+  bool ok = !stopping();
+  if (ok) {
+    try {
+      fn();
+    } catch (const GuestFault& f) {
+      fault(f.kind(), f.what());
+      ok = false;
+    } catch (const std::exception& e) {
+      fault("internal_error", e.what());
+      ok = false;
     }
-    if (++quiet_polls_ >= config_.idle_polls && keyboard_.empty() && !nic_->rx_pending()) idle_jump();
-  } else if (!entry_neutral_) {
-    quiet_polls_ = 0;
   }
+  if (ok) update_irq_lines();  // the call may have enabled the NIC's interrupt, or unmasked a line
+  std::optional<SimTime> jump = idle_.end_entry(situation());
+  if (ok && jump) idle_jump(*jump);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -413,7 +423,7 @@ std::optional<std::uint16_t> Machine::peek_key() { return keyboard_.peek(); }
 
 std::optional<std::uint16_t> Machine::take_key() {
   // A BIOS read blocks until a key arrives: let virtual time pass until one does.
-  while (keyboard_.empty() && !stopping()) idle_jump();
+  while (keyboard_.empty() && !stopping()) idle_jump(IdleRule::wake_time(situation()));
   return keyboard_.take();
 }
 
@@ -578,16 +588,13 @@ void Machine::cpuid() {
 
 void Machine::on_rdtsc(std::uint32_t linear) {
   // A read costs no virtual time: Debian's iPXE reads the TSC twice around every PXE call (its
-  // profilers), and charging those would move every iPXE timestamp. The counter still never repeats
-  // (each read is at least the previous + 1), and a guest that only spins on it (kTscSpinReads reads with
-  // no other host entry) is charged one host entry, so its wait ends.
-  time_read();
-  if (++tsc_reads_since_entry_ >= kTscSpinReads) {
-    hook_pc_ = linear;
-    host_entry("RDTSC", 0, [this] { time_read(); });
-    hook_pc_.reset();
-    if (stopping()) return;
-  }
+  // profilers), and charging those would move every iPXE timestamp. It is a clock read for the idle rule,
+  // which charges a guest that only spins on it one host entry per IdleRule::free_read() streak, so its
+  // wait ends; and the counter never repeats (each read is at least the previous + 1).
+  hook_pc_ = linear;
+  time_read(SimTime::max());
+  hook_pc_.reset();
+  if (stopping()) return;
   static_assert(kTscHz == 1000000000, "the TSC counts virtual nanoseconds");
   std::uint64_t tsc = std::max(static_cast<std::uint64_t>(sched_.now().ns), last_tsc_ + 1);
   last_tsc_ = tsc;
@@ -608,16 +615,14 @@ void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, voi
     m->fault(f.kind(), f.what());
     return;
   }
-  if (++m->blocks_since_entry_ > m->config_.watchdog_blocks && !m->stopping()) {
+  bool long_run = m->idle_.block();
+  if (m->idle_.blocks_since_entry() > m->config_.watchdog_blocks && !m->stopping()) {
     m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
-  } else if (m->blocks_since_entry_ >= m->config_.spin_blocks && !m->stopping() && m->interrupt_window_at(addr) &&
-             ++m->windows_since_entry_ >= m->config_.spin_windows) {
-    // Spinning on the clock with nothing else to do: let the timer tick come. A window or two passed on
-    // the way between host entries (say, the first currticks() after a long decompression) costs no time.
-    m->blocks_since_entry_ = 0;
-    m->windows_since_entry_ = 0;
-    ++m->stats_.timer_waits;
-    m->idle_jump();
+  } else if (long_run && !m->stopping() && m->interrupt_window_at(addr)) {
+    if (auto t = m->idle_.window(m->situation())) {
+      ++m->stats_.timer_waits;
+      m->idle_jump(*t);
+    }
   }
 }
 

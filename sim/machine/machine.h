@@ -1,22 +1,13 @@
 // One emulated PC: Unicorn CPU + RAM, BIOS, I/O ports, PXE ROM, NIC model, console and keyboard, booting
 // a real NBP (Debian's undionly.kpxe) in virtual time.
 //
-// Time model (documented in README "Virtual time"):
-//  - every host entry (BIOS service, PXE call, port access, CPUID) costs `host_entry_cost` of virtual time;
-//  - HLT with IF=1 jumps the clock to the next BIOS tick or scheduled event, whichever is first;
-//  - an UNDI_ISR poll that finds nothing is an idle point: after `idle_polls` such polls within one BIOS
-//    tick with no other activity, the clock jumps the same way. iPXE only sees time through the 18.2 Hz
-//    tick counter, so nothing it can observe changes in between (ref/unicorn-notes.md "Performance facts");
-//  - a guest that keeps opening interrupt windows (`sti; nop; nop; cli`, iPXE's bios_currticks) with no
-//    host entry in between is spinning on the clock, waiting for the timer interrupt, and the clock jumps
-//    the same way: on a PC IRQ0 would advance the tick counter in such a window, but here time passes
-//    only at host entries, so a loop that only reads the clock (iPXE's monojob_wait with no NIC open)
-//    would never see it change;
-//  - RDTSC returns virtual time at kTscHz (1 GHz: one count per virtual nanosecond; sim/cpu/rdtsc_trap.h
-//    shows how it is trapped). A read costs no virtual time but never returns the same value twice, and
-//    kTscSpinReads reads with no other host entry cost one host entry, so a loop that only reads the TSC
-//    still sees time pass. A calibration against PIT channel 2 (both derived from the one clock)
-//    measures exactly kTscHz.
+// Time model (README "Virtual time"): every host entry (BIOS service, PXE call, port access, CPUID) costs
+// `host_entry_cost` of virtual time; when the clock may jump ahead for a waiting guest (HLT, empty polls,
+// clock reads, spinning on the clock) is decided by the idle rule, sim/machine/idle_rule.h. RDTSC returns
+// virtual time at kTscHz (1 GHz: one count per virtual nanosecond; sim/cpu/rdtsc_trap.h shows how it is
+// trapped): a read costs no virtual time but never returns the same value twice, and it is a clock read for
+// the idle rule (time_read), so a loop that only reads the TSC still sees time pass. A calibration against
+// PIT channel 2 (both derived from the one clock) measures exactly kTscHz.
 // The CPU only leaves uc_emu_start at HLT or a fatal condition; everything else happens inside hooks.
 #pragma once
 
@@ -38,6 +29,7 @@
 #include "sim/core/baton.h"
 #include "sim/machine/console.h"
 #include "sim/machine/interrupts.h"
+#include "sim/machine/idle_rule.h"
 #include "sim/cpu/cpu.h"
 #include "sim/cpu/rdtsc_trap.h"
 #include "sim/machine/keyboard.h"
@@ -63,12 +55,8 @@ struct MachineConfig {
   std::optional<SmbiosInfo> smbios;
   std::uint32_t ram_bytes = 64u << 20;
   SimTime host_entry_cost = SimTime::from_us(50);
-  int idle_polls = 2;
-  /// Spinning on the clock (see above): after `spin_blocks` blocks with no host entry, `spin_windows`
-  /// interrupt windows. Normal code passes one or two windows between host entries (one per currticks()
-  /// call); the block gate keeps the check off the hot path.
-  std::uint64_t spin_blocks = 10000;
-  int spin_windows = 64;
+  /// When the clock may jump ahead for a waiting guest, and the switch that turns skipping off.
+  IdleConfig idle;
   /// Abort-only watchdog: this many translated blocks with no host entry is a hung guest.
   std::uint64_t watchdog_blocks = 400000000;
 };
@@ -86,7 +74,6 @@ class Machine final : public FirmwareHost {
   static constexpr std::uint64_t kTscHz = 1000000000;
   /// RDTSC reads in a row with no other host entry that count as one host entry (a guest spinning on the
   /// TSC). Far above the two reads iPXE makes per PXE call.
-  static constexpr int kTscSpinReads = 64;
 
   /// Builds the machine and loads the NBP. Throws std::runtime_error when the engine cannot be set up,
   /// InputError when the NBP does not fit in base memory.
@@ -130,7 +117,8 @@ class Machine final : public FirmwareHost {
   /// Host-entry and fast-forward counters, for benchmarks and the exit event.
   struct Stats {
     std::uint64_t host_entries = 0, int_dispatches = 0, hlt_resumes = 0, idle_jumps = 0, emu_starts = 0;
-    std::uint64_t timer_waits = 0;  ///< clock jumps for a guest spinning on the clock (spin_windows)
+    /// Clock jumps for a guest waiting on the clock with no host entry (interrupt windows, BDA reads).
+    std::uint64_t timer_waits = 0;
   };
   /// Hardware interrupts taken by the guest (IRQ0 ticks and the NIC's IRQ), for tests and benchmarks.
   std::uint64_t interrupts_delivered() const { return irq_->delivered(); }
@@ -145,10 +133,11 @@ class Machine final : public FirmwareHost {
   std::optional<std::uint16_t> peek_key() override;
   std::optional<std::uint16_t> take_key() override;
   void push_key(std::uint16_t key) override { keyboard_.push(key); }
-  void idle_poll() override { entry_quiet_ = true; }
-  void quiet_key_check() override { entry_neutral_ = true; }
   void wait_for_event(SimTime deadline) override;
   void restart_nbp(const std::string& name, std::uint32_t size) override;
+  void idle_poll() override { idle_.mark_poll(); }
+  void quiet_key_check() override { idle_.mark_neutral(); }
+  void time_read(SimTime changes_at) override;
   void stop(StopReason reason, const std::string& detail) override;
   bool stopping() const override { return stop_reason_ != StopReason::kNone; }
 
@@ -172,14 +161,16 @@ class Machine final : public FirmwareHost {
   void on_rdtsc(std::uint32_t linear);
   /// The guest read the clock (RDTSC), whether or not that was charged as a host entry. The one place
   /// the idle rule learns of it: today neutral, like an INT 16h check that finds no key.
-  void time_read() { entry_neutral_ = true; }
   /// Wraps one host entry: charges its cost, runs `fn`, applies the idle rule, turns exceptions into stops.
   template <typename Fn>
   void host_entry(const char* what, std::uint32_t code, Fn&& fn);
   /// Lets virtual time pass until `t` (clamped to the run's limit). `until_event`: an idle wait that may end
   /// earlier, at the next scheduler event (only with a baton; alone, the caller already aimed at it).
   void advance_to(SimTime t, bool until_event = false);
-  void idle_jump();
+  /// Lets the clock jump to `t` for a waiting guest (an idle rule's answer).
+  void idle_jump(SimTime t);
+  /// What the idle rule needs to know now.
+  IdleSituation situation() const;
   /// Drives the PIC's inputs from the machine's state: a rising edge on IRQ0 for each new BIOS tick, the
   /// NIC's line (sim/machine/interrupts.h delivers what they request).
   void update_irq_lines();
@@ -230,14 +221,8 @@ class Machine final : public FirmwareHost {
   bool faulted_ = false;
   Stats stats_;
 
-  // Idle rule state.
-  bool entry_quiet_ = false, entry_neutral_ = false;
-  int quiet_polls_ = 0;
-  std::uint64_t quiet_tick_ = 0;
-  std::uint64_t blocks_since_entry_ = 0;
-  int tsc_reads_since_entry_ = 0;
+  IdleRule idle_;
   std::uint64_t last_tsc_ = 0;  ///< the last value RDTSC returned
-  int windows_since_entry_ = 0;  ///< interrupt windows seen past spin_blocks since the last host entry
   std::uint64_t unmapped_addr_ = 0;
   /// Linear address of the instruction whose UC_HOOK_CODE callback is running, for fault reports.
   std::optional<std::uint32_t> hook_pc_;

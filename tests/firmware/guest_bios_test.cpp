@@ -114,12 +114,21 @@ TEST(GuestBios, Int16ReadWithNoKeyEverBlocksUntilTheTimeLimit) {
 TEST(GuestBios, Int1ATickCountIsTheBdaCounterAndAdvancesWithVirtualTime) {
   GuestOptions opt;
   opt.machine.host_entry_cost = SimTime::from_us(50);
+  opt.machine.idle.skip = false;
   auto out = run_guest(guest_image(guest_timer_bin), opt);
   EXPECT_EQ(out.result.reason, StopReason::kNbpReturned) << out.result.detail;
   // Ten HLTs with IF=1 each jump to the next tick boundary: exactly ten ticks.
   // Busy INT 1Ah calls cost 50 us each: a 54.925 ms tick starting on its boundary changes on call
   // ceil(54925.4 / 50) - 1 = 1098 (0x44A) of the loop (the first 50 us went to the call that read it).
   EXPECT_THAT(out.console_text, HasSubstr("bda=match hlt10 delta=0000000A busy calls=044A"));
+  // With idle skipping the busy loop is a wait on the clock: the read after the HLTs sees a new tick, after
+  // two more reads in that tick the clock jumps to just before the entry that sees the next tick (the third
+  // call of the loop), which comes at the same virtual time as above.
+  GuestOptions skip = opt;
+  skip.machine.idle.skip = true;
+  auto fast = run_guest(guest_image(guest_timer_bin), skip);
+  EXPECT_THAT(fast.console_text, HasSubstr("bda=match hlt10 delta=0000000A busy calls=0003"));
+  EXPECT_EQ(fast.result.end_time, out.result.end_time);
 }
 
 TEST(GuestBios, Int1AB1PciBiosReadsTheNicConfigSpaceOfEachProfile) {

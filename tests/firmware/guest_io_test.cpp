@@ -16,6 +16,7 @@ TEST(GuestIo, PitChannel2OutGoesHighOnlyAfterTheCountInVirtualTime) {
     SCOPED_TRACE("host entry cost " + std::to_string(cost_us) + " us");
     GuestOptions opt;
     opt.machine.host_entry_cost = SimTime::from_us(cost_us);
+    opt.machine.idle.skip = false;  // every poll costs its entry (with skipping: tests/firmware/idle_skip_test.cpp)
     auto out = run_guest(guest_image(guest_pit_bin), opt);
     EXPECT_EQ(out.result.reason, StopReason::kNbpReturned) << out.result.detail;
     // 11932 counts at 1.193182 MHz = 10000.15 us. Each IN of port 61h is a host entry that advances the

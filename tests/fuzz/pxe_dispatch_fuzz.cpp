@@ -50,6 +50,7 @@ class Host final : public FirmwareHost {
     if (deadline > sched_.now()) sched_.advance_to(deadline);
   }
   void restart_nbp(const std::string&, std::uint32_t) override {}
+  void time_read(SimTime) override {}
   void stop(StopReason, const std::string&) override { stopped_ = true; }
   bool stopping() const override { return stopped_; }
 

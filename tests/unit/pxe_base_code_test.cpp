@@ -75,6 +75,7 @@ class FakeHost final : public FirmwareHost {
   void quiet_key_check() override {}
   void wait_for_event(SimTime) override {}  // the base code never blocks
   void restart_nbp(const std::string&, std::uint32_t) override {}
+  void time_read(SimTime) override {}
   void stop(StopReason, const std::string&) override {}
   bool stopping() const override { return false; }
 
