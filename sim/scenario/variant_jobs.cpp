@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "sim/core/errors.h"
+#include "sim/machine/console.h"
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/shared_boot.h"
 #include "sim/scenario/worker_pool.h"
@@ -56,26 +57,33 @@ std::string slurp(const fs::path& p) {
 void write_result(const VariantJob& j, const nlohmann::json& out) {
   fs::create_directories(result_file(j).parent_path());
   std::ofstream f(result_file(j), std::ios::binary);
-  f << out.dump();
+  // Details can quote guest bytes, which need not be UTF-8: replaced rather than failing the whole job.
+  f << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   f.close();
   if (!f) throw std::runtime_error("cannot write " + result_file(j).string());
 }
 
+/// A console's rendered text, from its raw bytes as the machine's Console rendered them.
+std::string rendered(const std::string& raw) {
+  Console c;
+  c.write(raw, SimTime{});
+  return c.screen_text();
+}
+
 nlohmann::json result_json(const VariantResult& r) {
-  // Each machine's console log is on disk (console_path); its raw text is read back from there.
+  // Each machine's console log is on disk (console_path); its raw text is read back from there and rendered
+  // again. Raw console bytes are not UTF-8 (a CP437 frame, a Latin-1 letter), so they never travel in JSON.
   nlohmann::json machines = nlohmann::json::array();
   for (const auto& m : r.machines)
     machines.push_back({{"name", m.name},
                         {"reason", static_cast<int>(m.result.reason)},
                         {"detail", m.result.detail},
                         {"end_ns", m.result.end_time.ns},
-                        {"console_text", m.console_text},
                         {"console_path", m.console_path}});
   nlohmann::json out = {{"machines", std::move(machines)},
                         {"reason", static_cast<int>(r.result.reason)},
                         {"detail", r.result.detail},
                         {"end_ns", r.result.end_time.ns},
-                        {"console_text", r.console_text},
                         {"wall_seconds", r.wall_seconds},
                         {"trace_path", r.trace_path},
                         {"console_path", r.console_path},
@@ -135,7 +143,6 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   r.result.reason = static_cast<StopReason>(res["reason"].get<int>());
   r.result.detail = res["detail"].get<std::string>();
   r.result.end_time = SimTime::from_ns(res["end_ns"].get<std::int64_t>());
-  r.console_text = res["console_text"].get<std::string>();
   r.wall_seconds = res["wall_seconds"].get<double>();
   r.trace_path = res["trace_path"].get<std::string>();
   r.console_path = res["console_path"].get<std::string>();
@@ -144,15 +151,16 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   r.shared_until = SimTime::from_ns(res.value("shared_until_ns", std::int64_t{0}));
   r.events = Trace::parse_jsonl(slurp(r.trace_path));
   r.console_raw = slurp(r.console_path);
+  r.console_text = rendered(r.console_raw);
   for (const auto& m : res.value("machines", nlohmann::json::array())) {
     MachineRun run;
     run.name = m["name"].get<std::string>();
     run.result.reason = static_cast<StopReason>(m["reason"].get<int>());
     run.result.detail = m["detail"].get<std::string>();
     run.result.end_time = SimTime::from_ns(m["end_ns"].get<std::int64_t>());
-    run.console_text = m["console_text"].get<std::string>();
     run.console_path = m["console_path"].get<std::string>();
     run.console_raw = slurp(run.console_path);
+    run.console_text = rendered(run.console_raw);
     r.machines.push_back(std::move(run));
   }
   return r;
