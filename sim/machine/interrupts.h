@@ -40,6 +40,8 @@ class InterruptDelivery {
   bool at_hlt();
   /// In the code hook on the second instruction of an interrupt window, at linear address `addr`.
   bool at_window(std::uint32_t addr);
+  /// Whether the PIC has a request the CPU could take now if IF were set (the block hook's cheap test).
+  bool pending() const { return pic_.pending_vector().has_value(); }
   /// In the block hook, before the block at linear `addr` runs. `after_shadow` says the previous block
   /// may have ended with an instruction whose interrupt shadow covers this block's first instruction.
   bool at_block(std::uint32_t addr, bool after_shadow);

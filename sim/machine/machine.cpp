@@ -619,7 +619,7 @@ void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, voi
   // the handler instead of this block, which then runs on the handler's return.
   std::uint64_t prev_end = m->prev_block_end_;
   m->prev_block_end_ = addr + size;
-  if (m->deliver_irq("block", [m, addr, prev_end] {
+  if (m->irq_->pending() && m->deliver_irq("block", [m, addr, prev_end] {
         return m->irq_->at_block(static_cast<std::uint32_t>(addr), m->shadow_before(prev_end));
       }))
     return;
