@@ -117,7 +117,8 @@ struct Irq {
     v(vector, {"vector", "", "the vector the 8259 gave, e.g. `73h`"});
     v(mode, {"mode", "", "`real` (through the IVT) or `protected` (through the guest's IDT)"});
     v(at, {"at", "", "where it was taken: `hlt`, `window` (sti; nop; nop; cli), `iret` (a BIOS service's "
-                     "return) or `retf` (a PXE call's return)"});
+                     "return), `retf` (a PXE call's return) or `block` (the start of a block "
+                     "the guest ran with IF=1)"});
   }
 };
 

@@ -118,6 +118,19 @@ bool InterruptDelivery::at_window(std::uint32_t addr) {
   return enter(at);
 }
 
+bool InterruptDelivery::at_block(std::uint32_t addr, bool after_shadow) {
+  if (after_shadow || !pic_.pending_vector()) return false;  // every block passes here: stay cheap
+  std::uint32_t eflags = cpu_.reg(UC_X86_REG_EFLAGS);
+  if (!(eflags & kFlagIF)) return false;
+  if (addr + 2 < cpu_.ram_size()) {
+    const std::uint8_t* p = cpu_.ram() + addr;
+    if (p[0] == 0xF4) return false;                                  // HLT: at_hlt takes it
+    if (p[0] == 0x90 && p[1] == 0x90 && p[2] == 0xFA) return false;  // a window: at_window takes it
+  }
+  Resume at{static_cast<std::uint16_t>(cpu_.reg(UC_X86_REG_CS)), addr - cpu_.cs_base(), eflags};
+  return enter(at);
+}
+
 bool InterruptDelivery::at_iret_stub() {
   if (cpu_.protected_mode()) return false;
   std::uint16_t ss = static_cast<std::uint16_t>(cpu_.reg(UC_X86_REG_SS));

@@ -9,7 +9,14 @@
 //  - at the PXE entry's RETF, when IF=1: the far return and the interrupt are done together;
 //  - in the `sti; nop; nop; cli` windows drivers open for their interrupt (iPXE's undinet_poll and
 //    bios_currticks): the second `nop` of each window gets a one-instruction code hook, and the request
-//    is taken there, after the instruction that follows the `sti`, as a PC takes it.
+//    is taken there, after the instruction that follows the `sti`, as a PC takes it;
+//  - at the start of any translated block (the machine's block hook), when IF=1: a guest that spins
+//    with interrupts enabled and no trap (PXELINUX's 32-bit core polling the keyboard, which counts its
+//    TIMEOUT in an INT 1Ch hook) gets the request at the next block boundary. The block has not run an
+//    instruction yet, so writing CS:EIP there leaves the block and resumes in the handler (the same
+//    synchronous PC write sim/cpu/rdtsc_trap.cpp restarts blocks with). A block that may follow an
+//    instruction with an interrupt shadow (`sti`, `mov ss`, `pop ss`: each ends its block) is left
+//    alone, as is one starting with HLT (taken at the HLT) or an `sti; nop; nop; cli` window's body.
 // Real mode goes through the IVT (push FLAGS, CS, IP; clear IF, TF). Protected mode (iPXE's 32-bit code,
 // or 16-bit protected mode) goes through the IDT's interrupt or trap gate, with a 16- or 32-bit frame as
 // the gate says, when the gate is present and its selector is the current CS; otherwise (no IDT, a gate
@@ -33,6 +40,11 @@ class InterruptDelivery {
   bool at_hlt();
   /// In the code hook on the second instruction of an interrupt window, at linear address `addr`.
   bool at_window(std::uint32_t addr);
+  /// Whether the PIC has a request the CPU could take now if IF were set (the block hook's cheap test).
+  bool pending() const { return pic_.pending_vector().has_value(); }
+  /// In the block hook, before the block at linear `addr` runs. `after_shadow` says the previous block
+  /// may have ended with an instruction whose interrupt shadow covers this block's first instruction.
+  bool at_block(std::uint32_t addr, bool after_shadow);
   /// In the code hook of a BIOS stub's IRET, SS:SP on the caller's IRET frame (real mode).
   bool at_iret_stub();
   /// In the code hook of the PXE entry's RETF, SS:SP on the caller's far return address (real mode).

@@ -615,6 +615,14 @@ void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, voi
     m->fault(f.kind(), f.what());
     return;
   }
+  // A pending request where the guest runs with IF=1 and no trap (interrupts.h, at_block): it enters
+  // the handler instead of this block, which then runs on the handler's return.
+  std::uint64_t prev_end = m->prev_block_end_;
+  m->prev_block_end_ = addr + size;
+  if (m->irq_->pending() && m->deliver_irq("block", [m, addr, prev_end] {
+        return m->irq_->at_block(static_cast<std::uint32_t>(addr), m->shadow_before(prev_end));
+      }))
+    return;
   bool long_run = m->idle_.block();
   if (m->idle_.blocks_since_entry() > m->config_.watchdog_blocks && !m->stopping()) {
     m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
@@ -662,6 +670,19 @@ void Machine::hook_irq_routine(uc_engine*, std::uint64_t addr, std::uint32_t, vo
   } catch (const GuestFault& f) {
     m->fault(f.kind(), f.what());
   }
+}
+
+bool Machine::shadow_before(std::uint64_t end) const {
+  // The instruction that ended the previous block, if it holds interrupts off for one instruction: `sti`
+  // (FB), `pop ss` (17) or `mov ss, r/m` (8E /2, 2 to 6 bytes with a displacement). Instruction
+  // boundaries are unknown here, so any such byte pattern near the end counts: a false match only
+  // delays the request by a block, a missed one would take it inside the shadow.
+  if (end < 6 || end > cpu_->ram_size()) return true;
+  const std::uint8_t* p = cpu_->ram() + end;
+  if (p[-1] == 0xFB || p[-1] == 0x17) return true;
+  for (int back = 2; back <= 6; ++back)
+    if (p[-back] == 0x8E && ((p[-back + 1] >> 3) & 7) == 2) return true;
+  return false;
 }
 
 bool Machine::interrupt_window_at(std::uint64_t addr) {

@@ -183,6 +183,8 @@ class Machine final : public FirmwareHost {
   /// True when the block at linear `addr` is the `nop; nop; cli` that follows an `sti` (QEMU ends a block
   /// after sti): the window in which a real PC takes the timer interrupt.
   bool interrupt_window_at(std::uint64_t addr);
+  /// Whether the block ending at linear `end` may end with an instruction with an interrupt shadow.
+  bool shadow_before(std::uint64_t end) const;
   /// Writes pending placed text (INT 10h 09h/13h, stores into B8000h) to the console (Video::sync).
   void sync_screen();
   /// Ends this machine's console event (the trace holds it open while bytes arrive).
@@ -207,6 +209,7 @@ class Machine final : public FirmwareHost {
   std::unique_ptr<PxeRom> rom_;
   std::unique_ptr<InterruptDelivery> irq_;
   std::uint64_t irq0_tick_ = 0;                ///< the BIOS tick IRQ0 last pulsed for
+  std::uint64_t prev_block_end_ = 0;            ///< linear end of the block that ran before this one
   std::vector<std::uint32_t> window_hooks_;    ///< interrupt windows that have their code hook
   std::unique_ptr<RdtscTrap> rdtsc_;
   Console console_;
