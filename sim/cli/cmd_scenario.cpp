@@ -1,4 +1,4 @@
-// `bootsim scenario FILE.xml… [--out DIR] [--junit FILE]`: runs every variant, prints one line per
+// `bootsim scenario FILE.xml… [--variant NAME…] [--out DIR] [--junit FILE]`: runs every variant, prints one line per
 // expectation with its verdict and evidence, writes trace/console/pcap per variant, exits 0/1/2/3/4, or
 // 128 + the signal when SIGINT/SIGTERM/SIGHUP stopped it (after writing the reports it could).
 #include <algorithm>
@@ -28,11 +28,27 @@ struct ScenarioOptions {
   std::string out_dir;
   std::string junit;
   std::vector<std::string> set;
+  std::vector<std::string> variants;
   bool verbose = false;
   bool wait = false;
   bool keep_staging = false;
   int jobs = scenario::default_jobs();
 };
+
+/// --variant: only the variants named, in the file's order. A name the file lacks is an input error that
+/// lists the ones it has (with several files, a name must exist in each).
+void keep_variants(scenario::Scenario& s, const std::vector<std::string>& names, const std::string& path) {
+  for (const auto& name : names)
+    if (!s.find_variant(name)) {
+      std::string have;
+      for (const auto& v : s.variants) have += (have.empty() ? "" : ", ") + v.name;
+      throw InputError(path + ": --variant " + name + ": no such variant (the file has: " + have + ")");
+    }
+  std::vector<scenario::Variant> kept;
+  for (auto& v : s.variants)
+    if (std::find(names.begin(), names.end(), v.name) != names.end()) kept.push_back(std::move(v));
+  s.variants = std::move(kept);
+}
 
 int run(const ScenarioOptions& o) {
   scenario::interrupt::Catcher catcher;
@@ -45,12 +61,10 @@ int run(const ScenarioOptions& o) {
   for (const auto& name : o.files) {
     std::string path = resolve_scenario(name);
     scenario::LoadOptions lo = load_options();
-    for (const auto& kv : o.set) {
-      auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) throw InputError("--set '" + kv + "': expected PATH=VALUE, e.g. @seed=5");
-      lo.overrides.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-    loaded.emplace_back(path, scenario::load_scenario(path, lo));
+    lo.overrides = parse_sets(o.set);
+    scenario::Scenario s = scenario::load_scenario(path, lo);
+    if (!o.variants.empty()) keep_variants(s, o.variants, path);
+    loaded.emplace_back(path, std::move(s));
   }
   prepare_out_dir(out_root);
   OutDirLock lock(out_root, o.wait);
@@ -97,6 +111,8 @@ void add_scenario_command(CLI::App& app, int& result) {
   cmd->add_option("--set", opts->set,
                   "PATH=VALUE, repeatable: override a value before the file is read, e.g. @seed=5 or "
                   "machine[r640-01]/nic/@autoneg=8s (scenarios/README.md, \"Overrides and sweeps\")");
+  cmd->add_option("--variant", opts->variants, "run only this variant (repeatable); the others are not run or reported")
+      ->type_name("NAME");
   cmd->add_flag("--verbose,-v", opts->verbose, "echo each variant's console (runs variants one at a time)");
   cmd->add_option("--jobs,-j", opts->jobs, "variants run at once, each in its own process (default: CPUs)")
       ->check(at_least(1, "variants run at once"));

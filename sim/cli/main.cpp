@@ -2,7 +2,9 @@
 #include <cstdio>
 #include <exception>
 
+#include "sim/cli/colour.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/version.h"
 #include "sim/core/errors.h"
 #include "sim/core/log.h"
 
@@ -25,11 +27,24 @@ void add_log_level_option(CLI::App& command) {
 int main(int argc, char** argv) {
   CLI::App app{"bootsim: runs real network-boot firmware on an emulated PC in virtual time"};
   app.require_subcommand(1);
+  app.fallthrough();  // --color works after the subcommand too: `bootsim scenario X --color=never`
+  // A version flag is handled like --help: it answers before the subcommand requirement is checked.
+  app.set_version_flag("--version", [] {
+        std::string v = bootsim::cli::version_text();
+        return v.substr(0, v.size() - 1);  // CLI11 ends the text with a newline of its own
+      }, "print bootsim's version, Unicorn's, libslirp's and the default iPXE's sha256");
   int result = bootsim::kExitOk;
   bootsim::cli::add_run_command(app, result);
   bootsim::cli::add_bench_command(app, result);
   bootsim::cli::add_scenario_command(app, result);
   bootsim::cli::add_sweep_command(app, result);
+  bootsim::cli::add_check_command(app, result);
+  bootsim::cli::add_list_command(app, result);
+  app.add_option_function<std::string>("--color", [](const std::string& m) { bootsim::cli::set_color_mode(m); },
+                                       "colour verdicts and errors: auto (on a terminal, honouring NO_COLOR and "
+                                       "CLICOLOR_FORCE; the default), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) add_log_level_option(*command);
   try {
     app.parse(argc, argv);
@@ -37,10 +52,10 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : bootsim::kExitInvalidInput;
   } catch (const bootsim::InputError& e) {
-    std::fprintf(stderr, "bootsim: %s\n", e.what());
+    std::fprintf(stderr, "bootsim: %s %s\n", bootsim::cli::paint("error:", bootsim::cli::Tone::kError, stderr).c_str(), e.what());
     return bootsim::kExitInvalidInput;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "bootsim: internal error: %s\n", e.what());
+    std::fprintf(stderr, "bootsim: %s %s\n", bootsim::cli::paint("internal error:", bootsim::cli::Tone::kError, stderr).c_str(), e.what());
     return bootsim::kExitInternalError;
   }
   return result;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "reports/html_report.h"
+#include "sim/cli/colour.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "sim/core/errors.h"
@@ -25,16 +26,35 @@ std::string exe_dir() {
   return fs::path(buf).parent_path().string();
 }
 
+std::vector<std::string> shipped_scenario_dirs() {
+  return {std::string(BOOTSIM_SCENARIO_DIR), exe_dir() + "/../share/bootsim/scenarios",
+          std::string(BOOTSIM_INSTALLED_SCENARIO_DIR)};
+}
+
 std::string resolve_scenario(const std::string& name) {
-  if (fs::exists(name)) return name;
+  if (fs::exists(name) && !fs::is_directory(name)) return name;
+  // "broadcom_timeout" and "broadcom_timeout.xml" name the same file, as `bootsim list` shows them.
+  const bool bare = fs::path(name).extension() != ".xml";
+  if (bare && fs::exists(name + ".xml")) return name + ".xml";
   // A bare name as the design card writes it: the current directory, then the scenarios shipped with bootsim.
   if (fs::path(name).has_parent_path()) throw InputError(name + ": no such scenario file");
-  for (const std::string& dir : {std::string(BOOTSIM_SCENARIO_DIR), exe_dir() + "/../share/bootsim/scenarios",
-                                std::string(BOOTSIM_INSTALLED_SCENARIO_DIR)}) {
-    fs::path p = fs::path(dir) / name;
-    if (fs::exists(p)) return p.string();
+  for (const std::string& dir : shipped_scenario_dirs()) {
+    for (const std::string& file : bare ? std::vector<std::string>{name, name + ".xml"} : std::vector<std::string>{name}) {
+      fs::path p = fs::path(dir) / file;
+      if (fs::exists(p) && !fs::is_directory(p)) return p.string();
+    }
   }
-  throw InputError(name + ": no such scenario file here or among the shipped scenarios");
+  throw InputError(name + ": no such scenario file here or among the shipped scenarios (`bootsim list` shows them)");
+}
+
+std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& sets) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& kv : sets) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw InputError("--set '" + kv + "': expected PATH=VALUE, e.g. @seed=5");
+    out.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return out;
 }
 
 scenario::LoadOptions load_options() {
@@ -55,12 +75,12 @@ int print_verdicts(const ScenarioOutcome& o) {
   using scenario::VerdictStatus;
   for (const auto& v : o.variants) {
     if (!v.skip_reason.empty()) {
-      std::printf("  [%s] SKIP  %s\n", v.name.c_str(), v.skip_reason.c_str());
+      std::printf("  [%s] %s  %s\n", v.name.c_str(), paint("SKIP", Tone::kSkip).c_str(), v.skip_reason.c_str());
       continue;
     }
     if (v.interrupted) {
       // The exit code says why (128 + the signal); a cut-short boot's ending and verdicts mean nothing.
-      std::printf("  [%s] INTERRUPTED before it finished%s\n", v.name.c_str(),
+      std::printf("  [%s] %s before it finished%s\n", v.name.c_str(), paint("INTERRUPTED", Tone::kSkip).c_str(),
                   v.trace_path.empty() ? "" : ("; partial trace " + v.trace_path).c_str());
       continue;
     }
@@ -89,11 +109,12 @@ int print_verdicts(const ScenarioOutcome& o) {
                     unmodeled(m.name).c_str());
     }
     for (const auto& verdict : v.verdicts) {
-      const char* tag = verdict.status == VerdictStatus::kPass    ? "PASS"
-                        : verdict.status == VerdictStatus::kSkip  ? "SKIP"
-                        : verdict.status == VerdictStatus::kError ? (verdict.internal_error() ? "INTERNAL ERROR" : "FAULT")
-                                                                  : "FAIL";
-      std::printf("  [%s] %s  %s — %s\n", v.name.c_str(), tag, verdict.expectation.c_str(), verdict.evidence.c_str());
+      const std::string tag = verdict.status == VerdictStatus::kPass ? paint("PASS", Tone::kPass)
+                              : verdict.status == VerdictStatus::kSkip ? paint("SKIP", Tone::kSkip)
+                              : verdict.status == VerdictStatus::kError
+                                  ? paint(verdict.internal_error() ? "INTERNAL ERROR" : "FAULT", Tone::kFault)
+                                  : paint("FAIL", Tone::kFail);
+      std::printf("  [%s] %s  %s — %s\n", v.name.c_str(), tag.c_str(), verdict.expectation.c_str(), verdict.evidence.c_str());
     }
     std::printf("  [%s] trace %s, console %s, pcap %s\n", v.name.c_str(), v.trace_path.c_str(), v.console_path.c_str(),
                 v.pcap_path.c_str());

@@ -3,6 +3,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/scenario/loader.h"
@@ -34,8 +35,15 @@ std::string prepare_out_dir(const std::string& dir);
 void write_junit(const std::vector<ScenarioOutcome>& all, const std::string& path);
 void write_index(const std::vector<ScenarioOutcome>& all, const std::string& dir);
 
-/// Shared by scenario and sweep.
+/// Shared by scenario, sweep, check and list.
+/// A scenario named on the command line: a path, or a bare name with or without ".xml", looked up in the
+/// current directory and then among the shipped scenarios. InputError when none exists.
 std::string resolve_scenario(const std::string& name);
+/// Where the shipped scenarios are, in lookup order (the source tree's, then the installed ones); some
+/// may not exist.
+std::vector<std::string> shipped_scenario_dirs();
+/// --set PATH=VALUE options as override pairs; InputError for one without '='.
+std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& sets);
 scenario::LoadOptions load_options();
 std::string exe_dir();
 
