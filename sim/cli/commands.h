@@ -9,5 +9,6 @@ void add_run_command(CLI::App& app, int& result);
 void add_bench_command(CLI::App& app, int& result);
 void add_scenario_command(CLI::App& app, int& result);
 void add_sweep_command(CLI::App& app, int& result);
+void add_merge_command(CLI::App& app, int& result);
 
 }  // namespace bootsim::cli

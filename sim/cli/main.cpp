@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   bootsim::cli::add_bench_command(app, result);
   bootsim::cli::add_scenario_command(app, result);
   bootsim::cli::add_sweep_command(app, result);
+  bootsim::cli::add_merge_command(app, result);
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) add_log_level_option(*command);
   try {
     app.parse(argc, argv);
