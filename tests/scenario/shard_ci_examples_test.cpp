@@ -51,11 +51,14 @@ std::vector<nlohmann::json> load_yaml(const fs::path& file) {
   return docs.get<std::vector<nlohmann::json>>();
 }
 
-/// Every string in `j`, depth first.
-void strings_in(const nlohmann::json& j, std::vector<std::string>& out) {
-  if (j.is_string()) out.push_back(j.get<std::string>());
-  else if (j.is_structured())
-    for (const auto& x : j) strings_in(x, out);
+/// Every string in `j` that a shell runs: a step's `run`, a container's `command` and `args` (not the
+/// names and comments around them), depth first.
+void strings_in(const nlohmann::json& j, std::vector<std::string>& out, bool shell = false) {
+  if (j.is_string() && shell) out.push_back(j.get<std::string>());
+  else if (j.is_object())
+    for (const auto& [key, x] : j.items()) strings_in(x, out, key == "run" || key == "command" || key == "args");
+  else if (j.is_array())
+    for (const auto& x : j) strings_in(x, out, shell);
 }
 
 /// Words of a shell command line: blanks split, quotes group (enough for the examples' commands).
