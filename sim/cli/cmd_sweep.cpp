@@ -1,7 +1,8 @@
 // `bootsim sweep FILE.xml --vary PATH=RANGE… [--variant NAME…] [--judge boot|expectations] [--out DIR]`:
 // runs a scenario over a grid of overridden values and prints the table of outcomes and the boundary
 // (e.g. the smallest sleep that boots, per link-up latency). Writes sweep.json, an HTML heat map per
-// variant, and each cell's usual artifacts and report under DIR/cells/.
+// variant, and each cell's usual artifacts and report under DIR/cells/. With `--shard K/N` it runs the
+// K-th block of the cells and writes DIR/shard.json instead of the table and reports (`bootsim merge`).
 //
 // Exit codes: 0 when every cell ran (whatever its outcome: the table is the answer), 2 bad input
 // (including a value the scenario language rejects), 3 a guest fault in some cell, 4 internal error,
