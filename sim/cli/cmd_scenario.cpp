@@ -1,6 +1,7 @@
 // `bootsim scenario FILE.xml… [--variant NAME…] [--out DIR] [--junit FILE]`: runs every variant, prints one line per
 // expectation with its verdict and evidence, writes trace/console/pcap per variant, exits 0/1/2/3/4, or
-// 128 + the signal when SIGINT/SIGTERM/SIGHUP stopped it (after writing the reports it could).
+// 128 + the signal when SIGINT/SIGTERM/SIGHUP stopped it (after writing the reports it could). With
+// `--shard K/N` it runs a block of the variants and leaves their results for `bootsim merge` (cmd_merge.cpp).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +16,8 @@
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
+#include "sim/scenario/shard_merge.h"
+#include "sim/scenario/variant_jobs.h"
 #include "sim/scenario/worker_pool.h"
 
 namespace bootsim::cli {
@@ -33,6 +36,7 @@ struct ScenarioOptions {
   bool wait = false;
   bool keep_staging = false;
   int jobs = scenario::default_jobs();
+  std::string shard;  ///< --shard K/N; empty: every variant
 };
 
 /// --variant: only the variants named, in the file's order. A name the file lacks is an input error that
@@ -50,18 +54,61 @@ void keep_variants(scenario::Scenario& s, const std::vector<std::string>& names,
   s.variants = std::move(kept);
 }
 
+/// `--shard K/N`: runs the K-th block of the file's variants into out_root/<name>/ (as an unsharded run
+/// would), prints their verdicts and writes out_root/shard.json for `bootsim merge`. Reports are the
+/// merge's to write: a shard's would show a part of the run as if it were all of it.
+int run_shard(const ScenarioOptions& o, const std::string& path, const scenario::Scenario& s,
+              const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& out_root) {
+  scenario::Shard shard = scenario::parse_shard(o.shard);
+  fs::remove(fs::path(out_root) / "shard.json");  // a run that dies must not leave an old, whole manifest
+  scenario::RunOptions ro;
+  ro.out_dir = contained_path(out_root, s.name, "scenario output folder").string();
+  ro.echo = o.verbose;
+  ro.jobs = o.jobs;
+  ro.keep_staging = o.keep_staging;
+  auto [first, last] = scenario::shard_range(s.variants.size(), shard);
+  std::vector<scenario::VariantJob> jobs;
+  for (size_t i = first; i < last; ++i) {
+    scenario::check_output_paths(s.variants[i], ro);
+    jobs.push_back({&s, &s.variants[i], ro});
+  }
+  std::printf("scenario %s (%s), shard %s: variants %zu..%zu of %zu\n", s.name.c_str(), path.c_str(), o.shard.c_str(),
+              first + (first < last), last, s.variants.size());
+  ScenarioOutcome out{s, scenario::run_jobs(jobs, ro.jobs), ro.out_dir, s.name};
+  int rc = print_verdicts(out);
+  if (!o.junit.empty()) write_junit({out}, o.junit);
+  scenario::ShardManifest m =
+      scenario::scenario_manifest(s, path, s.name, scenario::scenario_inputs_digest(s, path, overrides), shard, out.variants,
+                                  out_root, scenario::interrupt::received() == 0);
+  scenario::write_manifest(m);
+  std::printf("shard %s: manifest %s (merge all %d with bootsim merge)\n", o.shard.c_str(), m.file().c_str(), shard.n);
+  if (scenario::interrupt::received()) {
+    std::printf("interrupted by signal %d: unfinished variants are marked \"interrupted\"\n", scenario::interrupt::received());
+    std::fflush(stdout);
+    return scenario::interrupt::exit_code();
+  }
+  return rc;
+}
+
 int run(const ScenarioOptions& o) {
   scenario::interrupt::Catcher catcher;
+  if (!o.shard.empty()) {
+    scenario::parse_shard(o.shard);  // a bad K/N is exit 2 before anything loads
+    if (o.files.size() != 1)
+      throw InputError("--shard " + o.shard + ": shards one scenario file; run each file as a sharded run of its own");
+  }
   // Everything the user gave is checked before the first variant runs: every scenario file loads, and
   // every output can be written. A mistake costs a second, not a run.
   if (!o.junit.empty()) check_output_file(o.junit, "--junit");
   const std::string out_root = o.out_dir.empty() ? "bootsim-out" : o.out_dir;
   check_output_dir(out_root, "--out");
   std::vector<std::pair<std::string, scenario::Scenario>> loaded;
+  std::vector<std::pair<std::string, std::string>> overrides;
   for (const auto& name : o.files) {
     std::string path = resolve_scenario(name);
     scenario::LoadOptions lo = load_options();
     lo.overrides = parse_sets(o.set);
+    overrides = lo.overrides;
     scenario::Scenario s = scenario::load_scenario(path, lo);
     if (!o.variants.empty()) keep_variants(s, o.variants, path);
     loaded.emplace_back(path, std::move(s));
@@ -69,6 +116,7 @@ int run(const ScenarioOptions& o) {
   prepare_out_dir(out_root);
   OutDirLock lock(out_root, o.wait);
   if (!lock.held()) return scenario::interrupt::exit_code();  // a signal while waiting for it
+  if (!o.shard.empty()) return run_shard(o, loaded.front().first, loaded.front().second, overrides, out_root);
 
   int worst = kExitOk;
   std::vector<ScenarioOutcome> outcomes;
@@ -118,6 +166,10 @@ void add_scenario_command(CLI::App& app, int& result) {
       ->check(at_least(1, "variants run at once"));
   cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
   cmd->add_flag("--keep-staging", opts->keep_staging, "keep this run's staging folder (.staging-<pid>) for debugging");
+  cmd->add_option("--shard", opts->shard,
+                  "K/N: run only the K-th of N contiguous blocks of the variants (1 <= K <= N; one scenario file) and "
+                  "write DIR/shard.json; `bootsim merge` joins the N shards' folders into one run's reports")
+      ->type_name("K/N");
   cmd->callback([opts, &result] { result = run(*opts); });
 }
 

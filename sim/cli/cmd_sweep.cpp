@@ -1,7 +1,8 @@
 // `bootsim sweep FILE.xml --vary PATH=RANGE… [--variant NAME…] [--judge boot|expectations] [--out DIR]`:
 // runs a scenario over a grid of overridden values and prints the table of outcomes and the boundary
 // (e.g. the smallest sleep that boots, per link-up latency). Writes sweep.json, an HTML heat map per
-// variant, and each cell's usual artifacts and report under DIR/cells/.
+// variant, and each cell's usual artifacts and report under DIR/cells/. With `--shard K/N` it runs the
+// K-th block of the cells and writes DIR/shard.json instead of the table and reports (`bootsim merge`).
 //
 // Exit codes: 0 when every cell ran (whatever its outcome: the table is the answer), 2 bad input
 // (including a value the scenario language rejects), 3 a guest fault in some cell, 4 internal error,
@@ -10,15 +11,16 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <optional>
 
-#include "reports/html_report.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
 #include "sim/cli/out_lock.h"
 #include "sim/cli/scenario_output.h"
+#include "sim/cli/sweep_output.h"
 #include "sim/core/errors.h"
 #include "sim/scenario/interrupt.h"
+#include "sim/scenario/shard_merge.h"
 #include "sim/scenario/sweep.h"
 #include "sim/scenario/worker_pool.h"
 
@@ -37,81 +39,27 @@ struct SweepCliOptions {
   bool wait = false;
   bool keep_staging = false;
   int jobs = scenario::default_jobs();
+  std::string shard;  ///< --shard K/N; empty: every cell
 };
 
-const char* mark(scenario::CellOutcome outcome) {
-  using O = scenario::CellOutcome;
-  switch (outcome) {
-    case O::kPass: return "pass";
-    case O::kFail: return "FAIL";
-    case O::kFault: return "FAULT";
-    case O::kError: return "ERROR";
-    default: return scenario::to_string(outcome);
-  }
-}
-
-/// Text tables: a grid for two axes (one per variant), otherwise one row per grid point with a column
-/// per variant.
-void print_table(const scenario::SweepResult& r) {
-  std::map<std::pair<std::vector<std::string>, std::string>, const scenario::SweepCellResult*> at;
-  for (const auto& c : r.cells) at[{c.values, c.variant}] = &c;
-  if (r.axes.size() == 2) {
-    for (const auto& variant : r.variants) {
-      std::printf("  [%s] %s down, %s across (%s = boots%s)\n", variant.c_str(), r.axes[0].label.c_str(),
-                  r.axes[1].label.c_str(), "pass", r.judge == scenario::SweepJudge::kBoot ? "" : " / all expectations hold");
-      std::printf("  %10s", "");
-      for (const auto& v : r.axes[1].values) std::printf(" %6s", v.c_str());
-      std::printf("\n");
-      for (const auto& v0 : r.axes[0].values) {
-        std::printf("  %10s", v0.c_str());
-        for (const auto& v1 : r.axes[1].values) {
-          auto it = at.find({{v0, v1}, variant});
-          std::printf(" %6s", it == at.end() ? "-" : mark(it->second->outcome));
-        }
-        std::printf("\n");
-      }
-    }
-    return;
-  }
-  std::printf(" ");
-  for (const auto& a : r.axes) std::printf(" %10s", a.label.c_str());
-  for (const auto& v : r.variants) std::printf("  %-16s", v.c_str());
-  std::printf("  detail\n");
-  for (const auto& p : r.points) {
-    std::printf(" ");
-    for (const auto& v : p.values) std::printf(" %10s", v.c_str());
-    std::string detail;
-    for (const auto& v : r.variants) {
-      const auto* c = at.at({p.values, v});
-      std::printf("  %-16s", mark(c->outcome));
-      detail += (detail.empty() ? "" : " | ") + c->detail;
-    }
-    std::printf("  %s\n", detail.c_str());
-  }
-}
-
-nlohmann::json to_json(const scenario::SweepResult& r, const std::vector<std::string>& boundary, const fs::path& out) {
-  nlohmann::json j;
-  j["scenario"] = r.scenario.name;
-  j["file"] = r.scenario.file;
-  j["judge"] = r.judge == scenario::SweepJudge::kBoot ? "boot" : "expectations";
-  for (const auto& a : r.axes) j["axes"].push_back({{"path", a.path}, {"label", a.label}, {"values", a.values}});
-  j["variants"] = r.variants;
-  j["cells"] = nlohmann::json::array();
+/// A shard's part: one line per cell it ran, then its manifest (shard.h) for `bootsim merge`.
+int finish_shard(const scenario::SweepResult& r, const std::string& path, const scenario::Shard& shard,
+                 const std::string& out_dir) {
   for (const auto& c : r.cells)
-    j["cells"].push_back({{"values", c.values},
-                          {"variant", c.variant},
-                          {"outcome", scenario::to_string(c.outcome)},
-                          {"detail", c.detail},
-                          {"ended", stop_reason_name(c.run.result.reason)},
-                          {"end_ns", c.run.result.end_time.ns},
-                          {"report", fs::relative(fs::path(c.out_dir) / "report.html", out).string()}});
-  j["boundary"] = boundary;
-  return j;
+    std::printf("  %s [%s] %s  %s\n", scenario::cell_dir_name(r.axes, c.values).c_str(), c.variant.c_str(),
+                scenario::to_string(c.outcome), c.detail.c_str());
+  scenario::ShardManifest m =
+      scenario::sweep_manifest(r, path, shard, out_dir, scenario::interrupt::received() == 0);
+  scenario::write_manifest(m);
+  std::printf("shard %d/%d: cells %zu..%zu of %zu; manifest %s (merge all %d with bootsim merge)\n", shard.k, shard.n,
+              m.first + (m.first < m.last), m.last, m.jobs.size(), m.file().c_str(), shard.n);
+  return scenario::exit_code(r);
 }
 
 int run(const SweepCliOptions& o) {
   scenario::interrupt::Catcher catcher;
+  std::optional<scenario::Shard> shard;
+  if (!o.shard.empty()) shard = scenario::parse_shard(o.shard);
   std::string path = resolve_scenario(o.file);
   std::vector<scenario::SweepAxis> axes;
   for (const auto& v : o.vary) axes.push_back(scenario::parse_vary(v));
@@ -119,6 +67,7 @@ int run(const SweepCliOptions& o) {
   so.load = load_options();
   so.judge = o.judge == "boot" ? scenario::SweepJudge::kBoot : scenario::SweepJudge::kExpectations;
   so.jobs = o.jobs;
+  so.shard = shard;
   // The default directory needs the scenario's name: peek at it through a plain load.
   std::string name = scenario::load_scenario(path, so.load).name;
   so.out_dir = prepare_out_dir(o.out_dir.empty() ? (fs::path("bootsim-out") / ("sweep-" + name)).string() : o.out_dir);
@@ -128,46 +77,16 @@ int run(const SweepCliOptions& o) {
 
   size_t cells = 1;
   for (const auto& a : axes) cells *= a.values.size();
-  std::printf("sweep %s (%s): %zu grid points, judged by %s\n", name.c_str(), path.c_str(), cells,
-              so.judge == scenario::SweepJudge::kBoot ? "handoff (pass = the OS was reached)" : "the variants' expectations");
-  std::fflush(stdout);
+  print_sweep_header(name, path, cells, so.judge, shard ? ", shard " + o.shard : "");
+  if (shard) fs::remove(fs::path(so.out_dir) / "shard.json");  // a run that dies must not leave an old, whole manifest
   scenario::SweepResult r = scenario::run_sweep(path, axes, o.variants, so);
-  print_table(r);
-  std::vector<std::string> boundary = scenario::describe_boundary(r);
-  std::printf("boundary:\n");
-  for (const auto& line : boundary) std::printf("  %s\n", line.c_str());
-
-  for (auto& p : r.points) write_reports(ScenarioOutcome{p.scenario, p.runs, p.out_dir}, false);
-  fs::path out(so.out_dir);
-  for (const auto& variant : r.variants) {
-    reports::SweepReport sr;
-    sr.scenario = r.scenario.name + " — " + variant;
-    sr.description = r.scenario.description + (r.judge == scenario::SweepJudge::kBoot
-                                                   ? " A cell passes when the boot reaches the OS (handoff)."
-                                                   : " A cell passes when every expectation of the variant holds.");
-    for (const auto& a : r.axes) {
-      sr.parameters.push_back(a.label);
-      sr.values.push_back(a.values);
-    }
-    for (const auto& c : r.cells) {
-      if (c.variant != variant) continue;
-      sr.cells.push_back({c.values, scenario::to_string(c.outcome), c.detail, fs::relative(fs::path(c.out_dir) / "report.html", out).string()});
-    }
-    for (const auto& line : boundary)
-      if (line.rfind(variant + ":", 0) == 0 || line.rfind(variant + ",", 0) == 0)
-        sr.boundary += (sr.boundary.empty() ? "" : "; ") + line.substr(variant.size() + 1);
-    std::string file = r.variants.size() == 1 ? "sweep.html" : "sweep-" + variant + ".html";
-    write_text(out / file, reports::render_sweep_html(sr));
-    std::printf("report %s\n", (out / file).c_str());
-  }
-  write_text(out / "sweep.json", to_json(r, boundary, out).dump(2) + "\n");
-  std::printf("table %s\n", (out / "sweep.json").c_str());
+  int rc = shard ? finish_shard(r, path, *shard, so.out_dir) : finish_sweep(r, so.out_dir);
   if (scenario::interrupt::received()) {
     std::printf("interrupted by signal %d: unfinished cells are marked \"interrupted\"\n", scenario::interrupt::received());
     std::fflush(stdout);
     return scenario::interrupt::exit_code();
   }
-  return scenario::exit_code(r);
+  return rc;
 }
 
 }  // namespace
@@ -188,6 +107,10 @@ void add_sweep_command(CLI::App& app, int& result) {
       ->check(at_least(1, "boots run at once"));
   cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
   cmd->add_flag("--keep-staging", opts->keep_staging, "keep the cells' staging folders (.staging-<pid>) for debugging");
+  cmd->add_option("--shard", opts->shard,
+                  "K/N: run only the K-th of N contiguous blocks of the cells (1 <= K <= N) and write DIR/shard.json; "
+                  "`bootsim merge` joins the N shards' folders into the sweep's outputs")
+      ->type_name("K/N");
   cmd->callback([opts, &result] { result = run(*opts); });
 }
 

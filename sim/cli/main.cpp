@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
                                        "CLICOLOR_FORCE; the default), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN");
+  bootsim::cli::add_merge_command(app, result);
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) add_log_level_option(*command);
   try {
     app.parse(argc, argv);

@@ -1,5 +1,6 @@
 #include "sim/scenario/sweep.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -30,7 +31,9 @@ std::string label_of(const std::string& path) {
   return last.substr(0, last.find('['));
 }
 
-std::vector<std::vector<std::string>> grid(const std::vector<SweepAxis>& axes) {
+}  // namespace
+
+std::vector<std::vector<std::string>> grid_points(const std::vector<SweepAxis>& axes) {
   std::vector<std::vector<std::string>> points{{}};
   for (const auto& a : axes) {
     std::vector<std::vector<std::string>> next;
@@ -43,6 +46,8 @@ std::vector<std::vector<std::string>> grid(const std::vector<SweepAxis>& axes) {
   }
   return points;
 }
+
+namespace {
 
 /// The machine that decides a cell: with one machine, it; with several, the first that failed inside
 /// bootsim, else the first guest fault, else the first without a handoff, else the last to hand off.
@@ -176,7 +181,7 @@ SweepResult run_sweep(const std::string& path, const std::vector<SweepAxis>& axe
       if (wanted.count(v.name)) r.variants.push_back(v.name);
   }
 
-  auto points = grid(r.axes);
+  auto points = grid_points(r.axes);
   r.points.reserve(points.size());  // jobs point into these
   for (const auto& values : points) {
     LoadOptions lo = options.load;
@@ -196,10 +201,14 @@ SweepResult run_sweep(const std::string& path, const std::vector<SweepAxis>& axe
       check_output_paths(*p.scenario.find_variant(name), ro);
       jobs.push_back({&p.scenario, p.scenario.find_variant(name), ro});
     }
-  std::vector<VariantResult> runs = run_jobs(jobs, options.jobs);
-  size_t k = 0;
+  // A shard runs its block of the jobs; the other cells are other shards' (bootsim merge joins them).
+  auto [first, last] = options.shard ? shard_range(jobs.size(), *options.shard) : std::make_pair(size_t{0}, jobs.size());
+  std::vector<VariantResult> runs =
+      run_jobs(std::vector<VariantJob>(jobs.begin() + static_cast<long>(first), jobs.begin() + static_cast<long>(last)), options.jobs);
+  size_t k = 0, job = 0;
   for (auto& p : r.points)
     for (const auto& name : r.variants) {
+      if (job++ < first || job > last) continue;
       SweepCellResult c;
       c.values = p.values;
       c.variant = name;
@@ -209,6 +218,9 @@ SweepResult run_sweep(const std::string& path, const std::vector<SweepAxis>& axe
       p.runs.push_back(c.run);
       r.cells.push_back(std::move(c));
     }
+  if (options.shard)
+    r.points.erase(std::remove_if(r.points.begin(), r.points.end(), [](const SweepResult::Point& p) { return p.runs.empty(); }),
+                   r.points.end());
   return r;
 }
 

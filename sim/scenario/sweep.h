@@ -9,11 +9,13 @@
 // so a value is validated exactly like one written in the file. Cells run through the worker pool.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
+#include "sim/scenario/shard.h"
 
 namespace bootsim::scenario {
 
@@ -74,6 +76,9 @@ struct SweepOptions {
   SweepJudge judge = SweepJudge::kBoot;
   int jobs = 1;
   bool keep_staging = false;  ///< RunOptions::keep_staging for every cell
+  /// Run only this shard's block of the jobs (shard.h; jobs are grid points x variants, in cell order):
+  /// the result then holds only those cells, and only the points with one of them.
+  std::optional<Shard> shard;
 };
 
 /// Runs every grid point (the Cartesian product of the axes' values) for each selected variant (all
@@ -91,6 +96,9 @@ int exit_code(const SweepResult& r);
 ///   more axes: "embedded-sleep, autoneg=12s: passes from sleep=9 (fails below)" — the smallest value of
 ///              the last axis that passes, for every combination of the others.
 std::vector<std::string> describe_boundary(const SweepResult& r);
+
+/// The grid points of `axes` in cell order (first axis slowest): the Cartesian product of their values.
+std::vector<std::vector<std::string>> grid_points(const std::vector<SweepAxis>& axes);
 
 /// The directory name of a grid point: "autoneg=12s,sleep=9" with anything but [A-Za-z0-9._=,-] as '_'.
 std::string cell_dir_name(const std::vector<SweepAxis>& axes, const std::vector<std::string>& values);
