@@ -52,14 +52,14 @@ json machine_key(const Machine& m) {
   const LinkProfile& p = m.nic;
   const SmbiosInfo& b = m.smbios;
   // Everything but the sections: the NIC's identity stays (the ROM reports it before anything runs);
-  // its name, description and source only label reports, but are cheap to compare.
+  // its name, description and source only label reports, but are cheap to compare. Which attributes
+  // were overridden is the report's business (read from the variant, never from the run).
   return {{"name", m.name},
           {"mac", std::vector<int>(m.mac.begin(), m.mac.end())},
           {"nic_profile", m.nic_profile},
           {"nic",
            {p.name, p.description, p.pci_vendor, p.pci_device, p.pci_subvendor, p.pci_subdevice, p.pci_revision,
             p.link_speed_bps, p.source, p.irq}},
-          {"nic_overridden", m.nic_overridden},
           {"start", static_cast<int>(m.start)},
           {"nbp", m.nbp},
           {"smbios", {b.manufacturer, b.product, b.serial, std::vector<int>(b.uuid.begin(), b.uuid.end()), b.asset_tag}},
