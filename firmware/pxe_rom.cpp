@@ -516,6 +516,7 @@ std::uint16_t PxeRom::file_api_check(std::uint32_t) {
 }
 
 std::uint16_t PxeRom::file_cmdline(std::uint32_t p) {
+  if (observe_) observe_("machine/cmdline");
   if (!config_.cmdline) return STATUS_UNSUPPORTED;
   Cpu& cpu = host_.cpu();
   std::uint16_t size = cpu.read16(AT(FileCmdline, BufferSize));

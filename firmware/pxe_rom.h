@@ -16,9 +16,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "firmware/host.h"
@@ -59,6 +61,11 @@ class PxeRom {
   bool poll_base_code();
   /// The boot phase's outcome (the NBP, or the PXE-Exx error); valid once poll_base_code() returned true.
   const PxeBaseCode::Result& base_code_result() const { return base_->result(); }
+
+  /// Called with "machine/cmdline" just before PXENV_FILE_CMDLINE reads the command line; it may fork
+  /// the process and swap it (set_cmdline) before it returns (sim/scenario/shared_boot.h).
+  void observe_with(std::function<void(std::string_view section)> hook) { observe_ = std::move(hook); }
+  void set_cmdline(std::optional<std::string> cmdline) { config_.cmdline = std::move(cmdline); }
 
   std::uint64_t isr_polls() const { return isr_polls_; }
   std::uint64_t calls() const { return calls_; }
@@ -118,6 +125,7 @@ class PxeRom {
 
   FirmwareHost& host_;
   PxeRomConfig config_;
+  std::function<void(std::string_view)> observe_;
   std::unique_ptr<PxeBaseCode> base_;
   std::uint64_t isr_polls_ = 0;
   std::uint64_t calls_ = 0;

@@ -11,21 +11,35 @@ void Nic::plug_into(SwitchPort& port) {
   port.plug(this);
 }
 
-void Nic::initialize() { disturb("undi_initialize", profile_.drop_on_initialize); }
-void Nic::reset_adapter() { disturb("undi_reset_adapter", profile_.drop_on_reset); }
+void Nic::initialize() {
+  disturb("undi_initialize", "machine/nic/drop_on_initialize", profile_.drop_on_initialize);
+}
+void Nic::reset_adapter() { disturb("undi_reset_adapter", "machine/nic/drop_on_reset", profile_.drop_on_reset); }
 void Nic::shutdown() {
   open_ = false;
-  disturb("undi_shutdown", profile_.drop_on_shutdown);
+  disturb("undi_shutdown", "machine/nic/drop_on_shutdown", profile_.drop_on_shutdown);
 }
 void Nic::open() {
   open_ = true;
   irq_enabled_ = true;
-  disturb("undi_open", profile_.drop_on_open);
+  disturb("undi_open", "machine/nic/drop_on_open", profile_.drop_on_open);
+}
+
+void Nic::set_link_params(const LinkProfile& p) {
+  profile_.drop_on_initialize = p.drop_on_initialize;
+  profile_.drop_on_reset = p.drop_on_reset;
+  profile_.drop_on_shutdown = p.drop_on_shutdown;
+  profile_.drop_on_open = p.drop_on_open;
+  profile_.autoneg = p.autoneg;
+  profile_.jitter = p.jitter;
 }
 void Nic::close() { open_ = false; }
 
-void Nic::disturb(const char* cause, bool applies) {
+void Nic::disturb(const char* cause, const char* section, const bool& applies) {
+  // `applies` is a reference into profile_: the hook may have swapped it.
+  if (observe_) observe_(section);
   if (!applies) return;
+  if (observe_) observe_("machine/nic/link");
   SimTime down_for = profile_.autoneg;
   if (profile_.jitter.ns > 0) {
     std::uniform_int_distribution<std::int64_t> dist(0, profile_.jitter.ns);

@@ -11,9 +11,11 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nicmodels/link_profile.h"
@@ -61,8 +63,18 @@ class Nic final : public UndiNic, public FramePort {
   /// Forces the link down now and up again after `down_for` (scenario-driven cable or switch events).
   void bounce_link(SimTime down_for, const std::string& cause);
 
+  /// Called just before the NIC first reads a part of its profile that a shared boot may not have in
+  /// common with the runs it stands for (sim/scenario/shared_boot.h): "machine/nic/drop_on_initialize"
+  /// (…_reset, …_shutdown, …_open) before a UNDI call decides whether the link drops, and
+  /// "machine/nic/link" before the link-down time (autoneg, jitter) is read. The hook may fork the process
+  /// and swap the values (set_link_params) before it returns. Empty: nothing is shared.
+  void observe_with(std::function<void(std::string_view section)> hook) { observe_ = std::move(hook); }
+  /// Replaces what the sections above cover (drop_on_*, autoneg, jitter) with `p`'s; the PCI identity,
+  /// speed and IRQ stay. The generator keeps its state, so the next jitter is what a run with `p` draws.
+  void set_link_params(const LinkProfile& p);
+
  private:
-  void disturb(const char* cause, bool applies);
+  void disturb(const char* cause, const char* section, const bool& applies);
   void set_link(bool up, const std::string& cause);
   void drop(const Frame& f, const char* dir, const char* reason);
 
@@ -78,6 +90,7 @@ class Nic final : public UndiNic, public FramePort {
   bool irq_enabled_ = true;  ///< the NIC's own interrupt enable (PXENV_UNDI_ISR START/OUT_DONE)
   Scheduler::EventId link_event_ = 0;
   std::deque<Frame> rx_;
+  std::function<void(std::string_view)> observe_;
 };
 
 }  // namespace bootsim

@@ -85,7 +85,7 @@ int print_verdicts(const ScenarioOutcome& o) {
       continue;
     }
     std::string shared = v.shared_from.empty() ? std::string()
-                                               : " (boot shared with " + v.shared_from + " until its first key at " +
+                                               : " (boot shared with " + v.shared_from + " until " +
                                                      format_time(v.shared_until) + ")";
     // A PXE call the ROM model does not know ends what the run can say about the NBP: say so on the
     // summary line, so the user blames the emulator and not their configuration.

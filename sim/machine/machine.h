@@ -112,6 +112,7 @@ class Machine final : public FirmwareHost {
   SwitchPort& switch_port() { return *port_; }
   Console& console() { return console_; }
   const PxeRom& rom() const { return *rom_; }
+  PxeRom& rom() { return *rom_; }
   const std::string& name() const override { return config_.name; }
 
   /// Host-entry and fast-forward counters, for benchmarks and the exit event.

@@ -91,6 +91,7 @@ class BootNetwork final : public FramePort {
   };
   const Stats& stats() const { return stats_; }
   const DhcpServer& dhcp() const { return *dhcp_; }
+  DhcpServer& dhcp() { return *dhcp_; }
   SlirpHost& slirp() { return *slirp_; }
   /// Flushes the pcap file (also done by the destructor).
   void flush();

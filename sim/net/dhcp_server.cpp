@@ -34,6 +34,14 @@ std::uint32_t DhcpServer::lease_of(const Mac& mac) const {
   return it == leases_.end() ? 0 : it->second;
 }
 
+void DhcpServer::set_reply_params(const DhcpServerConfig& c) {
+  config_.reply_delay = c.reply_delay;
+  config_.drop_rate = c.drop_rate;
+  config_.rom_filename = c.rom_filename;
+  config_.ipxe_filename = c.ipxe_filename;
+  config_.lease_seconds = c.lease_seconds;
+}
+
 bool DhcpServer::roll_drop() {
   if (config_.drop_rate <= 0.0) return false;
   // 53 random bits as a fraction in [0, 1): same on every standard library (distributions are not).
@@ -119,6 +127,7 @@ DhcpServer::Result DhcpServer::process(const UdpDatagram& req) {
       return ignore("REQUEST for another server");
   }
 
+  if (observe_) observe_("network/dhcp");
   DhcpPacket r;
   r.op = 2;
   r.xid = pkt->xid;

@@ -18,10 +18,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/proto/dhcp_packet.h"
@@ -96,6 +98,15 @@ class DhcpServer {
   };
   const Stats& stats() const { return stats_; }
   const DhcpServerConfig& config() const { return config_; }
+
+  /// Called with "network/dhcp" just before the server first builds a reply (the values below are read
+  /// from then on); it may fork the process and swap them (set_reply_params) before it returns
+  /// (sim/scenario/shared_boot.h). Empty: nothing is shared.
+  void observe_with(std::function<void(std::string_view section)> hook) { observe_ = std::move(hook); }
+  /// Replaces how replies are made (reply_delay, drop_rate, rom_filename, ipxe_filename, lease_seconds)
+  /// with `c`'s. The drop generator keeps its state: a run configured with `c` has drawn nothing before
+  /// its first reply either.
+  void set_reply_params(const DhcpServerConfig& c);
   /// The address leased to `mac`, 0 when none.
   std::uint32_t lease_of(const Mac& mac) const;
 
@@ -105,6 +116,7 @@ class DhcpServer {
 
   DhcpServerConfig config_;
   std::mt19937_64 rng_;
+  std::function<void(std::string_view)> observe_;
   std::map<Mac, std::uint32_t> leases_;
   std::uint16_t ip_id_ = 0;
   Stats stats_;

@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
-#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/worker_pool.h"
@@ -22,83 +22,37 @@ namespace fs = std::filesystem;
 
 namespace {
 
-nlohmann::json files_json(const std::vector<ServedFile>& files) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& f : files) out.push_back({f.name, f.source});
-  return out;
-}
-
-nlohmann::json network_json(const Network& n) {
-  const DhcpService& d = n.dhcp;
-  return {{"subnet", n.subnet},
-          {"prefix_len", n.prefix_len},
-          {"ipv6_ra", n.ipv6_ra},
-          {"dhcp",
-           {static_cast<int>(d.mode), d.server, d.next_server, d.pool_start, d.pool_size, d.lease.ns, d.rom_filename,
-            d.ipxe_filename, d.reply_delay.ns, d.drop_rate}},
-          {"tftp", {n.tftp.root, files_json(n.tftp.files)}},
-          {"http", {n.http.enabled, n.http.address, n.http.port, n.http.root, files_json(n.http.files)}},
-          {"switch", {static_cast<int>(n.switch_port.mode), n.switch_port.forward_delay.ns, n.switch_port.hello.ns}}};
-}
-
-nlohmann::json machine_json(const Machine& m) {
-  const LinkProfile& p = m.nic;
-  // Everything but the keys. The profile's name, description and source only label reports, but they
-  // are cheap to compare and keep the key obviously complete.
-  return {{"name", m.name},
-          {"mac", std::vector<int>(m.mac.begin(), m.mac.end())},
-          {"nic_profile", m.nic_profile},
-          {"nic",
-           {p.name, p.description, p.pci_vendor, p.pci_device, p.pci_subvendor, p.pci_subdevice, p.pci_revision,
-            p.link_speed_bps, p.drop_on_initialize, p.drop_on_reset, p.drop_on_shutdown, p.drop_on_open,
-            p.autoneg.ns, p.jitter.ns, p.source, p.irq}},
-          {"nic_overridden", m.nic_overridden},
-          {"start", static_cast<int>(m.start)},
-          {"nbp", m.nbp},
-          {"cmdline", m.cmdline ? nlohmann::json(*m.cmdline) : nlohmann::json()},
-          {"ram_bytes", m.ram_bytes}};
-}
-
-bool keyless(const Variant& v) { return v.machines.front().keys.empty(); }
-
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
+/// The keys a member types: equal digests type the same keys at the same characters.
+std::string keys_digest(const std::vector<KeyTrigger>& keys) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& k : keys)
+    out.push_back({k.at ? nlohmann::json(k.at->ns) : nlohmann::json(), k.on_console, k.keys_text, k.keys});
+  return out.dump();
+}
+
+/// BOOTSIM_NO_SHARE set (to anything but "" or "0"): every job boots on its own (to compare, or to rule
+/// sharing out when chasing a bug).
+bool sharing_disabled() {
+  const char* v = std::getenv("BOOTSIM_NO_SHARE");
+  return v && *v && std::string(v) != "0";
+}
+
 }  // namespace
 
-std::string boot_key(const Variant& v) {
-  nlohmann::json machines = nlohmann::json::array();
-  for (const auto& m : v.machines) machines.push_back(machine_json(m));
-  nlohmann::json key = {
-      {"until", v.until.ns}, {"skip", v.skip_reason}, {"network", network_json(v.network)}, {"machines", machines}};
-  return key.dump();
-}
-
-bool can_share(const Variant& v) {
-  return v.skip_reason.empty() && v.machines.size() == 1 &&
-         (v.machines.front().keys.empty() || !v.machines.front().keys.front().on_console.empty());
-}
-
 std::vector<std::vector<size_t>> group_jobs(const std::vector<VariantJob>& jobs) {
+  const bool alone = sharing_disabled();
   std::vector<std::vector<size_t>> groups;
-  std::vector<std::string> keys;  // each group's boot_key
+  std::vector<std::string> keys;  // each group's key; empty: a group of its own
   for (size_t i = 0; i < jobs.size(); ++i) {
     const VariantJob& j = jobs[i];
     if (!j.variant->skip_reason.empty()) continue;
-    const std::string key = can_share(*j.variant) ? boot_key(*j.variant) : std::string();
-    auto fits = [&](size_t g) {
-      const VariantJob& lead = jobs[groups[g].front()];
-      if (key.empty() || keys[g].empty() || lead.scenario != j.scenario || keys[g] != key ||
-          lead.options.out_dir != j.options.out_dir)
-        return false;
-      if (!keyless(*j.variant)) return true;
-      for (size_t m : groups[g])
-        if (keyless(*jobs[m].variant)) return false;
-      return true;
-    };
+    const std::string key = alone ? std::string() : run_inputs(*j.scenario, *j.variant).group_key;
     size_t g = 0;
-    while (g < groups.size() && !fits(g)) ++g;
+    while (g < groups.size() && (key.empty() || keys[g] != key)) ++g;
     if (g == groups.size()) {
       groups.push_back({i});
       keys.push_back(key);
@@ -110,76 +64,131 @@ std::vector<std::vector<size_t>> group_jobs(const std::vector<VariantJob>& jobs)
 }
 
 // ---------------------------------------------------------------------------------------------------
-// One boot, forked at each member's first key
+// One boot, forked where its members first differ
 
 SharedBoot::SharedBoot(const std::vector<VariantJob>& jobs, std::vector<size_t> members)
-    : jobs_(jobs), members_(std::move(members)) {}
+    : jobs_(jobs), members_(std::move(members)) {
+  for (size_t m : members_) inputs_.push_back(run_inputs(*jobs_[m].scenario, *jobs_[m].variant));
+}
 
-std::optional<VariantResult> SharedBoot::run() {
-  const VariantJob& lead = jobs_[members_.front()];
-  auto keys_of = [&](size_t i) -> const std::vector<KeyTrigger>& { return jobs_[i].variant->machines.front().keys; };
-  std::vector<size_t> alt_jobs;  // members that fork off at their first key
-  for (size_t i : members_) {
-    if (keys_of(i).empty() && me_ < 0) me_ = static_cast<long>(i);
-    else alt_jobs.push_back(i);
+const RunInputs& SharedBoot::inputs_of(size_t job) const {
+  for (size_t k = 0; k < members_.size(); ++k)
+    if (members_[k] == job) return inputs_[k];
+  throw std::logic_error("SharedBoot: not a member");
+}
+
+std::string SharedBoot::label(size_t job) const {
+  // Variants of one load are told apart by name; sweep cells (each its own load) also by their folder.
+  const VariantJob& j = jobs_[job];
+  if (j.scenario == jobs_[members_.front()].scenario) return j.variant->name;
+  return j.variant->name + " (" + fs::path(j.options.out_dir).filename().string() + ")";
+}
+
+template <typename Digest, typename Apply>
+void SharedBoot::split(World& world, Digest digest, Apply apply) {
+  // Partitions of undecided_ by digest, in member order: the first holds me_ (undecided_ starts with it).
+  std::vector<std::string> digests;
+  std::vector<std::vector<size_t>> parts;
+  for (size_t u : undecided_) {
+    const std::string d = digest(u);
+    size_t p = 0;
+    while (p < parts.size() && digests[p] != d) ++p;
+    if (p == parts.size()) {
+      digests.push_back(d);
+      parts.emplace_back();
+    }
+    parts[p].push_back(u);
   }
-  const bool shared_is_a_variant = me_ >= 0;
-  const auto t0 = std::chrono::steady_clock::now();  // only to report wall time
-  std::string shared_from;
-  SimTime fork_time{};
-  size_t resolved = 0;  // members whose first trigger fired (forked or not)
-  bool stop_shared = false;
+  for (size_t p = 1; p < parts.size(); ++p) {
+    if (!world.can_fork()) continue;  // these members boot on their own later
+    world.prepare_fork();
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid > 0) children_.push_back(pid);
+    if (pid != 0) continue;  // the parent (or a failed fork: these members boot on their own later)
+    if (!interrupt::become_worker(parent, false)) exit_worker(1);  // stays in the group's process group
+    shared_from = label(static_cast<size_t>(me_));
+    fork_time = world.now();
+    me_ = static_cast<long>(parts[p].front());
+    undecided_ = parts[p];
+    children_.clear();
+    const VariantJob& j = jobs_[parts[p].front()];
+    world.continue_in_child(artifact_base(*j.variant, j.options) + ".pcap");
+    apply(parts[p].front());
+    return;
+  }
+  undecided_ = parts.front();
+  // The live values are the first member's of the whole group: this process's member may differ there.
+  apply(static_cast<size_t>(me_));
+}
 
-  fs::create_directories(lead.options.out_dir);
+std::vector<VariantResult> SharedBoot::run() {
+  me_ = static_cast<long>(members_.front());
+  undecided_ = members_;
+  const VariantJob& lead = jobs_[members_.front()];
+  const auto t0 = std::chrono::steady_clock::now();  // only to report wall time
+
   const fs::path lead_staging = fs::path(lead.options.staging_dir) / lead.variant->name;
   BootRunSpec spec = world_spec(*lead.scenario, *lead.variant, lead_staging.string());
-  spec.machine.keys.clear();
-  spec.network->pcap_path = shared_is_a_variant ? artifact_base(*jobs_[me_].variant, jobs_[me_].options) + ".pcap"
-                                                : (lead_staging / "shared.pcap").string();
-  // A boot that is no member ends once every member's trigger has fired.
-  spec.watch = [&](const TraceEvent&) { return me_ < 0 && stop_shared; };
+  spec.machine.keys.clear();  // given at the first trigger (Machine::give_keys)
+  if (spec.network) spec.network->pcap_path = artifact_base(*lead.variant, lead.options) + ".pcap";
+  World* live = nullptr;  // set before the run, the only time the hook is called
+  spec.observe = [&](std::string_view section) {
+    if (settled_.count(section)) return;  // every member this process stands for has the same values
+    settled_.emplace(section);
+    split(
+        *live,
+        [&](size_t j) {
+          const auto& s = inputs_of(j).sections;
+          auto it = s.find(section);
+          return it == s.end() ? std::string() : it->second;
+        },
+        [&](size_t j) { apply_section(*live, section, *jobs_[j].scenario, *jobs_[j].variant); });
+  };
   World world(spec);
+  live = &world;
   bootsim::Machine& machine = world.machine(0);
 
-  std::vector<size_t> pending;  // indexes into alt_jobs whose trigger has not fired
-  for (size_t a = 0; a < alt_jobs.size(); ++a) pending.push_back(a);
-  bool branched = false;  // this process has become a fork child: it watches no more
-  // Where a run given member m's keys would fire its first trigger: the same check at the same character
-  // (Machine checks its own triggers first), so the child that continues is that run exactly.
+  auto keys_of = [&](size_t j) -> const std::vector<KeyTrigger>& { return jobs_[j].variant->machines.front().keys; };
+  // Where a run given member j's keys would fire its first trigger: the same check at the same character
+  // (Machine checks its own triggers first), so the process that continues with those keys is that run.
+  // Once keys are given, every member this process stands for has them.
   machine.watch_console([&](const std::string& raw) {
-    if (branched) return;
-    for (size_t k = 0; k < pending.size();) {
-      const size_t a = pending[k];
-      if (!ends_with(raw, keys_of(alt_jobs[a]).front().on_console)) {
-        ++k;
-        continue;
-      }
-      pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(k));
-      if (!shared_is_a_variant && ++resolved == alt_jobs.size()) stop_shared = true;
-      if (!world.can_fork()) continue;  // that member boots on its own later
-      world.prepare_fork();
-      const pid_t parent = ::getpid();
-      const pid_t pid = ::fork();
-      if (pid > 0) children_.push_back(pid);
-      if (pid != 0) continue;  // the parent (or a failed fork: that member boots on its own later)
-      if (!interrupt::become_worker(parent, false)) exit_worker(1);  // stays in the group's process group
-      shared_from = shared_is_a_variant ? jobs_[me_].variant->name : "(no keys)";
-      fork_time = world.now();
-      me_ = static_cast<long>(alt_jobs[a]);
-      children_.clear();
-      branched = true;
-      world.continue_in_child(artifact_base(*jobs_[me_].variant, jobs_[me_].options) + ".pcap");
-      machine.give_keys(keys_of(me_));
-      return;
-    }
+    if (keys_given_) return;
+    auto fires = [&](size_t j) { return !keys_of(j).empty() && ends_with(raw, keys_of(j).front().on_console); };
+    bool any = false;
+    for (size_t u : undecided_) any = any || fires(u);
+    if (!any) return;
+    split(
+        world, [&](size_t j) { return fires(j) ? keys_digest(keys_of(j)) : std::string(); },
+        [&](size_t j) {
+          if (!fires(j)) return;
+          machine.give_keys(keys_of(j));
+          keys_given_ = true;
+        });
   });
   BootRunOutcome boot = world.run();
-  if (me_ < 0) return std::nullopt;
-  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  VariantResult r = record_variant(*jobs_[me_].variant, jobs_[me_].options, boot, wall);
-  r.shared_from = shared_from;
-  r.shared_until = shared_from.empty() ? SimTime{} : fork_time;
-  return r;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  std::vector<VariantResult> results;
+  const VariantJob& mine = jobs_[static_cast<size_t>(me_)];
+  const std::string my_pcap = artifact_base(*mine.variant, mine.options) + ".pcap";
+  for (size_t k = 0; k < undecided_.size(); ++k) {
+    const VariantJob& j = jobs_[undecided_[k]];
+    if (k > 0 && fs::exists(my_pcap))
+      fs::copy_file(my_pcap, artifact_base(*j.variant, j.options) + ".pcap", fs::copy_options::overwrite_existing);
+    VariantResult r = record_variant(*j.variant, j.options, boot, wall);
+    if (k == 0) {
+      r.shared_from = shared_from;
+      r.shared_until = shared_from.empty() ? SimTime{} : fork_time;
+    } else {
+      // Nothing told it apart: its whole boot was this one.
+      r.shared_from = label(static_cast<size_t>(me_));
+      r.shared_until = boot.result.end_time;
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
 }
 
 }  // namespace bootsim::scenario

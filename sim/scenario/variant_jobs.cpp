@@ -180,22 +180,25 @@ int work(const VariantJob& j) {
   return 0;
 }
 
-/// A group sharing one boot (shared_boot.h): every process that ends up as a member writes that
-/// member's files; a member whose fork was not possible gets no result file and is run on its own
+/// A group sharing one boot (shared_boot.h): every process that ends up as one or more members writes
+/// those members' files; a member whose fork was not possible gets no result file and is run on its own
 /// afterwards. Every process waits for what it forked, and exits here.
 [[noreturn]] void work_group(const std::vector<VariantJob>& jobs, const std::vector<size_t>& members) {
   SharedBoot boot(jobs, members);
-  nlohmann::json out = guarded([&]() -> nlohmann::json {
-    std::optional<VariantResult> r = boot.run();
-    return r ? result_json(*r) : nlohmann::json();
+  std::vector<nlohmann::json> outs;
+  nlohmann::json error = guarded([&]() -> nlohmann::json {
+    for (const VariantResult& r : boot.run()) outs.push_back(result_json(r));
+    return nlohmann::json();
   });
   int rc = 0;
-  if (boot.job() >= 0 && !out.is_null()) {
-    try {
-      write_result(jobs[boot.job()], out);
-    } catch (...) {
-      rc = 1;
+  try {
+    if (!error.is_null()) {
+      if (boot.job() >= 0) write_result(jobs[static_cast<size_t>(boot.job())], error);
+    } else {
+      for (size_t k = 0; k < outs.size(); ++k) write_result(jobs[boot.members()[k]], outs[k]);
     }
+  } catch (...) {
+    rc = 1;
   }
   for (pid_t c : boot.children()) {
     int st = 0;

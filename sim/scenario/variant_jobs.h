@@ -1,6 +1,6 @@
 // Runs scenario variants as jobs: one after another in this process, or in worker processes
-// (worker_pool.h) so independent boots use every core, with variants that differ only in their keys
-// sharing one boot (shared_boot.h).
+// (worker_pool.h) so independent boots use every core, with jobs whose boots are the same until some
+// moment sharing one boot up to there (shared_boot.h; BOOTSIM_NO_SHARE=1 turns that off).
 //
 // Each job is one variant of one loaded scenario (a sweep cell is a variant of its own load). A worker
 // boots its variant (or its group's shared boot) exactly as the sequential path does (execute_variant),

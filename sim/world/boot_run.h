@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/machine/machine.h"
@@ -34,6 +35,12 @@ struct BootRunSpec {
   /// Called for every trace event as it happens (benchmarks, live logs). Returning true stops the run
   /// (every machine). With several machines it is called on whichever machine's thread holds the baton.
   std::function<bool(const TraceEvent&)> watch;
+  /// A shared boot's observation hook (sim/scenario/shared_boot.h): with one machine, its NIC, its PXE
+  /// ROM (command line) and the boot network's DHCP server call it with a section name just before they
+  /// first read that part of their input, e.g. "machine/nic/link", "machine/cmdline", "network/dhcp".
+  /// It may fork the process and swap values in (World::set_link_params, …) before it returns. Empty:
+  /// nothing is shared, nothing is called.
+  std::function<void(std::string_view section)> observe;
 };
 
 /// How one machine of a run ended.

@@ -54,6 +54,11 @@ World::World(const BootRunSpec& spec) : spec_(spec), fds_before_(open_fds()) {
     lan_ = std::make_unique<MiniLan>(sched_, out_.trace, machines_.front()->switch_port());
     machines_.front()->switch_port().connect(lan_.get());
   }
+  if (spec_.observe && machines_.size() == 1) {
+    machines_.front()->nic().observe_with(spec_.observe);
+    machines_.front()->rom().observe_with(spec_.observe);
+    if (net_) net_->dhcp().observe_with(spec_.observe);
+  }
 }
 
 World::~World() = default;
@@ -162,6 +167,14 @@ void World::prepare_fork() {
 
 void World::continue_in_child(const std::string& pcap_path) {
   if (net_) net_->continue_in_child(pcap_path);
+}
+
+void World::set_link_params(const LinkProfile& p) { machines_.front()->nic().set_link_params(p); }
+
+void World::set_cmdline(const std::optional<std::string>& cmdline) { machines_.front()->rom().set_cmdline(cmdline); }
+
+void World::set_dhcp_reply_params(const DhcpServerConfig& c) {
+  if (net_) net_->dhcp().set_reply_params(c);
 }
 
 }  // namespace bootsim

@@ -54,6 +54,15 @@ class World {
   /// and servers of its own, so that parent and child never touch each other's files.
   void continue_in_child(const std::string& pcap_path);
 
+  // Swapping inputs into a live one-machine world, from spec.observe's hook once a fork decided which run
+  // this process continues as: each replaces exactly what its section covers.
+  /// "machine/nic/…": drop_on_*, autoneg, jitter (Nic::set_link_params).
+  void set_link_params(const LinkProfile& p);
+  /// "machine/cmdline": PXENV_FILE_CMDLINE's answer.
+  void set_cmdline(const std::optional<std::string>& cmdline);
+  /// "network/dhcp": the main DHCP server's reply delay, drop rate, boot files and lease time.
+  void set_dhcp_reply_params(const DhcpServerConfig& c);
+
  private:
   BootRunSpec spec_;
   BootRunOutcome out_;  // its trace is the world's trace, filled as the run goes

@@ -1,7 +1,8 @@
-// Which variants share one boot (sim/scenario/shared_boot.h): decided from the loaded data alone, no boot
+// Which jobs share one boot (sim/scenario/shared_boot.h): decided from the loaded data alone, no boot
 // needed. Where the fork happens and that it changes no artifact is worker_pool_test.cpp's part.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -43,15 +44,15 @@ Scenario load_text(const std::string& name, const std::string& xml) {
   return load_scenario((dir / (name + ".xml")).string(), test::real_load_options());
 }
 
-TEST(shared_boot, BroadcomTimeoutSharesTheStockBootWithTheShellVariantOnly) {
+TEST(shared_boot, BroadcomTimeoutSharesOneBootForEveryVariantThatRuns) {
   // Given the shipped scenario (custom-image is skipped without $BOOTSIM_CUSTOM_IPXE)
   ::unsetenv("BOOTSIM_CUSTOM_IPXE");
   Scenario s = load_scenario(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml", test::real_load_options());
   // When its jobs are grouped
   auto groups = named_groups(jobs_of(s));
-  // Then shell (keys only) rides on stock's boot, embedded-sleep (a command line) boots alone, and the
-  // skipped variant is in no group
-  std::vector<std::vector<std::string>> want{{"stock", "shell"}, {"embedded-sleep"}};
+  // Then shell (keys) and embedded-sleep (a command line) ride on stock's boot, and the skipped variant
+  // is in no group
+  std::vector<std::vector<std::string>> want{{"stock", "embedded-sleep", "shell"}};
   EXPECT_EQ(groups, want);
 }
 
@@ -70,29 +71,37 @@ const char* kVariants = R"(<scenario name="groups" seed="3" until="20s">
 </scenario>
 )";
 
-TEST(shared_boot, VariantsShareWhenOnlyKeysDifferAndTheFirstKeyWaitsForTheConsole) {
+TEST(shared_boot, VariantsShareUnlessTheyDifferInWhatTheWorldReadsWhenBuilt) {
   Scenario s = load_text("groups", kVariants);
   auto groups = named_groups(jobs_of(s));
-  // plain is the shared run; the console-keyed variants fork from it; a timed key, another NIC or another
-  // time limit boots alone; a second keyless variant cannot be the same run's continuation
+  // Keys on the console, link timing and a second keyless variant are read late (sections): one group.
+  // A timed first key (a scheduler event from the start) and another time limit boot alone.
   std::vector<std::vector<std::string>> want{
-      {"plain", "ctrl-b", "ctrl-b-again"}, {"timed"}, {"slow-phy"}, {"plain-again"}, {"longer"}};
+      {"plain", "ctrl-b", "slow-phy", "plain-again", "ctrl-b-again"}, {"timed"}, {"longer"}};
   EXPECT_EQ(groups, want);
-  EXPECT_EQ(boot_key(*s.find_variant("plain")), boot_key(*s.find_variant("ctrl-b")))
-      << "name, description, keys and expectations do not change the boot";
-  EXPECT_NE(boot_key(*s.find_variant("plain")), boot_key(*s.find_variant("slow-phy")));
-  EXPECT_FALSE(can_share(*s.find_variant("timed")));
+  RunInputs plain = run_inputs(s, *s.find_variant("plain"));
+  RunInputs slow = run_inputs(s, *s.find_variant("slow-phy"));
+  EXPECT_EQ(plain.group_key, run_inputs(s, *s.find_variant("ctrl-b")).group_key)
+      << "name, description, keys and expectations do not change the key";
+  EXPECT_EQ(plain.group_key, slow.group_key);
+  EXPECT_NE(plain.sections.at("machine/nic/link"), slow.sections.at("machine/nic/link"));
+  EXPECT_TRUE(run_inputs(s, *s.find_variant("timed")).group_key.empty());
 }
 
-TEST(shared_boot, JobsOfDifferentOutputFoldersOrLoadsNeverShare) {
+TEST(shared_boot, SeparateLoadsAndOutputFoldersShareAndNoShareTurnsItOff) {
+  // Sweep cells are separate loads into separate folders: they share like variants of one load.
   Scenario s = load_text("groups", kVariants);
   Scenario again = load_text("groups", kVariants);
   std::vector<VariantJob> jobs{{&s, s.find_variant("plain"), out_to("/tmp/a")},
                                {&s, s.find_variant("ctrl-b"), out_to("/tmp/b")},
-                               {&again, again.find_variant("ctrl-b"), out_to("/tmp/a")},
-                               {&s, s.find_variant("ctrl-b-again"), out_to("/tmp/a")}};
-  std::vector<std::vector<std::string>> want{{"plain", "ctrl-b-again"}, {"ctrl-b"}, {"ctrl-b"}};
+                               {&again, again.find_variant("ctrl-b"), out_to("/tmp/c")},
+                               {&s, s.find_variant("longer"), out_to("/tmp/a")}};
+  std::vector<std::vector<std::string>> want{{"plain", "ctrl-b", "ctrl-b"}, {"longer"}};
   EXPECT_EQ(named_groups(jobs), want);
+  ::setenv("BOOTSIM_NO_SHARE", "1", 1);
+  std::vector<std::vector<std::string>> alone{{"plain"}, {"ctrl-b"}, {"ctrl-b"}, {"longer"}};
+  EXPECT_EQ(named_groups(jobs), alone);
+  ::unsetenv("BOOTSIM_NO_SHARE");
 }
 
 }  // namespace
