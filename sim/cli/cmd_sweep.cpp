@@ -16,6 +16,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
 #include "sim/cli/out_lock.h"
+#include "sim/cli/progress.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/core/errors.h"
 #include "sim/scenario/interrupt.h"
@@ -36,6 +37,7 @@ struct SweepCliOptions {
   std::string out_dir;
   bool wait = false;
   bool keep_staging = false;
+  bool quiet = false;
   int jobs = scenario::default_jobs();
 };
 
@@ -120,7 +122,8 @@ int run(const SweepCliOptions& o) {
   so.judge = o.judge == "boot" ? scenario::SweepJudge::kBoot : scenario::SweepJudge::kExpectations;
   so.jobs = o.jobs;
   // The default directory needs the scenario's name: peek at it through a plain load.
-  std::string name = scenario::load_scenario(path, so.load).name;
+  scenario::Scenario peek = scenario::load_scenario(path, so.load);
+  std::string name = peek.name;
   so.out_dir = prepare_out_dir(o.out_dir.empty() ? (fs::path("bootsim-out") / ("sweep-" + name)).string() : o.out_dir);
   so.keep_staging = o.keep_staging;
   OutDirLock lock(so.out_dir, o.wait);
@@ -131,7 +134,15 @@ int run(const SweepCliOptions& o) {
   std::printf("sweep %s (%s): %zu grid points, judged by %s\n", name.c_str(), path.c_str(), cells,
               so.judge == scenario::SweepJudge::kBoot ? "handoff (pass = the OS was reached)" : "the variants' expectations");
   std::fflush(stdout);
+  size_t runs = o.variants.size();
+  if (runs == 0)
+    for (const auto& v : peek.variants) runs += v.skip_reason.empty();
+  Progress progress("cells", cells * runs, progress_style(o.quiet));
+  so.progress = [&](const scenario::JobDone& d) {
+    progress.done(fs::path(d.out_dir).filename().string() + " " + d.variant->name, "", d.reached.ns);
+  };
   scenario::SweepResult r = scenario::run_sweep(path, axes, o.variants, so);
+  progress.finish();
   print_table(r);
   std::vector<std::string> boundary = scenario::describe_boundary(r);
   std::printf("boundary:\n");
@@ -187,6 +198,7 @@ void add_sweep_command(CLI::App& app, int& result) {
   cmd->add_option("--jobs,-j", opts->jobs, "boots run at once, each in its own process (default: CPUs)")
       ->check(at_least(1, "boots run at once"));
   cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
+  cmd->add_flag("--quiet,-q", opts->quiet, "no progress on stderr (README \"Progress\")");
   cmd->add_flag("--keep-staging", opts->keep_staging, "keep the cells' staging folders (.staging-<pid>) for debugging");
   cmd->callback([opts, &result] { result = run(*opts); });
 }

@@ -196,7 +196,7 @@ SweepResult run_sweep(const std::string& path, const std::vector<SweepAxis>& axe
       check_output_paths(*p.scenario.find_variant(name), ro);
       jobs.push_back({&p.scenario, p.scenario.find_variant(name), ro});
     }
-  std::vector<VariantResult> runs = run_jobs(jobs, options.jobs);
+  std::vector<VariantResult> runs = run_jobs(jobs, options.jobs, options.progress);
   size_t k = 0;
   for (auto& p : r.points)
     for (const auto& name : r.variants) {

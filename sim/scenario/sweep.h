@@ -74,6 +74,7 @@ struct SweepOptions {
   SweepJudge judge = SweepJudge::kBoot;
   int jobs = 1;
   bool keep_staging = false;  ///< RunOptions::keep_staging for every cell
+  JobProgress progress;       ///< run_jobs' progress callback (display only)
 };
 
 /// Runs every grid point (the Cartesian product of the axes' values) for each selected variant (all
