@@ -49,7 +49,7 @@ inline VariantRun fleet_broadcom_variant(const std::string& name) {
 }
 
 inline std::string fleet_name(size_t i) {
-  char b[16];
+  char b[32];
   std::snprintf(b, sizeof b, "m%03zu", i + 1);
   return b;
 }
