@@ -2,7 +2,9 @@
 
 #include <pugixml.hpp>
 
+#include "reports/fleet_rows.h"
 #include "reports/html_dom.h"
+#include "reports/html_fleet.h"
 #include "reports/html_sections.h"
 #include "reports/html_timeline.h"
 #include "reports/timeline.h"
@@ -28,6 +30,8 @@ std::string render_html(const ScenarioReport& report) {
     VariantLayout L;
     L.run = &v;
     L.tl = build_timeline(v.events, v.facts.get());
+    L.booted = booted_machines(L.tl);
+    L.fleet = L.booted.size() > kFleetMachines;
     layouts.push_back(std::move(L));
   }
 
@@ -37,6 +41,7 @@ std::string render_html(const ScenarioReport& report) {
   el(body, "h2", "Timeline (shared virtual-time axis; hover a marker for details)");
   draw_legend(body);
   draw_timeline(body, layouts);
+  auto [t0, t1] = shared_axis(layouts);
 
   // Per variant: artifacts, verdicts, stages, console, event log.
   for (const auto& L : layouts) {
@@ -53,9 +58,14 @@ std::string render_html(const ScenarioReport& report) {
       for (const auto& [label, href] : v.artifacts) attr(el(p, "a", label), "href", safe_href(href));
     }
     el(sec, "h3", "Expectations");
-    verdict_table(sec, v);
-    el(sec, "h3", "Stages derived from the trace");
-    stage_table(sec, L.tl);
+    verdict_table(sec, v, L.fleet ? &L.booted : nullptr);
+    // Several machines: counts, histograms and the machine table. A fleet's stages and consoles are in its
+    // machines' lanes (too many to list), its event log shorter.
+    if (L.booted.size() > 1) fleet_section(sec, L, t0, t1);
+    if (!L.fleet) {
+      el(sec, "h3", "Stages derived from the trace");
+      stage_table(sec, L.tl);
+    }
     if (!L.tl.unknown_kinds.empty()) {
       std::string kinds;
       for (const auto& k : L.tl.unknown_kinds) {
@@ -65,8 +75,8 @@ std::string render_html(const ScenarioReport& report) {
       }
       el(sec, "p", "Event kinds this report does not know (drawn in the \u201cother events\u201d lane): " + kinds);
     }
-    console_block(sec, L.tl);
-    event_log(sec, v, L.tl);
+    if (!L.fleet) console_block(sec, L.tl);
+    event_log(sec, v, L.tl, L.fleet ? 1000 : 4000);
   }
 
   xml_node det = el(body, "div", "Hover or click a marker in the timeline to see its details here.");

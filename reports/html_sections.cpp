@@ -1,6 +1,10 @@
 #include "reports/html_sections.h"
 
 #include <algorithm>
+#include <map>
+
+#include "reports/evidence_digest.h"
+#include "reports/fleet_rows.h"
 
 namespace bootsim::reports::html {
 
@@ -50,6 +54,45 @@ std::vector<std::string> machines_of(const std::vector<TraceEvent>& events) {
   return names;
 }
 
+/// "60 handoff, 40 nbp_returned": how many machines gave each answer, most first.
+std::string tally(const std::vector<std::string>& answers) {
+  std::map<std::string, int> n;
+  for (const auto& a : answers) ++n[a];
+  std::vector<std::pair<int, std::string>> by_count;
+  for (const auto& [a, c] : n) by_count.push_back({-c, a});
+  std::sort(by_count.begin(), by_count.end());
+  std::string out;
+  for (const auto& [c, a] : by_count) out += (out.empty() ? "" : ", ") + std::to_string(-c) + " " + (a.empty() ? "none" : a);
+  return out;
+}
+
+/// A fleet's summary row: each cell counts the machines' answers instead of listing 100 lines.
+void fleet_summary_cells(xml_node r, const VariantLayout& L) {
+  std::vector<MachineRow> rows = fleet_rows(*L.run, L.tl);
+  std::vector<std::string> exits, configuring, dhcp, link;
+  std::uint64_t drops = 0;
+  int faults = 0;
+  for (const auto& m : rows) {
+    const facts::MachineFacts& mf = *L.tl.facts.find(m.name);
+    exits.push_back(m.exit);
+    const Stage* s = mf.stage("configuring");
+    configuring.push_back(s ? s->outcome : "");
+    dhcp.push_back(m.ipxe_dhcp_ns >= 0 ? "iPXE lease" : m.rom_dhcp_ns >= 0 ? "ROM lease only" : "no lease");
+    bool down = false;
+    for (const auto& l : mf.links) down |= l.state == "down";
+    link.push_back(down ? "went down" : "stayed up");
+    drops += m.drops;
+    faults += m.faults;
+  }
+  el(r, "td", std::to_string(rows.size()) + " machines: " + tally(exits));
+  el(r, "td", tally(configuring));
+  el(r, "td", tally(dhcp));
+  el(r, "td", tally(link));
+  attr(el(r, "td", std::to_string(drops)), "class", drops ? "num fail" : "num");
+  attr(el(r, "td", std::to_string(faults)), "class", faults ? "num fail" : "num");
+  attr(el(el(r, "td"), "a", "see the machine table"), "href", "#variant-" + L.run->variant);
+}
+
 }  // namespace
 
 void summary_table(xml_node body, const std::vector<VariantLayout>& layouts) {
@@ -67,6 +110,7 @@ void summary_table(xml_node body, const std::vector<VariantLayout>& layouts) {
     xml_node vc = el(r, "td", std::to_string(c.pass) + " pass / " + std::to_string(c.fail) + " fail / " +
                                    std::to_string(c.skip) + " skip");
     attr(vc, "class", c.fail ? "fail" : c.total() ? "pass" : "skip");
+    if (L.fleet) { fleet_summary_cells(r, L); continue; }
     // Each fact is the machine's own (sim/facts): with several machines, one line per machine.
     std::vector<std::string> machines = machines_of(L.run->events);
     std::vector<std::pair<std::string, Facts>> facts;
@@ -103,7 +147,7 @@ void summary_table(xml_node body, const std::vector<VariantLayout>& layouts) {
   }
 }
 
-void verdict_table(xml_node parent, const VariantRun& v) {
+void verdict_table(xml_node parent, const VariantRun& v, const std::vector<std::string>* fleet) {
   if (v.verdicts.empty()) {
     el(parent, "p", "No expectations for this variant.");
     return;
@@ -117,7 +161,7 @@ void verdict_table(xml_node parent, const VariantRun& v) {
     attr(r, "class", status_class(vd.status));
     el(r, "td", vd.expectation);
     el(el(r, "td"), "b", vd.fault.empty() ? to_string(vd.status) : to_string(vd.status) + std::string(" (") + vd.fault + ")");
-    xml_node ev = el(r, "td", vd.evidence);
+    xml_node ev = el(r, "td", fleet ? digest_evidence(vd.evidence, *fleet) : vd.evidence);
     attr(ev, "style", "white-space: pre-wrap");
     attr(el(r, "td", vd.where.line ? std::to_string(vd.where.line) : ""), "class", "num");
   }
@@ -163,8 +207,8 @@ void console_block(xml_node parent, const Timeline& tl) {
   }
 }
 
-void event_log(xml_node parent, const VariantRun& v, const Timeline& tl) {
-  constexpr size_t kMaxRows = 4000;
+void event_log(xml_node parent, const VariantRun& v, const Timeline& tl, size_t max_rows) {
+  const size_t kMaxRows = max_rows;
   xml_node det = el(parent, "details");
   el(det, "summary", "Event log (" + std::to_string(tl.markers.size()) + " events" +
                          (tl.markers.size() > kMaxRows ? ", first " + std::to_string(kMaxRows) + " listed" : "") + ")");

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace bootsim::reports::html {
 
@@ -37,6 +38,8 @@ std::string tick_label(std::int64_t t, std::int64_t step) {
   return b;
 }
 
+}  // namespace
+
 const char* stage_fill(const Stage& s) {
   static const std::map<std::string, const char*> fills{
       {"ipxe_init", "#9ecae1"},   {"banner", "#a1d99b"},      {"ctrl_b_prompt", "#fdd49e"},
@@ -48,16 +51,29 @@ const char* stage_fill(const Stage& s) {
   return it == fills.end() ? "#e0e0e0" : it->second;
 }
 
-const char* marker_color(const std::string& cat) {
+const std::map<std::string, const char*>& marker_colors() {
   static const std::map<std::string, const char*> colors{
       {"tx", "#1f6fb4"},      {"rx", "#2e9e3f"},       {"drop", "#d40000"},   {"dhcp", "#f07800"},
       {"tftp", "#8e3fa3"},    {"http", "#a0522d"},     {"link-up", "#2e9e3f"}, {"link-down", "#d40000"},
       {"key", "#e052a0"},     {"console", "#555555"},  {"call", "#8c8c8c"},   {"call-error", "#f07800"},
       {"phase", "#333333"},   {"fault", "#d40000"},    {"exit", "#000000"},   {"handoff", "#1b7a2a"},
       {"other", "#7a7a7a"}};
+  return colors;
+}
+
+std::string marker_colors_json() {
+  std::string out = "{";
+  for (const auto& [cat, color] : marker_colors()) out += (out.size() > 1 ? ",\"" : "\"") + cat + "\":\"" + color + "\"";
+  return out + "}";
+}
+
+const char* marker_color(const std::string& cat) {
+  const auto& colors = marker_colors();
   auto it = colors.find(cat);
   return it == colors.end() ? "#7a7a7a" : it->second;
 }
+
+namespace {
 
 /// Shape of a marker, centred on (0,0); drawn with transform=translate(x,y).
 void marker_shape(xml_node g, const std::string& cat, double lane_h) {
@@ -165,6 +181,11 @@ void draw_variant(xml_node svg, const VariantLayout& v, const Scale& sc, int vin
   if (!v.run->description.empty()) summary += " \u2014 " + v.run->description;
   xml_node st = el(block, "text", summary);
   attr(st, "x", num(kLabelW)); attr(st, "y", num(v.y + 15));
+  if (v.fleet) {
+    xml_node note = el(block, "text", std::to_string(v.booted.size()) + " machines: their lanes open from the machine "
+                                      "table of variant " + v.run->variant + " (below)");
+    attr(note, "class", "lanename"); attr(note, "x", num(kLabelW)); attr(note, "y", num(v.y + 36));
+  }
 
   for (const auto& [machine, lanes] : v.machines) {
     std::map<std::string, const Lane*> by_name;
@@ -339,26 +360,34 @@ void draw_legend(xml_node parent) {
   }
 }
 
-void draw_timeline(xml_node body, std::vector<VariantLayout>& layouts) {
-  // The shared time axis.
-  Scale sc;
+std::pair<std::int64_t, std::int64_t> shared_axis(const std::vector<VariantLayout>& layouts) {
+  std::int64_t t0 = 0, t1 = 1;
   bool first = true;
   for (const auto& L : layouts) {
     if (L.tl.markers.empty()) continue;
-    if (first) { sc.t0 = L.tl.start_ns; sc.t1 = L.tl.end_ns; first = false; }
-    sc.t0 = std::min(sc.t0, L.tl.start_ns);
-    sc.t1 = std::max(sc.t1, L.tl.end_ns);
+    if (first) { t0 = L.tl.start_ns; t1 = L.tl.end_ns; first = false; }
+    t0 = std::min(t0, L.tl.start_ns);
+    t1 = std::max(t1, L.tl.end_ns);
   }
-  if (sc.t1 <= sc.t0) sc.t1 = sc.t0 + 1000000000;
-  std::int64_t step = nice_step(sc.t1 - sc.t0, 12);
+  if (t1 <= t0) t1 = t0 + 1000000000;
+  std::int64_t step = nice_step(t1 - t0, 12);
   // Extend to a whole tick so the axis ends on a label.
-  sc.t1 = ((sc.t1 + step - 1) / step) * step;
+  return {t0, ((t1 + step - 1) / step) * step};
+}
+
+void draw_timeline(xml_node body, std::vector<VariantLayout>& layouts) {
+  // The shared time axis.
+  Scale sc;
+  std::tie(sc.t0, sc.t1) = shared_axis(layouts);
+  std::int64_t step = nice_step(sc.t1 - sc.t0, 12);
 
   double y = kAxisH + 8;
   for (auto& L : layouts) {
     L.y = y;
     y += 24;
-    for (const auto& m : L.tl.machines) {
+    // A fleet's machines get no lanes here: the machine table opens each one on demand.
+    if (L.fleet) y += 18;
+    else for (const auto& m : L.tl.machines) {
       auto lanes = lanes_for(L.tl, m);
       for (auto& l : lanes) { l.y = y; y += l.h + 1; }
       L.machines.emplace_back(m, std::move(lanes));

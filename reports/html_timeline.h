@@ -19,13 +19,28 @@ struct Lane {
   double y = 0, h = 0;
 };
 
+/// Variants with more booted machines than this are drawn as a fleet: in the shared timeline a header
+/// only, each machine's lanes drawn on demand from its row of the machine table (html_fleet.h).
+constexpr size_t kFleetMachines = 8;
+
 /// A variant's run and its timeline, and where draw_timeline() put it.
 struct VariantLayout {
   const VariantRun* run;
   Timeline tl;
+  std::vector<std::string> booted;  ///< booted_machines(tl)
+  bool fleet = false;               ///< booted.size() > kFleetMachines
   std::vector<std::pair<std::string, std::vector<Lane>>> machines;  // machine -> lanes
   double y = 0, h = 0;
 };
+
+/// A stage bar's fill colour, and a marker category's colour ("tx", "drop", …).
+const char* stage_fill(const Stage& s);
+const char* marker_color(const std::string& category);
+/// Every marker category's colour as a JSON object, for the page's script.
+std::string marker_colors_json();
+
+/// The shared virtual-time axis of `layouts`: [t0, t1] in ns, t1 rounded up to a whole tick.
+std::pair<std::int64_t, std::int64_t> shared_axis(const std::vector<VariantLayout>& layouts);
 
 /// The legend of marker shapes and stage colours.
 void draw_legend(xml_node parent);

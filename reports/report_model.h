@@ -31,6 +31,9 @@ struct VariantRun {
   /// Label -> path relative to the report's own location ("trace" -> "stock/trace.jsonl",
   /// "console log", "pcap"). Shown as links; never read.
   std::map<std::string, std::string> artifacts;
+  /// Machine -> the NIC profile it started from ("broadcom-like"), for the fleet view's machine table;
+  /// machines not listed show none.
+  std::map<std::string, std::string> nic_profiles;
 };
 
 /// A scenario file's run: every variant, shown on one shared time axis.

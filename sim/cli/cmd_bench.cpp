@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "sim/cli/bench_variant.h"
+#include "sim/cli/progress.h"
 #include "sim/world/boot_run.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
@@ -150,9 +151,14 @@ double scenario_wall(const std::string& file, int jobs) {
   return wall;
 }
 
-int bench(const std::string& nbp, int repeat, const std::string& scenario_file, bool idle_skip) {
+int bench(const std::string& nbp, int repeat, const std::string& scenario_file, bool idle_skip, bool quiet) {
+  Progress progress("runs", repeat * (scenario_file.empty() ? 1 : 3), progress_style(quiet));
+  auto nth = [&](const std::string& what, int i) { return what + " " + std::to_string(i + 1) + "/" + std::to_string(repeat); };
   std::vector<Sample> samples;
-  for (int i = 0; i < repeat; ++i) samples.push_back(measure(nbp, idle_skip));
+  for (int i = 0; i < repeat; ++i) {
+    samples.push_back(measure(nbp, idle_skip));
+    progress.done(nth("NBP measurement", i), "", -1);
+  }
   auto col = [&](double Sample::*field) {
     std::vector<double> v;
     for (const auto& s : samples) v.push_back(s.*field);
@@ -162,6 +168,7 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
   double sw = col(&Sample::sleep_wall), sv = col(&Sample::sleep_virtual);
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
+  progress.clear();
   std::printf("bootsim bench: %s, median of %d\n", nbp.c_str(), repeat);
   std::printf("  reset -> first DHCPDISCOVER      wall %7.3f s   virtual %7.3f s   (%llu host entries)\n",
               col(&Sample::startup_wall), col(&Sample::startup_virtual),
@@ -174,8 +181,16 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
   if (!scenario_file.empty()) {
     int cpus = scenario::default_jobs();
     std::vector<double> par, seq;
-    for (int i = 0; i < repeat; ++i) par.push_back(scenario_wall(scenario_file, cpus));
-    for (int i = 0; i < repeat; ++i) seq.push_back(scenario_wall(scenario_file, 1));
+    std::fflush(stdout);
+    for (int i = 0; i < repeat; ++i) {
+      par.push_back(scenario_wall(scenario_file, cpus));
+      progress.done(nth("scenario -j " + std::to_string(cpus), i), "", -1);
+    }
+    for (int i = 0; i < repeat; ++i) {
+      seq.push_back(scenario_wall(scenario_file, 1));
+      progress.done(nth("scenario -j 1", i), "", -1);
+    }
+    progress.finish();
     rusage rc{};
     getrusage(RUSAGE_CHILDREN, &rc);
     std::printf("  bootsim scenario %s\n", scenario_file.c_str());
@@ -189,7 +204,7 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
 /// The per-variant benchmark: every variant named in `variants` ("all": each of the scenario's), `repeat`
 /// runs each, medians printed. Works for any NBP the scenario boots.
 int bench_variants(const std::string& scenario_file, const std::vector<std::string>& variants, int repeat,
-                   bool idle_skip) {
+                   bool idle_skip, bool quiet) {
   scenario::Scenario s = scenario::load_scenario(resolve_scenario(scenario_file), load_options());
   std::vector<const scenario::Variant*> chosen;
   for (const auto& name : variants) {
@@ -203,13 +218,22 @@ int bench_variants(const std::string& scenario_file, const std::vector<std::stri
   }
   std::printf("bootsim bench: scenario %s, idle skipping %s, median of %d\n", s.name.c_str(), idle_skip ? "on" : "off",
               repeat);
+  std::fflush(stdout);
+  size_t total = 0;
+  for (const scenario::Variant* v : chosen) total += v->skip_reason.empty() ? repeat : 0;
+  Progress progress("runs", total, progress_style(quiet));
   for (const scenario::Variant* v : chosen) {
     if (!v->skip_reason.empty()) {
       std::printf("  [%s] skipped: %s\n", v->name.c_str(), v->skip_reason.c_str());
       continue;
     }
     std::vector<VariantBench> runs;
-    for (int i = 0; i < repeat; ++i) runs.push_back(bench_variant(s, *v, idle_skip));
+    for (int i = 0; i < repeat; ++i) {
+      runs.push_back(bench_variant(s, *v, idle_skip));
+      progress.done(v->name + " " + std::to_string(i + 1) + "/" + std::to_string(repeat), runs.back().ended,
+                    static_cast<std::int64_t>(runs.back().end_virtual * 1e9));
+    }
+    progress.clear();
     auto col = [&](double VariantBench::*field) {
       std::vector<double> x;
       for (const auto& r : runs) x.push_back(r.*field);
@@ -227,6 +251,7 @@ int bench_variants(const std::string& scenario_file, const std::vector<std::stri
                 "longest wait", ww, wv, ww > 0 ? wv / ww : 0, r0.wait_from);
     std::printf("    %-30s %ld MiB (%zu machine%s)\n", "peak RSS per machine", static_cast<long>(median(rss)) / 1024,
                 r0.machines, r0.machines == 1 ? "" : "s");
+    std::fflush(stdout);
   }
   return kExitOk;
 }
@@ -249,12 +274,14 @@ void add_bench_command(CLI::App& app, int& result) {
                   "per machine; repeatable, \"all\" for each");
   auto no_skip = std::make_shared<bool>(false);
   cmd->add_flag("--no-idle-skip", *no_skip, "turn idle skipping off (README \"Virtual time\"), to compare");
-  cmd->callback([nbp, repeat, scenario_file, variants, no_skip, &result] {
+  auto quiet = std::make_shared<bool>(false);
+  cmd->add_flag("--quiet,-q", *quiet, "no progress on stderr (README \"Progress\")");
+  cmd->callback([nbp, repeat, scenario_file, variants, no_skip, quiet, &result] {
     if (!variants->empty()) {
       if (scenario_file->empty()) throw InputError("--variant needs --scenario");
-      result = bench_variants(*scenario_file, *variants, *repeat, !*no_skip);
+      result = bench_variants(*scenario_file, *variants, *repeat, !*no_skip, *quiet);
     } else {
-      result = bench(*nbp, *repeat, *scenario_file, !*no_skip);
+      result = bench(*nbp, *repeat, *scenario_file, !*no_skip, *quiet);
     }
   });
 }

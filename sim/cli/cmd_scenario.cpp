@@ -10,6 +10,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
 #include "sim/cli/out_lock.h"
+#include "sim/cli/progress.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/core/errors.h"
 #include "sim/core/host_paths.h"
@@ -35,6 +36,7 @@ struct ScenarioOptions {
   bool verbose = false;
   bool wait = false;
   bool keep_staging = false;
+  bool quiet = false;
   int jobs = scenario::default_jobs();
   std::string shard;  ///< --shard K/N; empty: every variant
 };
@@ -118,6 +120,10 @@ int run(const ScenarioOptions& o) {
   if (!lock.held()) return scenario::interrupt::exit_code();  // a signal while waiting for it
   if (!o.shard.empty()) return run_shard(o, loaded.front().first, loaded.front().second, overrides, out_root);
 
+  size_t variants = 0;
+  for (const auto& l : loaded) variants += l.second.variants.size();
+  // -v echoes consoles on stdout: no status line to draw over them.
+  Progress progress("variants", variants, progress_style(o.quiet || o.verbose));
   int worst = kExitOk;
   std::vector<ScenarioOutcome> outcomes;
   std::set<std::string> folders;  // claim_output_name(): one folder per file, even when two share a name
@@ -132,12 +138,17 @@ int run(const ScenarioOptions& o) {
     ro.keep_staging = o.keep_staging;
     std::printf("scenario %s (%s)%s\n", s.name.c_str(), path.c_str(),
                 id == s.name ? "" : (", in " + id + "/: an earlier file has that name").c_str());
-    ScenarioOutcome out{s, scenario::run_scenario(s, ro), ro.out_dir, id};
+    const std::string prefix = loaded.size() > 1 ? id + "/" : "";
+    ScenarioOutcome out{s, scenario::run_scenario(s, ro, [&](const scenario::JobDone& d) {
+                          progress.done(prefix + d.variant->name, "", d.reached.ns);
+                        }), ro.out_dir, id};
+    progress.clear();
     int rc = print_verdicts(out);
     write_reports(out);
     worst = std::max(worst, rc);  // 4 (bootsim failed) over 3 (guest fault) over 1 (expectation)
     outcomes.push_back(std::move(out));
   }
+  progress.finish();
   if (!o.junit.empty()) write_junit(outcomes, o.junit);
   if (outcomes.size() > 1) write_index(outcomes, out_root);
   if (scenario::interrupt::received()) {
@@ -165,6 +176,7 @@ void add_scenario_command(CLI::App& app, int& result) {
   cmd->add_option("--jobs,-j", opts->jobs, "variants run at once, each in its own process (default: CPUs)")
       ->check(at_least(1, "variants run at once"));
   cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
+  cmd->add_flag("--quiet,-q", opts->quiet, "no progress on stderr (README \"Progress\")");
   cmd->add_flag("--keep-staging", opts->keep_staging, "keep this run's staging folder (.staging-<pid>) for debugging");
   cmd->add_option("--shard", opts->shard,
                   "K/N: run only the K-th of N contiguous blocks of the variants (1 <= K <= N; one scenario file) and "

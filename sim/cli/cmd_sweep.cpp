@@ -16,6 +16,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
 #include "sim/cli/out_lock.h"
+#include "sim/cli/progress.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/cli/sweep_output.h"
 #include "sim/core/errors.h"
@@ -38,6 +39,7 @@ struct SweepCliOptions {
   std::string out_dir;
   bool wait = false;
   bool keep_staging = false;
+  bool quiet = false;
   int jobs = scenario::default_jobs();
   std::string shard;  ///< --shard K/N; empty: every cell
 };
@@ -69,7 +71,8 @@ int run(const SweepCliOptions& o) {
   so.jobs = o.jobs;
   so.shard = shard;
   // The default directory needs the scenario's name: peek at it through a plain load.
-  std::string name = scenario::load_scenario(path, so.load).name;
+  scenario::Scenario peek = scenario::load_scenario(path, so.load);
+  std::string name = peek.name;
   so.out_dir = prepare_out_dir(o.out_dir.empty() ? (fs::path("bootsim-out") / ("sweep-" + name)).string() : o.out_dir);
   so.keep_staging = o.keep_staging;
   OutDirLock lock(so.out_dir, o.wait);
@@ -79,7 +82,20 @@ int run(const SweepCliOptions& o) {
   for (const auto& a : axes) cells *= a.values.size();
   print_sweep_header(name, path, cells, so.judge, shard ? ", shard " + o.shard : "");
   if (shard) fs::remove(fs::path(so.out_dir) / "shard.json");  // a run that dies must not leave an old, whole manifest
+  size_t runs = o.variants.size();
+  if (runs == 0)
+    for (const auto& v : peek.variants) runs += v.skip_reason.empty();
+  size_t total = cells * runs;
+  if (shard) {
+    auto [first, last] = scenario::shard_range(total, *shard);
+    total = last - first;
+  }
+  Progress progress("cells", total, progress_style(o.quiet));
+  so.progress = [&](const scenario::JobDone& d) {
+    progress.done(fs::path(d.out_dir).filename().string() + " " + d.variant->name, "", d.reached.ns);
+  };
   scenario::SweepResult r = scenario::run_sweep(path, axes, o.variants, so);
+  progress.finish();
   int rc = shard ? finish_shard(r, path, *shard, so.out_dir) : finish_sweep(r, so.out_dir);
   if (scenario::interrupt::received()) {
     std::printf("interrupted by signal %d: unfinished cells are marked \"interrupted\"\n", scenario::interrupt::received());
@@ -106,6 +122,7 @@ void add_sweep_command(CLI::App& app, int& result) {
   cmd->add_option("--jobs,-j", opts->jobs, "boots run at once, each in its own process (default: CPUs)")
       ->check(at_least(1, "boots run at once"));
   cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
+  cmd->add_flag("--quiet,-q", opts->quiet, "no progress on stderr (README \"Progress\")");
   cmd->add_flag("--keep-staging", opts->keep_staging, "keep the cells' staging folders (.staging-<pid>) for debugging");
   cmd->add_option("--shard", opts->shard,
                   "K/N: run only the K-th of N contiguous blocks of the cells (1 <= K <= N) and write DIR/shard.json; "

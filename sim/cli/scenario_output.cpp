@@ -152,6 +152,8 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
       for (const auto& m : v.machines)
         if (!m.console_path.empty()) run.artifacts["console log (" + m.name + ")"] = rel(m.console_path);
     if (!v.pcap_path.empty() && fs::exists(v.pcap_path)) run.artifacts["pcap"] = rel(v.pcap_path);
+    if (const scenario::Variant* sv = o.scenario.find_variant(v.name))
+      for (const auto& m : sv->machines) run.nic_profiles[m.name] = m.nic_profile;
     // A killed worker reports nothing, but its capture is on disk and ends on a whole record.
     if (const scenario::Variant* sv = o.scenario.find_variant(v.name); v.interrupted && v.pcap_path.empty() && sv) {
       scenario::RunOptions where;

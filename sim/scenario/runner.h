@@ -2,6 +2,7 @@
 // variant's expectations against its trace. The trace is the only evidence: verdicts are computed from it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,10 +67,19 @@ void check_output_paths(const Variant& v, const RunOptions& opts);
 /// runs into one folder never read each other's results.
 std::string default_staging_dir(const std::string& out_dir);
 
+/// A variant run (a job of run_jobs) that has ended, for a progress display (sim/cli/progress.h): told in
+/// the order runs end, which with workers depends on the host; nothing printed or written may depend on it.
+struct JobDone {
+  const Variant* variant = nullptr;
+  std::string out_dir;  ///< its RunOptions::out_dir (a sweep cell's folder)
+  SimTime reached{};    ///< the virtual time its boot reached; 0 when it was skipped or left no result
+};
+using JobProgress = std::function<void(const JobDone&)>;
+
 /// Runs every variant of `s` that is not skipped, `opts.jobs` at a time, and checks its expectations.
 /// Results come in the scenario's variant order. Throws InputError for configurations the simulator
-/// cannot build. (Defined with the jobs it runs, in sim/scenario/variant_jobs.cpp.)
-std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts);
+/// cannot build. `progress`: as run_jobs. (Defined with the jobs it runs, in sim/scenario/variant_jobs.cpp.)
+std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts, const JobProgress& progress = {});
 
 /// Boots one variant that is not skipped, in this process, and writes its trace, console log and pcap
 /// under opts.out_dir. Verdicts are left to judge().

@@ -204,7 +204,7 @@ SweepResult run_sweep(const std::string& path, const std::vector<SweepAxis>& axe
   // A shard runs its block of the jobs; the other cells are other shards' (bootsim merge joins them).
   auto [first, last] = options.shard ? shard_range(jobs.size(), *options.shard) : std::make_pair(size_t{0}, jobs.size());
   std::vector<VariantResult> runs =
-      run_jobs(std::vector<VariantJob>(jobs.begin() + static_cast<long>(first), jobs.begin() + static_cast<long>(last)), options.jobs);
+      run_jobs(std::vector<VariantJob>(jobs.begin() + static_cast<long>(first), jobs.begin() + static_cast<long>(last)), options.jobs, options.progress);
   size_t k = 0, job = 0;
   for (auto& p : r.points)
     for (const auto& name : r.variants) {

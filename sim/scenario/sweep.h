@@ -79,6 +79,7 @@ struct SweepOptions {
   /// Run only this shard's block of the jobs (shard.h; jobs are grid points x variants, in cell order):
   /// the result then holds only those cells, and only the points with one of them.
   std::optional<Shard> shard;
+  JobProgress progress;       ///< run_jobs' progress callback (display only)
 };
 
 /// Runs every grid point (the Cartesian product of the axes' values) for each selected variant (all

@@ -211,7 +211,12 @@ int work(const VariantJob& j) {
 // ---------------------------------------------------------------------------------------------------
 // The two paths
 
-std::vector<VariantResult> run_sequential(const std::vector<VariantJob>& jobs) {
+/// Tells `progress` (when there is one) that job `j` ended, at `reached` virtual time.
+void tell(const JobProgress& progress, const VariantJob& j, SimTime reached) {
+  if (progress) progress(JobDone{j.variant, j.options.out_dir, reached});
+}
+
+std::vector<VariantResult> run_sequential(const std::vector<VariantJob>& jobs, const JobProgress& progress) {
   std::vector<VariantResult> results(jobs.size());
   for (size_t i = 0; i < jobs.size(); ++i) {
     const VariantJob& j = jobs[i];
@@ -222,11 +227,12 @@ std::vector<VariantResult> run_sequential(const std::vector<VariantJob>& jobs) {
       results[i].interrupted = interrupt::received() != 0;  // its boot was cut short at a trace event
     }
     judge(*j.variant, results[i]);
+    tell(progress, j, results[i].result.end_time);
   }
   return results;
 }
 
-std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int max_workers) {
+std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int max_workers, const JobProgress& progress) {
   std::vector<VariantResult> results(jobs.size());
   // Round one: groups of jobs sharing a boot (and single jobs). Round two: every job that round one
   // left without a result (a fork that was not possible), each on its own.
@@ -242,7 +248,14 @@ std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int
           if (units[u].size() == 1) return work(jobs[units[u].front()]);
           work_group(jobs, units[u]);
         },
-        max_workers);
+        max_workers,
+        [&](size_t u) {  // progress only: each member with a result file, at the time it reached
+          if (progress)
+            for (size_t i : units[u]) {
+              nlohmann::json res = nlohmann::json::parse(slurp(result_file(jobs[i])), nullptr, false);
+              if (res.is_object()) tell(progress, jobs[i], SimTime::from_ns(res.value("end_ns", std::int64_t{0})));
+            }
+        });
     for (size_t u = 0; u < units.size(); ++u)
       for (size_t i : units[u]) {
         started[i] = started[i] || ends[u].started;
@@ -260,7 +273,7 @@ std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int
   std::string input_error;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const VariantJob& j = jobs[i];
-    if (!j.variant->skip_reason.empty()) results[i] = skipped(*j.variant);
+    if (!j.variant->skip_reason.empty()) { results[i] = skipped(*j.variant); tell(progress, j, SimTime{}); }
     else if (!started[i]) results[i] = not_run(*j.variant);
     else results[i] = collect(j, status[i], &input_error);
     if (!input_error.empty()) throw InputError(input_error);
@@ -271,7 +284,7 @@ std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int
 
 }  // namespace
 
-std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& given, int max_workers) {
+std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& given, int max_workers, const JobProgress& progress) {
   // Every job's staging folder is decided here, in the parent: a worker's pid must not name it.
   std::vector<VariantJob> jobs = given;
   std::vector<std::string> staging;
@@ -292,7 +305,7 @@ std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& given, int ma
   bool sequential = max_workers <= 1;
   for (const auto& j : jobs) sequential |= j.options.echo;
   try {
-    std::vector<VariantResult> results = sequential ? run_sequential(jobs) : run_parallel(jobs, max_workers);
+    std::vector<VariantResult> results = sequential ? run_sequential(jobs, progress) : run_parallel(jobs, max_workers, progress);
     clean();
     return results;
   } catch (...) {
@@ -301,11 +314,11 @@ std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& given, int ma
   }
 }
 
-std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts) {
+std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts, const JobProgress& progress) {
   for (const Variant& v : s.variants) check_output_paths(v, opts);
   std::vector<VariantJob> jobs;
   for (const Variant& v : s.variants) jobs.push_back({&s, &v, opts});
-  return run_jobs(jobs, opts.jobs);
+  return run_jobs(jobs, opts.jobs, progress);
 }
 
 }  // namespace bootsim::scenario

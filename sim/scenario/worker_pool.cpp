@@ -35,7 +35,8 @@ void stop_workers(const std::map<pid_t, size_t>& running, int sig) {
 
 }  // namespace
 
-std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size_t)>& job, int max_workers) {
+std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size_t)>& job, int max_workers,
+                                      const std::function<void(size_t)>& on_end) {
   std::vector<WorkerEnd> ends(count);
   interrupt::ChildWake wake;
   const pid_t parent = ::getpid();
@@ -80,6 +81,7 @@ std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size
     auto it = running.find(pid);
     if (it == running.end()) continue;  // not one of ours
     ends[it->second].wait_status = st;
+    if (on_end) on_end(it->second);
     running.erase(it);
   }
   return ends;

@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
+#include "fleet_fixture.h"
+#include "reports/fleet_rows.h"
 #include "reports/html_report.h"
 #include "report_fixtures.h"
 
@@ -65,6 +69,80 @@ TEST(reports_ChromiumEndToEnd, ReportRendersWithoutScriptErrors) {
   EXPECT_GT(st.st_size, 20000) << "screenshot suspiciously small";
   std::string rm = "rm -rf '" + profile + "'";
   (void)std::system(rm.c_str());
+}
+
+/// The page `file` opened at `file#hash` in headless Chromium: its DOM after the script ran, and the log.
+std::string dump_dom(const std::string& file, const std::string& hash, std::string* log) {
+  char tmpl[] = "/tmp/bootsim-chromium-XXXXXX";
+  EXPECT_TRUE(::mkdtemp(tmpl));
+  std::string profile = tmpl;
+  std::string log_file = file + ".chromium.log";
+  int rc = 0;
+  std::string dom = run_capture(chromium_cmd(profile, "--enable-logging=stderr --v=0 --dump-dom",
+                                             "file://" + file + "#" + hash) + " 2>'" + log_file + "'", &rc);
+  *log = testing::read_file(log_file);
+  EXPECT_EQ(rc, 0) << *log;
+  std::string rm = "rm -rf '" + profile + "'";
+  (void)std::system(rm.c_str());
+  return dom;
+}
+
+/// The machine rows' names in the order the browser shows them.
+std::vector<std::string> row_order(const std::string& dom) {
+  std::vector<std::string> out;
+  std::regex row("<tr class=\"mrow[^\"]*\" data-machine=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), row); it != std::sregex_iterator(); ++it)
+    out.push_back((*it)[1]);
+  return out;
+}
+
+/// The fleet view in the browser: the address sorts the machine table by handoff time (descending) and
+/// opens one machine's lanes; the script draws them from the row's data without an error.
+TEST(reports_ChromiumEndToEnd, FleetOfHundredSortsAndOpensALane) {
+  struct stat st;
+  if (::stat(kChromium, &st) != 0) GTEST_SKIP() << kChromium << " is not installed (apt-get install chromium)";
+  ScenarioReport r = testing::fleet_report(100);
+  std::string page = testing::out_dir() + "/e2e-fleet100.html";
+  testing::write_file(page, render_html(r));
+  std::string log;
+  std::string dom = dump_dom(page, "sort=-handoff;open=m002", &log);
+  EXPECT_NE(dom.find("data-report-ready=\"1\""), std::string::npos) << "the inline script did not finish\n" << log;
+  EXPECT_EQ(log.find("Uncaught"), std::string::npos) << log;
+  EXPECT_NE(dom.find("data-lanes-open=\"1\""), std::string::npos);
+  EXPECT_NE(dom.find("data-sorted-by=\"-handoff\""), std::string::npos);
+  // The lane is drawn: an SVG with markers (data-kind) right after m002's row.
+  size_t row = dom.find("data-machine=\"m002\"");
+  ASSERT_NE(row, std::string::npos);
+  size_t lane = dom.find("<tr class=\"lanerow\">", row);
+  ASSERT_NE(lane, std::string::npos);
+  EXPECT_EQ(dom.find("<tr class=\"mrow", row + 1), dom.find("<tr class=\"mrow", lane)) << "lane not right after its row";
+  size_t svg = dom.find("<svg class=\"lane\"", lane);
+  ASSERT_NE(svg, std::string::npos);
+  EXPECT_NE(dom.find("data-kind=\"drop\"", svg), std::string::npos) << "m002 is Broadcom-like: it drops frames";
+  // Sorted: machines with the latest handoff first (the page's sort is stable), those without last.
+  std::vector<MachineRow> rows = fleet_rows(r.variants[0], build_timeline(r.variants[0].events));
+  std::stable_sort(rows.begin(), rows.end(), [](const MachineRow& a, const MachineRow& b) {
+    if ((a.handoff_ns < 0) != (b.handoff_ns < 0)) return b.handoff_ns < 0;
+    return a.handoff_ns > b.handoff_ns;
+  });
+  std::vector<std::string> want;
+  for (const auto& m : rows) want.push_back(m.name);
+  EXPECT_EQ(row_order(dom), want);
+}
+
+/// A real 3-machine run's report.html (scenarios/fleet_broadcom.xml): renders, every marker counted,
+/// its machine table sorts by name and opens a lane.
+TEST(reports_ChromiumEndToEnd, RealFleetBroadcomReport) {
+  struct stat st;
+  if (::stat(kChromium, &st) != 0) GTEST_SKIP() << kChromium << " is not installed (apt-get install chromium)";
+  std::string page = testing::fleet_broadcom_out() + "/report.html";
+  std::string log;
+  std::string dom = dump_dom(page, "sort=-name;open=x11-01", &log);
+  EXPECT_NE(dom.find("data-report-ready=\"1\""), std::string::npos) << log;
+  EXPECT_EQ(log.find("Uncaught"), std::string::npos) << log;
+  EXPECT_NE(dom.find("data-lanes-open=\"2\""), std::string::npos) << "one lane per variant's table";
+  // Two variants, each table sorted by name descending.
+  EXPECT_EQ(row_order(dom), (std::vector<std::string>{"x11-01", "r640-02", "r640-01", "x11-01", "r640-02", "r640-01"}));
 }
 
 }  // namespace

@@ -70,8 +70,9 @@ TEST(log_level_cli, RunAtInfoLogsStartLinkLeaseAndEndOnStderrAndLeavesStdoutAlon
 TEST(log_level_cli, ScenarioAtDebugLogsPxeCallsAndTransfersWithArtifactsUnchanged) {
   fs::path dir = fresh_dir("log-level", "scenario");
   std::string xml = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/intel_no_workaround.xml";
-  Outcome quiet = bootsim(dir, "default", "scenario " + xml + " -j 1 --out " + (dir / "a").string());
-  Outcome debug = bootsim(dir, "debug", "scenario " + xml + " -j 1 --log-level debug --out " + (dir / "b").string());
+  // -q: no progress lines on stderr (README "Progress"), so stderr holds only what the log level adds.
+  Outcome quiet = bootsim(dir, "default", "scenario " + xml + " -j 1 -q --out " + (dir / "a").string());
+  Outcome debug = bootsim(dir, "debug", "scenario " + xml + " -j 1 -q --log-level debug --out " + (dir / "b").string());
   ASSERT_EQ(quiet.exit_code, 0) << quiet.out << quiet.err;
   EXPECT_EQ(debug.exit_code, 0);
   auto masked = [](std::string s, const fs::path& out) {
