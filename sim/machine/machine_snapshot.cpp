@@ -14,6 +14,11 @@ namespace bootsim {
 namespace {
 
 constexpr std::uint32_t kPage = PageJournal::kPage;
+/// Writes `bytes` into guest RAM at `addr` the way the guest's own stores would have landed: through
+/// Unicorn (translated code on the page is dropped) but not recorded as the host's answers.
+void guest_write(Cpu& cpu, std::uint32_t addr, const std::uint8_t* bytes, std::uint32_t len) {
+  uc_check(uc_mem_write(cpu.uc(), addr, bytes, len), "uc_mem_write");
+}
 
 /// One flag per page of `cpu`'s RAM: backed by host memory (ever touched). Pages that are not are zero.
 std::vector<unsigned char> resident_pages(const Cpu& cpu) {
@@ -53,10 +58,15 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
   if (irq_->pending()) return;
   std::vector<std::uint8_t> cpu = cpu_->save_context();
   for (const StretchSnapshot& s : snapshots_->all()) {
+    if (s.nbp_hash != nbp_hash_ || s.start_pc != pc || s.start_cpu != cpu) continue;
     if (matches(s, pc, cpu)) {
       restore(s);
-      return;
+    } else {
+      // Same CPU, but memory the guest wrote differs (it has copied its own answers, its MAC say, into
+      // its own variables): from here on this machine's stretches are its own.
+      settle_snapshots();
     }
+    return;
   }
   stretch_.active = true;
   stretch_.pc = pc;
@@ -126,6 +136,9 @@ void Machine::publish(std::uint32_t end_pc) {
                "start-up snapshot learned: " + std::to_string(s.blocks) + " blocks, " + std::to_string(s.pages.size()) +
                    " pages");
   snapshots_->publish(std::move(s));
+  // One stretch per machine. Sharing the later ones too (iPXE's relocation, 0.7 M blocks, and its first
+  // initialisation) gave different consoles: one of them reads the cached DHCPACK, a host answer that
+  // differs between machines, which the memory comparison cannot see (startup_snapshot.h).
   settle_snapshots();
 }
 
@@ -178,7 +191,7 @@ void Machine::restore(const StretchSnapshot& s) {
     if (!page.written) continue;
     const std::uint8_t* here = cpu_->ram() + std::size_t{page.index} * kPage;
     for (std::uint32_t i = 0; i < kPage; ++i) merged[i] = here[i] != page.before[i] ? here[i] : page.after[i];
-    cpu_->write(page.index * kPage, merged.data(), kPage);
+    guest_write(*cpu_, page.index * kPage, merged.data(), kPage);
   }
   cpu_->restore_context(s.end_cpu);
   // Resume at the instruction whose code hook ended the stretch: it runs this machine's own host entry.

@@ -62,8 +62,9 @@ struct StretchSnapshot {
 /// The stretches learned so far in one World, and what they saved.
 class StartupSnapshots {
  public:
-  /// Stretches shorter than this are cheaper to run than to compare.
-  static constexpr std::uint64_t kMinBlocks = 200000;
+  /// The first stretch at least this long is the one a machine learns or skips, and then it stops: for
+  /// undionly.kpxe that is the decompression (7.6 M blocks; the stretch before it has 0.2 M).
+  static constexpr std::uint64_t kMinBlocks = 1000000;
   /// A machine stops learning after this many code-hook entries without finding a long stretch.
   static constexpr std::uint64_t kMaxLearnEntries = 20000;
 
