@@ -66,7 +66,7 @@ TEST_F(scenario_machine_group, ACountNeedsANameTemplate) {
   <network><tftp root="tftp"/></network>
   <machine name="node" count="3" mac="52:54:00:00:00:01"/>
 </scenario>
-)", ScenarioErrc::kBadValue, 3, 12, "/scenario/machine/@name", "template with one {n}");
+)", ScenarioErrc::kBadValue, 3, 12, "/scenario/machine[1]/@name", "template with one {n}");
 }
 
 TEST_F(scenario_machine_group, ABadPlaceholderIsRejected) {
@@ -74,7 +74,7 @@ TEST_F(scenario_machine_group, ABadPlaceholderIsRejected) {
   <network><tftp root="tftp"/></network>
   <machine name="node-{i}" count="3" mac="52:54:00:00:00:01"/>
 </scenario>
-)", ScenarioErrc::kBadValue, 3, 12, "/scenario/machine/@name", "template with one {n}");
+)", ScenarioErrc::kBadValue, 3, 12, "/scenario/machine[1]/@name", "template with one {n}");
 }
 
 TEST_F(scenario_machine_group, TheCountIsBounded) {
@@ -82,7 +82,7 @@ TEST_F(scenario_machine_group, TheCountIsBounded) {
   <network><tftp root="tftp"/></network>
   <machine name="n{n}" count="0" mac="52:54:00:00:00:01"/>
 </scenario>
-)", ScenarioErrc::kBadValue, 3, 24, "/scenario/machine/@count", "between 1 and 1000");
+)", ScenarioErrc::kBadValue, 3, 24, "/scenario/machine[1]/@count", "between 1 and 1000");
 }
 
 TEST_F(scenario_machine_group, TheMacsMustStayInTheirOui) {
@@ -90,7 +90,7 @@ TEST_F(scenario_machine_group, TheMacsMustStayInTheirOui) {
   <network><tftp root="tftp"/></network>
   <machine name="n{n}" count="3" mac="52:54:00:ff:ff:fe"/>
 </scenario>
-)", ScenarioErrc::kBadValue, 3, 34, "/scenario/machine/@mac", "runs past");
+)", ScenarioErrc::kBadValue, 3, 34, "/scenario/machine[1]/@mac", "runs past");
 }
 
 TEST_F(scenario_machine_group, APowerOnStepNeedsACount) {
@@ -98,7 +98,7 @@ TEST_F(scenario_machine_group, APowerOnStepNeedsACount) {
   <network><tftp root="tftp"/></network>
   <machine name="n1" power-on-step="1s" mac="52:54:00:00:00:01"/>
 </scenario>
-)", ScenarioErrc::kConflict, 3, 22, "/scenario/machine/@power-on-step", "needs count");
+)", ScenarioErrc::kConflict, 3, 22, "/scenario/machine[1]/@power-on-step", "needs count");
 }
 
 TEST_F(scenario_machine_group, AGroupClashingWithAMachineIsADuplicate) {
@@ -116,7 +116,7 @@ TEST_F(scenario_machine_group, AnExpectForAnUnknownGroupIsRejected) {
   <machine name="n{n}" count="2" mac="52:54:00:00:01:00"/>
   <expect machine="m{n}"><handoff kernel="none"/></expect>
 </scenario>
-)", ScenarioErrc::kUnknownReference, 4, 11, "/scenario/expect/@machine", "");
+)", ScenarioErrc::kUnknownReference, 4, 11, "/scenario/expect[1]/@machine", "");
 }
 
 }  // namespace
