@@ -6,17 +6,18 @@
 
 namespace bootsim {
 
-Baton::Baton(Scheduler& sched, size_t machines) : sched_(sched), slots_(machines) {
-  for (auto& s : slots_) s.wanted = sched_.now();
+Baton::Baton(Scheduler& sched, size_t machines)
+    : sched_(sched), slots_(std::make_unique<Slot[]>(machines)), count_(machines) {
+  for (size_t i = 0; i < count_; ++i) slots_[i].wanted = sched_.now();
   // Everyone wants now, so machine 0 goes first. Events already due run at its first advance, as they
   // do for a lone machine, not here on the constructing thread.
-  if (!slots_.empty()) holder_ = 0;
+  if (count_ > 0) holder_ = 0;
 }
 
 void Baton::start(size_t i) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (i >= slots_.size()) throw std::logic_error("baton: no machine " + std::to_string(i));
-  cv_.wait(lock, [&] { return holder_ == i; });
+  if (i >= count_) throw std::logic_error("baton: no machine " + std::to_string(i));
+  slots_[i].cv.wait(lock, [&] { return holder_ == i; });
 }
 
 SimTime Baton::effective(const Slot& s) const {
@@ -27,7 +28,7 @@ SimTime Baton::effective(const Slot& s) const {
 void Baton::hand_over(bool finishing) {
   size_t next = kNobody;
   SimTime at{};
-  for (size_t j = 0; j < slots_.size(); ++j) {
+  for (size_t j = 0; j < count_; ++j) {
     if (!slots_[j].active) continue;
     SimTime t = effective(slots_[j]);
     if (next == kNobody || t < at) {  // ties: the lower index, which came first in this loop
@@ -50,25 +51,27 @@ void Baton::hand_over(bool finishing) {
     // and still pass the baton on, or the other machines would wait forever.
     if (!error_) error_ = std::current_exception();
   }
-  if (next != holder_) ++handovers_;
-  holder_ = next;
   slots_[next].on_event = false;
-  cv_.notify_all();
+  if (next == holder_) return;  // the giver goes on: nobody to wake
+  ++handovers_;
+  holder_ = next;
+  // Only the chosen thread: notify under the lock, so that it cannot miss the change of holder_.
+  slots_[next].cv.notify_one();
 }
 
 void Baton::advance(size_t i, SimTime t, Wake wake) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (i >= slots_.size() || holder_ != i || !slots_[i].active)
+  if (i >= count_ || holder_ != i || !slots_[i].active)
     throw std::logic_error("baton: machine " + std::to_string(i) + " advanced without holding the baton");
   slots_[i].wanted = std::max(t, sched_.now());
   slots_[i].on_event = wake == Wake::kOnEvent;
   hand_over();
-  cv_.wait(lock, [&] { return holder_ == i; });
+  slots_[i].cv.wait(lock, [&] { return holder_ == i; });
 }
 
 void Baton::done(size_t i) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (i >= slots_.size() || !slots_[i].active) return;
+  if (i >= count_ || !slots_[i].active) return;
   slots_[i].active = false;
   slots_[i].on_event = false;
   if (holder_ == i) hand_over(true);

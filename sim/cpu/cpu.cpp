@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "realmode_entry.bin.h"
 #include "sim/core/errors.h"
@@ -37,6 +38,8 @@ Cpu::Cpu(std::uint32_t ram_bytes) : ram_size_(ram_bytes) {
 }
 
 Cpu::~Cpu() {
+  journal_.reset();  // disarmed before the RAM goes
+  if (context_) uc_context_free(context_);
   if (uc_) uc_close(uc_);
   if (ram_) munmap(ram_, ram_size_);
 }
@@ -68,6 +71,49 @@ void Cpu::write(std::uint32_t addr, const void* src, std::size_t len) {
     throw GuestFault("bad_pointer", buf);
   }
   if (len) uc_check(uc_mem_write(uc_, addr, src, len), "uc_mem_write");
+  if (tracking_) {
+    std::bitset<4096>* page = nullptr;
+    for (std::uint32_t a = addr; a < addr + len; ++a) {
+      if (!page || (a & 0xFFF) == 0) page = &host_writes_[a >> 12];
+      page->set(a & 0xFFF);
+    }
+  }
+}
+
+namespace {
+// uc_context is opaque, but every Unicorn 2.x allocates it as a header whose first field is the size of
+// the CPU state that follows at the end of the allocation (uc.c uc_context_alloc).
+std::pair<std::uint8_t*, std::size_t> context_bytes(uc_engine* uc, uc_context* ctx) {
+  std::size_t total = uc_context_size(uc);
+  std::size_t n = *reinterpret_cast<const std::size_t*>(ctx);
+  return {reinterpret_cast<std::uint8_t*>(ctx) + (total - n), n};
+}
+}  // namespace
+
+std::vector<std::uint8_t> Cpu::save_context() const {
+  auto* self = const_cast<Cpu*>(this);
+  if (!context_) uc_check(uc_context_alloc(uc_, &self->context_), "uc_context_alloc");
+  uc_check(uc_context_save(uc_, context_), "uc_context_save");
+  auto [p, n] = context_bytes(uc_, context_);
+  return std::vector<std::uint8_t>(p, p + n);
+}
+
+void Cpu::restore_context(const std::vector<std::uint8_t>& bytes) {
+  if (!context_) uc_check(uc_context_alloc(uc_, &context_), "uc_context_alloc");
+  auto [p, n] = context_bytes(uc_, context_);
+  if (bytes.size() != n) throw std::logic_error("restore_context: a state of another size");
+  std::memcpy(p, bytes.data(), n);
+  uc_check(uc_context_restore(uc_, context_), "uc_context_restore");
+}
+
+PageJournal& Cpu::journal() {
+  if (!journal_) journal_ = std::make_unique<PageJournal>(ram_, ram_size_);
+  return *journal_;
+}
+
+void Cpu::track_host_writes(bool on) {
+  tracking_ = on;
+  if (!on) host_writes_.clear();
 }
 
 std::uint32_t Cpu::read_segoff(std::uint32_t a) const {

@@ -8,11 +8,16 @@
 // Every guest address the host touches is bounds-checked here; a bad one throws GuestFault.
 #pragma once
 
+#include <bitset>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <unicorn/unicorn.h>
+
+#include "sim/cpu/page_journal.h"
 
 namespace bootsim {
 
@@ -45,12 +50,31 @@ class Cpu {
   /// Direct read-only view of RAM for scans and checksums; valid for the Cpu's lifetime.
   const std::uint8_t* ram() const { return ram_; }
 
+  /// The bytes the host wrote (through write()) while tracking was on, as one bit per byte for each
+  /// 4 KiB page touched. These are the machine's own answers (BIOS data, PXE replies, SMBIOS tables):
+  /// where two machines may differ without the guest having computed anything from it (see
+  /// sim/machine/startup_snapshot.h). Tracking starts on; track_host_writes(false) drops the record.
+  using HostWrites = std::map<std::uint32_t, std::bitset<4096>>;
+  void track_host_writes(bool on);
+
+  /// The journal of pages written between arm() and disarm() (page_journal.h), made on first use.
+  PageJournal& journal();
+  const HostWrites& host_writes() const { return host_writes_; }
+
   // --- Mode and state. --------------------------------------------------------------------------------
   bool protected_mode() const { return reg(UC_X86_REG_CR0) & 1; }
   /// Base of CS: selector×16 in real mode, the GDT descriptor's base in protected mode.
   std::uint32_t cs_base() const;
   /// "real CS:IP" or "pm32 CS:EIP" plus linear address, for diagnostics.
   std::string describe_pc() const;
+
+  /// The whole CPU state as Unicorn keeps it (registers, segment descriptor caches, GDTR/IDTR, control
+  /// registers, FPU/SSE, lazy flags): the bytes uc_context_save copies. Two engines of the same Unicorn
+  /// build give equal bytes for equal states, and restore_context() takes bytes saved from another
+  /// engine. Inside a UC_HOOK_CODE callback Unicorn 2.0.1 holds the hooked instruction's linear address
+  /// in EIP; a state saved there and restored elsewhere needs its EIP written afterwards.
+  std::vector<std::uint8_t> save_context() const;
+  void restore_context(const std::vector<std::uint8_t>& bytes);
 
   /// Runs the tiny trampoline that leaves the engine in real mode with all segments 0.
   void enter_real_mode();
@@ -62,6 +86,10 @@ class Cpu {
   uc_engine* uc_ = nullptr;
   std::uint8_t* ram_ = nullptr;
   std::uint32_t ram_size_ = 0;
+  bool tracking_ = true;
+  uc_context* context_ = nullptr;  ///< scratch for save/restore_context
+  std::unique_ptr<PageJournal> journal_;
+  HostWrites host_writes_;
 };
 
 /// Throws std::runtime_error("<what>: <uc_strerror>") when `err` is not UC_ERR_OK.

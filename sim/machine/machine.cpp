@@ -138,6 +138,9 @@ void Machine::start_nbp() {
 
 void Machine::load_nbp() {
   cpu_->write(Cpu::linear(layout::kNbpSeg, layout::kNbpOff), config_.nbp.data(), config_.nbp.size());
+  // FNV-1a: which NBP a start-up snapshot belongs to (the comparison of memory is the real check).
+  nbp_hash_ = 0xCBF29CE484222325ull ^ config_.nbp.size();
+  for (std::uint8_t b : config_.nbp) nbp_hash_ = (nbp_hash_ ^ b) * 0x100000001B3ull;
 }
 
 bool Machine::run_rom_phase() {
@@ -166,10 +169,11 @@ bool Machine::run_rom_phase() {
 
 RunResult Machine::run(SimTime until) {
   until_ = until;
+  if (!snapshots_) cpu_->track_host_writes(false);  // only snapshots compare them
   if (stats_.emu_starts == 0) {
     started_ = true;
     arm_next_trigger();
-    advance_to(sched_.now());
+    advance_to(std::max(sched_.now(), config_.power_on));
     if (config_.rom_phase && !stopping()) run_rom_phase();
     if (!stopping()) {
       load_nbp();
@@ -181,6 +185,7 @@ RunResult Machine::run(SimTime until) {
     std::uint32_t eip = cpu_->reg(UC_X86_REG_EIP);
     ++stats_.emu_starts;
     uc_err err = cpu_->run(eip);
+    end_stretch();  // the CPU stopped: whatever ran was not a whole stretch
     if (stopping()) break;
     if (err != UC_ERR_OK) {
       std::string kind = "emulator_error";
@@ -225,6 +230,7 @@ RunResult Machine::run(SimTime until) {
     else advance_to(sched_.now() + config_.host_entry_cost);
     deliver_irq("hlt", [&] { return irq_->at_hlt(); });
   }
+  if (snapshots_) settle_snapshots();
   sync_screen();
   flush_console();
   RunResult r{stop_reason_, stop_detail_, sched_.now()};
@@ -283,6 +289,7 @@ std::string Machine::recent_calls() const {
 // Virtual time
 
 void Machine::advance_to(SimTime t, bool until_event) {
+  end_stretch();  // time passes (and with a baton another machine may run): no stretch spans that
   if (t > until_) t = until_;
   if (baton_) {
     baton_->advance(baton_index_, t, until_event ? Baton::Wake::kOnEvent : Baton::Wake::kAtTime);
@@ -351,6 +358,7 @@ void Machine::time_read(SimTime changes_at) {
 template <typename Fn>
 void Machine::host_entry(const char* what, std::uint32_t code, Fn&& fn) {
   if (stopping()) return;  // a stop is pending: the CPU is about to leave uc_emu_start
+  end_stretch();
   ++stats_.host_entries;
   recent_[recent_pos_] = {what, code, sched_.now()};
   recent_pos_ = (recent_pos_ + 1) % recent_.size();
@@ -514,8 +522,10 @@ void Machine::hook_int_stub(uc_engine*, std::uint64_t addr, std::uint32_t, void*
   std::uint8_t vector = static_cast<std::uint8_t>(addr - layout::kIntStubBase);
   std::uint32_t code = std::uint32_t{vector} << 8 | ((m->cpu_->reg(UC_X86_REG_AX) >> 8) & 0xFF);
   m->hook_pc_ = static_cast<std::uint32_t>(addr);
+  m->snapshot_entry_begin(static_cast<std::uint32_t>(addr));
   m->host_entry("INT", code, [m, vector] { m->bios_.service(vector); });
   m->deliver_irq("iret", [m] { return m->irq_->at_iret_stub(); });
+  m->snapshot_entry_end(static_cast<std::uint32_t>(addr));
   m->hook_pc_.reset();
 }
 
@@ -525,8 +535,10 @@ void Machine::hook_pxe_entry(uc_engine*, std::uint64_t addr, std::uint32_t, void
   if (!stack_convention && addr != Cpu::linear(layout::kUndiCodeSeg, layout::kPxenvEntryOff)) return;
   std::uint32_t code = m->cpu_->reg(UC_X86_REG_BX) & 0xFFFF;
   m->hook_pc_ = static_cast<std::uint32_t>(addr);
+  m->snapshot_entry_begin(static_cast<std::uint32_t>(addr));
   m->host_entry("PXE", code, [m, stack_convention] { m->rom_->entry(stack_convention); });
   m->deliver_irq("retf", [m] { return m->irq_->at_retf_stub(); });
+  m->snapshot_entry_end(static_cast<std::uint32_t>(addr));
   m->hook_pc_.reset();
 }
 
@@ -603,6 +615,7 @@ void Machine::on_rdtsc(std::uint32_t linear) {
 
 void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, void* user) {
   auto* m = static_cast<Machine*>(user);
+  ++m->blocks_;
   // An interrupt window (`sti` ends a block, so the window's `nop; nop; cli` starts one): give it a code
   // hook, so that interrupts can be taken in it from its next pass on (interrupts.h).
   const std::uint8_t* ram = m->cpu_->ram();

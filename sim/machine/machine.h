@@ -30,6 +30,7 @@
 #include "sim/machine/console.h"
 #include "sim/machine/interrupts.h"
 #include "sim/machine/idle_rule.h"
+#include "sim/machine/startup_snapshot.h"
 #include "sim/cpu/cpu.h"
 #include "sim/cpu/rdtsc_trap.h"
 #include "sim/machine/keyboard.h"
@@ -54,6 +55,9 @@ struct MachineConfig {
   /// also the PXE ROM's client GUID (option 97), as on a real PC.
   std::optional<SmbiosInfo> smbios;
   std::uint32_t ram_bytes = 64u << 20;
+  /// Virtual time the machine is switched on: run() waits until then before the ROM or NBP starts. The
+  /// NIC and its switch port exist from the start (frames for it before then meet a closed NIC).
+  SimTime power_on{};
   SimTime host_entry_cost = SimTime::from_us(50);
   /// When the clock may jump ahead for a waiting guest, and the switch that turns skipping off.
   IdleConfig idle;
@@ -103,6 +107,13 @@ class Machine final : public FirmwareHost {
     baton_ = baton;
     baton_index_ = index;
   }
+
+  /// Shares start-up stretches with the other machines using `store` (startup_snapshot.h): this machine
+  /// learns stretches into it and skips those another machine learned. nullptr (the default): neither.
+  /// Call before run(); the store must outlive the run.
+  void set_snapshots(StartupSnapshots* store) { snapshots_ = store; }
+  /// True when this machine skipped a stretch by restoring another machine's snapshot.
+  bool restored_from_snapshot() const { return restored_; }
 
   /// Ends the run at the next instruction boundary (from a trace listener or a scheduled event).
   void request_stop(StopReason reason, const std::string& detail) { stop(reason, detail); }
@@ -199,6 +210,19 @@ class Machine final : public FirmwareHost {
   bool run_rom_phase();
   void load_nbp();
 
+  // Start-up snapshots (machine_snapshot.cpp). Called at the start and at the end of each host entry
+  // made through a code hook at linear `pc`.
+  void snapshot_entry_begin(std::uint32_t pc);
+  void snapshot_entry_end(std::uint32_t pc);
+  /// Ends a stretch being learned (it was not pure: a host entry, time passing, the CPU stopping).
+  void end_stretch();
+  /// True when this machine, here and now, is where `s` started, as far as the stretch can see.
+  bool matches(const StretchSnapshot& s, std::uint32_t pc, const std::vector<std::uint8_t>& cpu) const;
+  void restore(const StretchSnapshot& s);
+  void publish(std::uint32_t end_pc);
+  /// No more learning or matching: restored, published, or gave up.
+  void settle_snapshots();
+
   Scheduler& sched_;
   Trace& trace_;
   MachineConfig config_;
@@ -216,6 +240,23 @@ class Machine final : public FirmwareHost {
   Console console_;
   Keyboard keyboard_;
   std::vector<uc_hook> hooks_;
+
+  StartupSnapshots* snapshots_ = nullptr;
+  bool snapshots_settled_ = false;
+  bool restored_ = false;
+  std::uint64_t blocks_ = 0;          ///< translated blocks entered (for the length of a stretch)
+  std::uint64_t learn_entries_ = 0;   ///< code-hook entries spent learning
+  std::uint64_t nbp_hash_ = 0;
+  /// Where the stretch being learned started (valid while the page journal is armed).
+  struct StretchStart {
+    bool active = false;
+    std::uint32_t pc = 0;
+    std::vector<std::uint8_t> cpu;
+    std::uint64_t host_entries = 0, blocks = 0, int_dispatches = 0, idle_jumps = 0, last_tsc = 0;
+    SimTime now{};
+    std::uint64_t irqs = 0;
+    size_t rdtsc_sites = 0, windows = 0;
+  } stretch_;
 
   Baton* baton_ = nullptr;
   size_t baton_index_ = 0;

@@ -109,7 +109,7 @@ Scenario Loader::load() {
   std::map<std::string, pugi::xml_node> names;
   std::map<Mac, std::string> macs;
   for (auto m : root.children("machine")) {
-    Machine machine = read_machine(m);
+   for (Machine& machine : read_machines(m)) {
     if (names.count(machine.name))
       Reader(*this, m).fail(ScenarioErrc::kDuplicateName, "name",
                             "a machine named '" + machine.name + "' already exists (line " +
@@ -120,6 +120,7 @@ Scenario Loader::load() {
     names[machine.name] = m;
     macs[machine.mac] = machine.name;
     s.machines.push_back(std::move(machine));
+   }
   }
   if (s.machines.empty()) fail(ScenarioErrc::kMissingElement, root, nullptr, "a scenario needs at least one <machine>");
 

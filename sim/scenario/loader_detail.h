@@ -89,11 +89,25 @@ class Loader {
     return v ? std::optional<std::string>(v) : std::nullopt;
   }
 
+  std::map<std::string, std::vector<std::string>> groups_;  ///< <machine count> name template -> names
   void read_network(pugi::xml_node n, Network& net);
   void read_dhcp(pugi::xml_node n, Network& net, bool base);
   void read_switch(pugi::xml_node n, SwitchPort& sw);
   void read_served(pugi::xml_node parent, std::vector<ServedFile>& files);
-  Machine read_machine(pugi::xml_node n);
+  /// One <machine>, or with count="N" its N copies (name from the {n} template, MAC and power-on
+  /// stepping; loader_machines.cpp). Records each template in groups_.
+  std::vector<Machine> read_machines(pugi::xml_node n);
+  /// One machine of a <machine> element; `copy` (for count="N") gives its name, MAC and power-on instead
+  /// of the attributes.
+  struct MachineCopy {
+    std::string name;
+    Mac mac{};
+    SimTime power_on{};
+  };
+  Machine read_machine(pugi::xml_node n, const MachineCopy* copy = nullptr);
+  /// The machines a `machine` attribute names: one name, or a <machine count> template ("node-{n:03}")
+  /// for all of its copies. Fails (naming the attribute) for neither.
+  std::vector<std::string> machines_named(pugi::xml_node n, const char* attr, const std::vector<std::string>& names);
   void apply_nic(pugi::xml_node n, Machine& m);
   void apply_nic_fields(pugi::xml_node n, Machine& m);
   void apply_firmware(pugi::xml_node n, Machine& m);
@@ -101,6 +115,8 @@ class Loader {
   void read_dhcp_host(pugi::xml_node n, Network& net);
   void read_key(pugi::xml_node n, std::vector<KeyTrigger>& keys);
   void read_expect(pugi::xml_node n, const std::vector<Machine>& machines, std::vector<Expectation>& out);
+  /// read_expect's children for one machine ("" = every machine).
+  void read_expect_for(pugi::xml_node n, const std::string& machine, std::vector<Expectation>& out);
   Variant read_variant(pugi::xml_node n, const Scenario& s);
   void cross_check(const Network& net, const std::vector<Machine>& machines);
   /// The boot files one <dhcp> or <host> names (null: not checked) are served where they point.

@@ -160,11 +160,12 @@ void Loader::read_switch(pugi::xml_node n, SwitchPort& sw) {
   if (sw.hello.ns <= 0) r.fail(ScenarioErrc::kBadValue, "hello", "hello must be greater than 0s");
 }
 
-Machine Loader::read_machine(pugi::xml_node n) {
+Machine Loader::read_machine(pugi::xml_node n, const MachineCopy* copy) {
   Reader r(*this, n);
   Machine m;
-  m.name = *r.name_value("name");
-  m.mac = *r.mac("mac");
+  m.name = copy ? copy->name : *r.name_value("name");
+  m.mac = copy ? copy->mac : *r.mac("mac");
+  m.power_on = copy ? copy->power_on : *r.duration("power-on");
   auto ram = *r.bytes("ram");
   if (ram < (16u << 20) || ram > 0xFFFFFFFFull)
     r.fail(ScenarioErrc::kBadValue, "ram", "ram must be between 16MiB and 4095MiB");
@@ -292,14 +293,12 @@ void Loader::read_key(pugi::xml_node n, std::vector<KeyTrigger>& keys) {
 std::vector<Machine*> Loader::target_machines(pugi::xml_node n, std::vector<Machine>& machines) {
   Reader r(*this, n);
   std::vector<Machine*> out;
-  if (auto name = r.name_value("machine")) {
-    for (auto& m : machines)
-      if (m.name == *name) out.push_back(&m);
-    if (out.empty()) {
-      std::vector<std::string> names;
-      for (auto& m : machines) names.push_back(m.name);
-      r.fail(ScenarioErrc::kUnknownReference, "machine", "no machine named '" + *name + "' (machines: " + join(names) + ")");
-    }
+  if (r.has("machine")) {
+    std::vector<std::string> names;
+    for (auto& m : machines) names.push_back(m.name);
+    for (const auto& name : machines_named(n, "machine", names))
+      for (auto& m : machines)
+        if (m.name == name) out.push_back(&m);
   } else {
     for (auto& m : machines) out.push_back(&m);
   }
@@ -315,15 +314,19 @@ std::optional<Phase> phase_from(const std::string& s) {
 
 void Loader::read_expect(pugi::xml_node n, const std::vector<Machine>& machines, std::vector<Expectation>& out) {
   Reader r(*this, n);
-  std::string machine;
-  if (auto name = r.name_value("machine")) {
-    if (std::none_of(machines.begin(), machines.end(), [&](const Machine& m) { return m.name == *name; })) {
-      std::vector<std::string> names;
-      for (auto& m : machines) names.push_back(m.name);
-      r.fail(ScenarioErrc::kUnknownReference, "machine", "no machine named '" + *name + "' (machines: " + join(names) + ")");
-    }
-    machine = *name;
+  // One machine, every machine (""), or each machine of a <machine count> template: the expectations are
+  // checked for each of them, as if written once per machine.
+  std::vector<std::string> targets{""};
+  if (r.has("machine")) {
+    std::vector<std::string> names;
+    for (auto& m : machines) names.push_back(m.name);
+    targets = machines_named(n, "machine", names);
   }
+  for (const std::string& machine : targets) read_expect_for(n, machine, out);
+}
+
+void Loader::read_expect_for(pugi::xml_node n, const std::string& machine, std::vector<Expectation>& out) {
+  Reader r(*this, n);
   if (n.first_child().type() != pugi::node_element && !n.find_child([](pugi::xml_node c) { return c.type() == pugi::node_element; }))
     r.fail(ScenarioErrc::kMissingElement, nullptr, "<expect> is empty: give it <console>, <handoff>, … children");
   for (auto c : n.children()) {

@@ -132,6 +132,7 @@ struct Machine {
   std::vector<KeyTrigger> keys;     ///< in firing order (sim/machine/keyboard.h)
   SmbiosInfo smbios;                ///< SmbiosInfo::defaults(seed, mac) with <smbios>'s attributes applied
   std::uint32_t ram_bytes = 0;
+  SimTime power_on{};               ///< virtual time the machine is switched on (<machine power-on>)
 };
 
 // ---------------------------------------------------------------------------------------------------

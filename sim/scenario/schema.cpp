@@ -245,7 +245,17 @@ std::vector<ElementSpec> build() {
   s.push_back({"scenario/machine", "one PC (at least one)",
                {req("name", T::kName, "unique machine name (trace, reports)"),
                 req("mac", T::kMac, "unique MAC address"),
-                opt("ram", T::kBytes, "64MiB", "guest RAM (at least 1MiB)")},
+                opt("ram", T::kBytes, "64MiB", "guest RAM (at least 1MiB)"),
+                opt("power-on", T::kDuration, "0s",
+                    "virtual time the machine is switched on (its PXE ROM or NBP starts then; its NIC is "
+                    "cabled from the start)"),
+                opt("count", T::kUint, "1",
+                    "declare this many machines at once (1..1000): name is then a template with {n} or {n:0W} "
+                    "(the number from 1, zero-padded to W digits, e.g. node-{n:03}), mac is the first machine's "
+                    "and counts up by one per machine; the template in an <expect> or override's machine "
+                    "attribute selects every machine of the group"),
+                opt("power-on-step", T::kDuration, "0s",
+                    "with count: machine n is switched on at power-on + (n-1) x power-on-step (a staggered rack)")},
                {"nic", "firmware", "smbios", "cmdline", "key"}, true, false, "", "name"});
   s.push_back({"scenario/machine/nic", "the NIC: a profile plus per-field overrides", nic_attrs(), {}});
   s.push_back({"scenario/machine/firmware", "how the machine boots", firmware_attrs(), {}});

@@ -101,6 +101,7 @@ MachineConfig machine_config(const Machine& m, size_t index, const Network& n, s
   mc.seed = seed;
   mc.smbios = m.smbios;
   if (m.ram_bytes) mc.ram_bytes = m.ram_bytes;
+  mc.power_on = m.power_on;
   mc.keys = m.keys;
   mc.rom.cmdline = m.cmdline;
   if (m.start == FirmwareStart::kPxeRom) {

@@ -82,7 +82,15 @@ std::vector<RunResult> World::run_alone() { return {machines_.front()->run(spec_
 std::vector<RunResult> World::run_with_baton() {
   const size_t n = machines_.size();
   Baton baton(sched_, n);
-  for (size_t i = 0; i < n; ++i) machines_[i]->set_baton(&baton, i);
+  // Machines booting the same NBP share its start-up (sim/machine/startup_snapshot.h); the switch exists
+  // to show that sharing changes nothing (tests compare both ways) and to rule it out when hunting a bug.
+  const char* snap = std::getenv("BOOTSIM_SNAPSHOT");
+  snapshots_ = std::make_unique<StartupSnapshots>();
+  const bool share = !(snap && std::string(snap) == "off");
+  for (size_t i = 0; i < n; ++i) {
+    machines_[i]->set_baton(&baton, i);
+    if (share) machines_[i]->set_snapshots(snapshots_.get());
+  }
   std::vector<RunResult> results(n);
   std::vector<std::exception_ptr> errors(n);
   std::vector<std::thread> threads;
@@ -106,6 +114,7 @@ std::vector<RunResult> World::run_with_baton() {
     }
   }
   for (auto& t : threads) t.join();
+  for (auto& m : machines_) m->set_snapshots(nullptr);
   out_.trace.set_listener(nullptr);
   if (net_) net_->flush();
   if (spawn_error) std::rethrow_exception(spawn_error);

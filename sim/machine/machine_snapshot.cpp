@@ -1,0 +1,211 @@
+// Machine's side of start-up snapshots: learning a stretch, matching one, restoring it
+// (sim/machine/startup_snapshot.h says what a stretch is and why this is exact).
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "sim/core/log.h"
+#include "sim/machine/machine.h"
+
+namespace bootsim {
+
+namespace {
+
+constexpr std::uint32_t kPage = PageJournal::kPage;
+/// Writes `bytes` into guest RAM at `addr` the way the guest's own stores would have landed: through
+/// Unicorn (translated code on the page is dropped) but not recorded as the host's answers.
+void guest_write(Cpu& cpu, std::uint32_t addr, const std::uint8_t* bytes, std::uint32_t len) {
+  uc_check(uc_mem_write(cpu.uc(), addr, bytes, len), "uc_mem_write");
+}
+
+/// One flag per page of `cpu`'s RAM: backed by host memory (ever touched). Pages that are not are zero.
+std::vector<unsigned char> resident_pages(const Cpu& cpu) {
+  std::vector<unsigned char> v(cpu.ram_size() / kPage, 1);
+  // Without the answer every page counts as resident: slower, still right.
+  if (mincore(const_cast<std::uint8_t*>(cpu.ram()), cpu.ram_size(), v.data()) != 0) std::fill(v.begin(), v.end(), 1);
+  for (auto& f : v) f &= 1;
+  return v;
+}
+
+bool all_zero(const std::uint8_t* p) {
+  static const std::uint8_t zeros[kPage] = {};
+  return std::memcmp(p, zeros, kPage) == 0;
+}
+
+}  // namespace
+
+void Machine::settle_snapshots() {
+  end_stretch();
+  snapshots_settled_ = true;
+  cpu_->track_host_writes(false);  // nothing compares them any more
+}
+
+void Machine::end_stretch() {
+  if (!stretch_.active) return;
+  stretch_.active = false;
+  cpu_->journal().disarm();
+}
+
+void Machine::snapshot_entry_end(std::uint32_t pc) {
+  if (!snapshots_ || snapshots_settled_ || stopping()) return;
+  if (++learn_entries_ > StartupSnapshots::kMaxLearnEntries) {
+    settle_snapshots();
+    return;
+  }
+  // A pending interrupt would be taken inside the stretch: not a function of CPU and memory alone.
+  if (irq_->pending()) return;
+  std::vector<std::uint8_t> cpu = cpu_->save_context();
+  for (const StretchSnapshot& s : snapshots_->all()) {
+    if (s.nbp_hash != nbp_hash_ || s.start_pc != pc || s.start_cpu != cpu) continue;
+    if (matches(s, pc, cpu)) {
+      restore(s);
+    } else {
+      // Same CPU, but memory the guest wrote differs (it has copied its own answers, its MAC say, into
+      // its own variables): from here on this machine's stretches are its own.
+      settle_snapshots();
+    }
+    return;
+  }
+  stretch_.active = true;
+  stretch_.pc = pc;
+  stretch_.cpu = std::move(cpu);
+  stretch_.host_entries = stats_.host_entries;
+  stretch_.blocks = blocks_;
+  stretch_.int_dispatches = stats_.int_dispatches;
+  stretch_.idle_jumps = stats_.idle_jumps;
+  stretch_.last_tsc = last_tsc_;
+  stretch_.now = sched_.now();
+  stretch_.irqs = irq_->delivered();
+  stretch_.rdtsc_sites = rdtsc_->sites();
+  stretch_.windows = window_hooks_.size();
+  try {
+    cpu_->journal().arm();
+  } catch (const std::exception&) {
+    // Cannot protect the RAM here (or another journal is armed): learn nothing, run on as usual.
+    stretch_.active = false;
+    settle_snapshots();
+  }
+}
+
+void Machine::snapshot_entry_begin(std::uint32_t pc) {
+  if (!stretch_.active) return;
+  end_stretch();
+  if (stopping() || faulted_) return;
+  // Pure: nothing but guest instructions ran since the stretch started (no host entry, clock, RDTSC read,
+  // interrupt or newly trapped RDTSC site), and long enough to be worth sharing.
+  if (stats_.host_entries != stretch_.host_entries || sched_.now() != stretch_.now ||
+      stats_.idle_jumps != stretch_.idle_jumps || last_tsc_ != stretch_.last_tsc ||
+      rdtsc_->sites() != stretch_.rdtsc_sites || irq_->delivered() != stretch_.irqs)
+    return;
+  if (blocks_ - stretch_.blocks < StartupSnapshots::kMinBlocks) return;
+  publish(pc);
+}
+
+void Machine::publish(std::uint32_t end_pc) {
+  StretchSnapshot s;
+  s.nbp_hash = nbp_hash_;
+  s.start_pc = stretch_.pc;
+  s.start_cpu = std::move(stretch_.cpu);
+  s.end_pc = end_pc;
+  s.end_cs_base = cpu_->cs_base();
+  s.end_cpu = cpu_->save_context();
+  const PageJournal& journal = cpu_->journal();
+  std::vector<unsigned char> written(cpu_->ram_size() / kPage, 0);
+  for (std::uint32_t p : journal.written()) written[p] = 1;
+  std::vector<unsigned char> resident = resident_pages(*cpu_);
+  for (std::uint32_t p = 0; p < resident.size(); ++p) {
+    if (!resident[p] && !written[p]) continue;
+    const std::uint8_t* now = cpu_->ram() + std::size_t{p} * kPage;
+    if (!written[p] && all_zero(now)) continue;
+    StretchSnapshot::Page page;
+    page.index = p;
+    page.written = written[p];
+    page.after.assign(now, now + kPage);
+    if (page.written) page.before.assign(journal.before(p), journal.before(p) + kPage);
+    s.pages.push_back(std::move(page));
+  }
+  s.host_writes = cpu_->host_writes();
+  s.blocks = blocks_ - stretch_.blocks;
+  s.int_dispatches = stats_.int_dispatches - stretch_.int_dispatches;
+  s.windows.assign(window_hooks_.begin() + static_cast<std::ptrdiff_t>(stretch_.windows), window_hooks_.end());
+  s.learner = config_.name;
+  if (log::enabled(log::Level::kDebug))
+    log::write(log::Level::kDebug, sched_.now(), config_.name,
+               "start-up snapshot learned: " + std::to_string(s.blocks) + " blocks, " + std::to_string(s.pages.size()) +
+                   " pages");
+  snapshots_->publish(std::move(s));
+  // One stretch per machine. Sharing the later ones too (iPXE's relocation, 0.7 M blocks, and its first
+  // initialisation) gave different consoles: one of them reads the cached DHCPACK, a host answer that
+  // differs between machines, which the memory comparison cannot see (startup_snapshot.h).
+  settle_snapshots();
+}
+
+bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vector<std::uint8_t>& cpu) const {
+  if (s.nbp_hash != nbp_hash_ || s.start_pc != pc || s.start_cpu != cpu) return false;
+  // From here on the CPU is where the stretch started: say why memory keeps it from being skipped.
+  auto refuse = [&](std::uint32_t page, const char* why) {
+    if (log::enabled(log::Level::kDebug)) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "start-up snapshot of %s not used: page 0x%05x %s", s.learner.c_str(),
+                    page * kPage, why);
+      log::write(log::Level::kDebug, sched_.now(), config_.name, buf);
+    }
+    return false;
+  };
+  std::vector<unsigned char> resident = resident_pages(*cpu_);
+  static const std::uint8_t zeros[kPage] = {};
+  const Cpu::HostWrites& mine = cpu_->host_writes();
+  auto next = s.pages.begin();
+  for (std::uint32_t p = 0; p < resident.size(); ++p) {
+    const StretchSnapshot::Page* theirs = nullptr;
+    if (next != s.pages.end() && next->index == p) theirs = &*next++;
+    if (!theirs && !resident[p]) continue;  // zero in both
+    const std::uint8_t* here = cpu_->ram() + std::size_t{p} * kPage;
+    const std::uint8_t* there = !theirs ? zeros : theirs->written ? theirs->before.data() : theirs->after.data();
+    if (std::memcmp(here, there, kPage) == 0) continue;
+    // Only the machines' own answers may differ: bytes the host wrote in both. On a page the stretch
+    // writes, also only bytes it left as they were (the BIOS tick count next to the FBMS word it
+    // rewrites, say); restore() keeps this machine's value there.
+    auto a = mine.find(p);
+    auto b = s.host_writes.find(p);
+    if (a == mine.end() || b == s.host_writes.end()) return refuse(p, "differs where the guest wrote");
+    const std::bitset<4096> both = a->second & b->second;
+    for (std::uint32_t i = 0; i < kPage; ++i) {
+      if (here[i] == there[i]) continue;
+      if (!both[i]) return refuse(p, "differs where the guest wrote");
+      if (theirs && theirs->written && theirs->after[i] != there[i]) return refuse(p, "differs where the stretch writes");
+    }
+  }
+  return true;
+}
+
+void Machine::restore(const StretchSnapshot& s) {
+  settle_snapshots();
+  // The pages the stretch wrote, through uc_mem_write so that code translated from them is dropped; bytes
+  // where this machine's own answers differ from the learner's (which the stretch left alone, matches())
+  // keep this machine's value.
+  std::vector<std::uint8_t> merged(kPage);
+  for (const StretchSnapshot::Page& page : s.pages) {
+    if (!page.written) continue;
+    const std::uint8_t* here = cpu_->ram() + std::size_t{page.index} * kPage;
+    for (std::uint32_t i = 0; i < kPage; ++i) merged[i] = here[i] != page.before[i] ? here[i] : page.after[i];
+    guest_write(*cpu_, page.index * kPage, merged.data(), kPage);
+  }
+  cpu_->restore_context(s.end_cpu);
+  // Resume at the instruction whose code hook ended the stretch: it runs this machine's own host entry.
+  // (The saved EIP was taken inside a hook, where Unicorn 2.0.1 holds a linear address; writing EIP
+  // from a hook also makes Unicorn leave the current block, as for the host's INT dispatch.)
+  cpu_->set_reg(UC_X86_REG_EIP, s.end_pc - s.end_cs_base);
+  stats_.int_dispatches += s.int_dispatches;
+  blocks_ += s.blocks;
+  for (std::uint32_t w : s.windows) hook_window_at(w);
+  snapshots_->count_restore(s.blocks);
+  if (log::enabled(log::Level::kDebug))
+    log::write(log::Level::kDebug, sched_.now(), config_.name,
+               "start-up snapshot of " + s.learner + " used: " + std::to_string(s.blocks) + " blocks skipped");
+  restored_ = true;
+}
+
+}  // namespace bootsim

@@ -1,0 +1,87 @@
+// Start-up snapshots: machines of one World that boot the same NBP pay its start-up once.
+//
+// What is shared is one *stretch*: the guest code that runs between two host entries, with no host code,
+// no time passing and no interrupt in between. Such a stretch is a pure function of the CPU state and the
+// memory it reads, so a second machine that arrives at the same host entry in the same CPU state with
+// the same memory can skip it: it takes the pages the stretch wrote and the CPU state at its end, and its
+// next host entry runs on its own firmware as if it had executed the stretch. For undionly.kpxe the
+// stretch worth sharing is the prefix's LZMA decompression, ~8 M translated blocks (≈1 s wall under
+// Unicorn 2.0.1); everything before it (the prefix's PXE calls, its console text) and after it runs on
+// each machine as usual, so each machine's trace, console and frames come from its own run.
+//
+// Learning: a machine that has not restored arms a page journal (sim/cpu/page_journal.h) at the end of
+// each host entry made through a code hook (BIOS INT stub, PXE entry); at the start of the next one it
+// disarms it. If nothing else happened in between (no other host entry, no clock movement, no interrupt,
+// no new RDTSC trap) and at least kMinBlocks blocks ran, it publishes a StretchSnapshot: the CPU state at
+// both ends, every page resident at the end (with the old contents of the pages written), and the bytes
+// its own host code had written since power-on.
+//
+// Matching, for another machine at the end of a code-hook entry: same NBP, same hook address, no
+// interrupt pending, the same CPU state byte for byte, every page the stretch wrote equal to the
+// learner's, and every other page equal to the learner's except at bytes the host wrote in both
+// machines (their own answers: BIOS tick count, SMBIOS tables, PXE replies such as the cached DHCPACK).
+// Such a byte differs only if the machines' answers differ, and a guest that had computed anything
+// from it before the stretch would have left a difference elsewhere (registers, its own variables),
+// which refuses the match. What this cannot see is the stretch itself *reading* such a byte: iPXE's
+// decompressor reads only its compressed payload; the fleet snapshot test (tests/firmware) boots a fleet
+// with and without snapshots and requires byte-identical traces, consoles and pcaps.
+//
+// Only the machines' threads touch a store, one at a time (the baton), so it has no lock of its own.
+// Turn snapshots off with BOOTSIM_SNAPSHOT=off in the environment (World reads it).
+#pragma once
+
+#include <bitset>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bootsim {
+
+/// What one learner saw of one stretch. Pages not listed were zero (never touched) at both ends.
+struct StretchSnapshot {
+  std::uint64_t nbp_hash = 0;
+  std::uint32_t start_pc = 0;            ///< linear address of the code hook whose end starts the stretch
+  std::vector<std::uint8_t> start_cpu;   ///< Cpu::save_context() there
+  std::uint32_t end_pc = 0;              ///< linear address of the code hook that ends it
+  std::uint32_t end_cs_base = 0;         ///< CS base at the end (for the EIP to resume at)
+  std::vector<std::uint8_t> end_cpu;
+  struct Page {
+    std::uint32_t index = 0;
+    bool written = false;                ///< written by the stretch: `before` holds its old contents
+    std::vector<std::uint8_t> before, after;
+  };
+  std::vector<Page> pages;               ///< sorted by index
+  std::map<std::uint32_t, std::bitset<4096>> host_writes;  ///< the learner's own answers (Cpu::host_writes)
+  std::uint64_t blocks = 0;              ///< translated blocks in the stretch
+  std::uint64_t int_dispatches = 0;      ///< real-mode INTs dispatched in it (counted in Machine::Stats)
+  std::vector<std::uint32_t> windows;    ///< interrupt windows first seen in it
+  std::string learner;                   ///< the machine that ran it
+};
+
+/// The stretches learned so far in one World, and what they saved.
+class StartupSnapshots {
+ public:
+  /// The first stretch at least this long is the one a machine learns or skips, and then it stops: for
+  /// undionly.kpxe that is the decompression (7.6 M blocks; the stretch before it has 0.2 M).
+  static constexpr std::uint64_t kMinBlocks = 1000000;
+  /// A machine stops learning after this many code-hook entries without finding a long stretch.
+  static constexpr std::uint64_t kMaxLearnEntries = 20000;
+
+  void publish(StretchSnapshot s) { snapshots_.push_back(std::move(s)); }
+  const std::vector<StretchSnapshot>& all() const { return snapshots_; }
+
+  /// A machine skipped a stretch of `blocks` blocks.
+  void count_restore(std::uint64_t blocks) {
+    ++restores_;
+    blocks_saved_ += blocks;
+  }
+  std::uint64_t restores() const { return restores_; }
+  std::uint64_t blocks_saved() const { return blocks_saved_; }
+
+ private:
+  std::vector<StretchSnapshot> snapshots_;
+  std::uint64_t restores_ = 0, blocks_saved_ = 0;
+};
+
+}  // namespace bootsim
