@@ -9,7 +9,7 @@ endif()
 foreach(step
     "${CMAKE_COMMAND};-S;${SOURCE_DIR};-B;${BUILD_DIR};-G;Ninja;-DCMAKE_BUILD_TYPE=Debug;-DBOOTSIM_SANITIZE=ON"
     "${CMAKE_COMMAND};--build;${BUILD_DIR}"
-    "${CMAKE_CTEST_COMMAND};--test-dir;${BUILD_DIR};--output-on-failure;-j;2")
+    "${CMAKE_CTEST_COMMAND};--test-dir;${BUILD_DIR};--output-on-failure;-j;2;-LE;slow")
   execute_process(COMMAND ${step} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     string(REPLACE ";" " " shown "${step}")

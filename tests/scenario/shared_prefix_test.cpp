@@ -96,7 +96,10 @@ TEST_P(shared_prefix, ShippedScenarioGivesTheSameArtifactsSharedAndAlone) {
 std::vector<std::string> shipped() {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".xml") names.push_back(e.path().stem().string());
+    // Not the fleets declared with <machine count>: a World of several machines never forks (its machines
+    // are in the group key), so their runs are equal by construction, and rack_100 alone costs minutes.
+    if (e.path().extension() == ".xml" && test::slurp(e.path()).find(" count=\"") == std::string::npos)
+      names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
 }
