@@ -38,7 +38,10 @@ bool is_trace(const fs::path& p) {
 std::vector<std::string> shipped_scenarios() {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".xml") names.push_back(e.path().stem().string());
+    // Not the <machine count> fleets (rack_100: minutes, and far longer in the sanitizer suite, where it
+    // would run out of time); several machines' trace order is checked here by fleet_broadcom.
+    if (e.path().extension() == ".xml" && test::slurp(e.path()).find(" count=\"") == std::string::npos)
+      names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
 }
