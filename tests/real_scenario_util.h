@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "sim/scenario/loader.h"
 #include "sim/scenario/verdict.h"
@@ -55,6 +57,18 @@ inline std::string slurp(const std::filesystem::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+/// The stems of scenarios/*.xml, sorted, for tests that run every shipped scenario: without the fleets
+/// declared with <machine count> (rack_100 costs minutes, far longer in the sanitizer suite, and several
+/// machines never share a boot); golden.rack_100 runs those once.
+inline std::vector<std::string> shipped_scenarios_but_fleets() {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios"))
+    if (e.path().extension() == ".xml" && slurp(e.path()).find(" count=\"") == std::string::npos)
+      names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace bootsim::test

@@ -93,18 +93,7 @@ TEST_P(shared_prefix, ShippedScenarioGivesTheSameArtifactsSharedAndAlone) {
   EXPECT_GE(n, 3u);
 }
 
-std::vector<std::string> shipped() {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios"))
-    // Not the fleets declared with <machine count>: a World of several machines never forks (its machines
-    // are in the group key), so their runs are equal by construction, and rack_100 alone costs minutes.
-    if (e.path().extension() == ".xml" && test::slurp(e.path()).find(" count=\"") == std::string::npos)
-      names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-INSTANTIATE_TEST_SUITE_P(scenarios, shared_prefix, ::testing::ValuesIn(shipped()),
+INSTANTIATE_TEST_SUITE_P(scenarios, shared_prefix, ::testing::ValuesIn(test::shipped_scenarios_but_fleets()),
                          [](const auto& info) { return info.param; });
 
 TEST(shared_prefix_sweep, AutonegAndSleepGridGivesTheSameArtifactsSharedAndAlone) {

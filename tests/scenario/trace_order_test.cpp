@@ -35,17 +35,6 @@ bool is_trace(const fs::path& p) {
   return name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-std::vector<std::string> shipped_scenarios() {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios"))
-    // Not the <machine count> fleets (rack_100: minutes, and far longer in the sanitizer suite, where it
-    // would run out of time); several machines' trace order is checked here by fleet_broadcom.
-    if (e.path().extension() == ".xml" && test::slurp(e.path()).find(" count=\"") == std::string::npos)
-      names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 class scenario_trace_order : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(scenario_trace_order, EveryTraceOfTheScenarioIsInTimeOrder) {
@@ -64,11 +53,11 @@ TEST_P(scenario_trace_order, EveryTraceOfTheScenarioIsInTimeOrder) {
   EXPECT_GE(traces, 1u) << "the scenario wrote no trace";
 }
 
-INSTANTIATE_TEST_SUITE_P(shipped, scenario_trace_order, ::testing::ValuesIn(shipped_scenarios()),
+INSTANTIATE_TEST_SUITE_P(shipped, scenario_trace_order, ::testing::ValuesIn(test::shipped_scenarios_but_fleets()),
                          [](const auto& info) { return info.param; });
 
 TEST(scenario_trace_order_cli, ShippedScenariosIncludeAMultiMachineOne) {
-  auto names = shipped_scenarios();
+  auto names = test::shipped_scenarios_but_fleets();
   EXPECT_GE(names.size(), 8u);
   EXPECT_NE(std::find(names.begin(), names.end(), "fleet_broadcom"), names.end());
 }
