@@ -18,6 +18,7 @@ namespace bootsim::reports::testing {
 inline std::string fleet_broadcom_out() {
   std::string out = out_dir() + "/fleet_broadcom_run";
   std::string report = out + "/fleet_broadcom/report.json";
+  CacheLock lock("fleet_broadcom_run");
   if (!newer_than_exe(report)) {
     std::string cmd = std::string("'") + BOOTSIM_EXE + "' scenario '" + BOOTSIM_SOURCE_DIR +
                       "/scenarios/fleet_broadcom.xml' --out '" + out + "' -q -j 2 > '" + out_dir() +

@@ -2,6 +2,8 @@
 // second each). Traces are cached in the build tree and remade when the bootsim binary is newer.
 #pragma once
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,11 +49,29 @@ inline bool newer_than_exe(const std::string& path) {
   return a.st_mtime >= b.st_mtime;
 }
 
+/// Holds an exclusive lock on out_dir()/NAME.lock while alive. ctest runs each test in its own process, two at
+/// a time: without it, two tests that find the same cached output stale remake it at once, and one reads
+/// files the other is still writing (seen under the slower sanitizer build).
+class CacheLock {
+ public:
+  explicit CacheLock(const std::string& name) : fd_(::open((out_dir() + "/" + name + ".lock").c_str(),
+                                                           O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~CacheLock() { if (fd_ >= 0) ::close(fd_); }
+  CacheLock(const CacheLock&) = delete;
+  CacheLock& operator=(const CacheLock&) = delete;
+
+ private:
+  int fd_;
+};
+
 /// Runs `bootsim run --nbp undionly.kpxe ARGS`, returns the parsed trace; `name` names the cached files
 /// (NAME.jsonl, NAME.console.log in out_dir()).
 inline std::vector<TraceEvent> run_trace(const std::string& name, const std::string& args) {
   std::string dir = out_dir();
   std::string trace = dir + "/" + name + ".jsonl";
+  CacheLock lock(name);
   if (!newer_than_exe(trace)) {
     std::string tmp = trace + ".tmp." + std::to_string(::getpid());
     std::string cmd = std::string("'") + BOOTSIM_EXE + "' run --nbp '" + BOOTSIM_IPXE_DIR + "/undionly.kpxe' -q" +

@@ -77,6 +77,7 @@ namespace {
 std::vector<TraceEvent> fleet_stock_trace() {
   std::string dir = testing::out_dir() + "/fleet";
   std::string trace = dir + "/fleet_broadcom/stock.trace.jsonl";
+  testing::CacheLock lock("fleet");
   if (!testing::newer_than_exe(trace)) {
     std::string cmd = std::string("'") + BOOTSIM_EXE + "' scenario '" + BOOTSIM_SOURCE_DIR +
                       "/scenarios/fleet_broadcom.xml' --out '" + dir + "' > /dev/null 2>&1";
