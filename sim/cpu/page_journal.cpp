@@ -52,10 +52,17 @@ bool PageJournal::on_fault(const void* addr) noexcept {
   if (a < ram_ || a >= ram_ + bytes_) return false;
   std::uint32_t page = static_cast<std::uint32_t>((a - ram_) / kPage);
   std::uint8_t* p = ram_ + std::size_t{page} * kPage;
-  if (!seen_[page]) {
-    seen_[page] = 1;
-    std::memcpy(old_ + std::size_t{page} * kPage, p, kPage);  // readable: only writes are blocked
-    written_.push_back(page);  // reserved in arm(): no allocation in the handler
+  // Vectors reserved in arm(): no allocation in the handler.
+  if (!(seen_[page] & (kRead | kWritten))) {
+    // First access (a page only noted as code is still inaccessible): whatever it was, it reads first.
+    if (!seen_[page]) touched_.push_back(page);
+    seen_[page] |= kRead;
+    return mprotect(p, kPage, PROT_READ) == 0;
+  }
+  if (!(seen_[page] & kWritten)) {
+    seen_[page] |= kWritten;
+    std::memcpy(old_ + std::size_t{page} * kPage, p, kPage);  // readable now: only writes are blocked
+    written_.push_back(page);
   }
   return mprotect(p, kPage, PROT_READ | PROT_WRITE) == 0;
 }
@@ -74,15 +81,17 @@ void PageJournal::arm() {
     if (p == MAP_FAILED) throw std::runtime_error("page journal: cannot reserve its shadow");
     old_ = static_cast<std::uint8_t*>(p);
   }
-  for (std::uint32_t page : written_) seen_[page] = 0;
+  for (std::uint32_t page : touched_) seen_[page] = 0;
   written_.clear();
-  written_.reserve(seen_.size());  // the handler must never allocate
+  touched_.clear();
+  written_.reserve(seen_.size());  // the handler (and note_exec) must never allocate
+  touched_.reserve(seen_.size());
   PageJournal* expected = nullptr;
   if (!g_armed.compare_exchange_strong(expected, this)) throw std::runtime_error("page journal: another is armed");
   armed_ = true;
-  if (mprotect(ram_, bytes_, PROT_READ) != 0) {
+  if (mprotect(ram_, bytes_, PROT_NONE) != 0) {
     disarm();
-    throw std::runtime_error("page journal: cannot write-protect guest RAM");
+    throw std::runtime_error("page journal: cannot protect guest RAM");
   }
 }
 

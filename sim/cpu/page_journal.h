@@ -1,10 +1,13 @@
 // The page journal: which guest RAM pages a stretch of execution writes, and what they held before.
 //
-// Used to learn what one stretch of guest code does (sim/machine/startup_snapshot.h): arm() write-protects
-// the whole of guest RAM on the host side; the first store to a page after that, whether Unicorn's (the
-// guest) or ours (a firmware reply), faults, and the SIGSEGV handler copies the page's old contents into
-// the journal, marks it and makes the page writable again, so the store is retried and succeeds. disarm()
-// makes everything writable. Cost: one fault per page written while armed; reads are untouched.
+// Used to learn what one stretch of guest code does (sim/machine/startup_snapshot.h): arm() takes every
+// access to guest RAM away on the host side. The first access to a page after that, whether Unicorn's
+// (the guest's loads and stores, and its translator reading code) or ours, faults; the SIGSEGV handler
+// marks the page read and makes it readable, so the access is retried. A store faults once more: the
+// handler copies the page's old contents into the journal, marks it written and makes it writable.
+// Code the guest runs from blocks translated before arm() is not read again: note_exec() (called from
+// the block hook) marks those pages. disarm() makes everything accessible. Cost: one fault per page
+// read, two per page written, while armed.
 //
 // Why a signal handler, and a process-wide one: Unicorn 2.0.1 has no dirty-page tracking of its own, and
 // a UC_HOOK_MEM_WRITE hook on every store would slow the very stretch we want to skip. The handler must
@@ -39,6 +42,20 @@ class PageJournal {
 
   /// Pages written while armed, in the order of their first write.
   const std::vector<std::uint32_t>& written() const { return written_; }
+  /// Marks the pages of a translated block the guest enters while armed (`addr`: linear = physical).
+  void note_exec(std::uint64_t addr, std::uint32_t size) noexcept {
+    if (!armed_) return;
+    for (std::uint64_t p = addr / kPage; p <= (addr + (size ? size - 1 : 0)) / kPage && p < seen_.size(); ++p)
+      if (!(seen_[p] & kExec)) {
+        if (!seen_[p]) touched_.push_back(static_cast<std::uint32_t>(p));
+        seen_[p] |= kExec;
+      }
+  }
+  /// True when the guest (or the host) read, wrote or ran code from page `page` while armed: every other
+  /// page can have held anything without changing what happened.
+  bool accessed(std::uint32_t page) const { return page < seen_.size() && seen_[page] != 0; }
+  /// The pages accessed while armed, in the order of their first access.
+  const std::vector<std::uint32_t>& touched() const { return touched_; }
   /// What page `page` held when the journal was armed; only for a page in written().
   const std::uint8_t* before(std::uint32_t page) const { return old_ + std::size_t{page} * kPage; }
 
@@ -49,9 +66,11 @@ class PageJournal {
 
   std::uint8_t* ram_;
   std::uint32_t bytes_;
+  static constexpr std::uint8_t kRead = 1, kWritten = 2, kExec = 4;
   std::uint8_t* old_ = nullptr;   ///< a RAM-sized shadow, backed only where pages were saved
-  std::vector<std::uint8_t> seen_;  ///< one flag per page: journaled since arm()
+  std::vector<std::uint8_t> seen_;  ///< per page since arm(): kRead | kWritten | kExec
   std::vector<std::uint32_t> written_;
+  std::vector<std::uint32_t> touched_;
   bool armed_ = false;
 };
 

@@ -616,6 +616,8 @@ void Machine::on_rdtsc(std::uint32_t linear) {
 void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, void* user) {
   auto* m = static_cast<Machine*>(user);
   ++m->blocks_;
+  // Code run from blocks translated before a stretch is not read again: the stretch still depends on it.
+  if (m->stretch_.active) m->cpu_->journal().note_exec(addr, size);
   // An interrupt window (`sti` ends a block, so the window's `nop; nop; cli` starts one): give it a code
   // hook, so that interrupts can be taken in it from its next pass on (interrupts.h).
   const std::uint8_t* ram = m->cpu_->ram();

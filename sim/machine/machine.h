@@ -31,6 +31,7 @@
 #include "sim/machine/interrupts.h"
 #include "sim/machine/idle_rule.h"
 #include "sim/machine/startup_snapshot.h"
+#include "sim/machine/stretch_shelf.h"
 #include "sim/cpu/cpu.h"
 #include "sim/cpu/rdtsc_trap.h"
 #include "sim/machine/keyboard.h"
@@ -219,7 +220,7 @@ class Machine final : public FirmwareHost {
   /// True when this machine, here and now, is where `s` started, as far as the stretch can see.
   bool matches(const StretchSnapshot& s, std::uint32_t pc, const std::vector<std::uint8_t>& cpu) const;
   void restore(const StretchSnapshot& s);
-  void publish(std::uint32_t end_pc);
+  void publish(std::uint32_t end_pc, bool to_shelf);
   /// No more learning or matching: restored, published, or gave up.
   void settle_snapshots();
 
@@ -256,6 +257,8 @@ class Machine final : public FirmwareHost {
     SimTime now{};
     std::uint64_t irqs = 0;
     size_t rdtsc_sites = 0, windows = 0;
+    bool claimed = false;         ///< on the run's shelf: this machine owes it the outcome
+    StretchShelf::Key key;
   } stretch_;
 
   Baton* baton_ = nullptr;

@@ -1,10 +1,10 @@
 // Machine's side of start-up snapshots: learning a stretch, matching one, restoring it
 // (sim/machine/startup_snapshot.h says what a stretch is and why this is exact).
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <utility>
 
 #include "sim/core/log.h"
 #include "sim/machine/machine.h"
@@ -20,20 +20,6 @@ void guest_write(Cpu& cpu, std::uint32_t addr, const std::uint8_t* bytes, std::u
   uc_check(uc_mem_write(cpu.uc(), addr, bytes, len), "uc_mem_write");
 }
 
-/// One flag per page of `cpu`'s RAM: backed by host memory (ever touched). Pages that are not are zero.
-std::vector<unsigned char> resident_pages(const Cpu& cpu) {
-  std::vector<unsigned char> v(cpu.ram_size() / kPage, 1);
-  // Without the answer every page counts as resident: slower, still right.
-  if (mincore(const_cast<std::uint8_t*>(cpu.ram()), cpu.ram_size(), v.data()) != 0) std::fill(v.begin(), v.end(), 1);
-  for (auto& f : v) f &= 1;
-  return v;
-}
-
-bool all_zero(const std::uint8_t* p) {
-  static const std::uint8_t zeros[kPage] = {};
-  return std::memcmp(p, zeros, kPage) == 0;
-}
-
 }  // namespace
 
 void Machine::settle_snapshots() {
@@ -46,6 +32,8 @@ void Machine::end_stretch() {
   if (!stretch_.active) return;
   stretch_.active = false;
   cpu_->journal().disarm();
+  // Cut short (the machine stops): tell the shelf, so no other process waits for this any more.
+  if (std::exchange(stretch_.claimed, false)) snapshots_->shelf()->fail(stretch_.key);
 }
 
 void Machine::snapshot_entry_end(std::uint32_t pc) {
@@ -68,7 +56,29 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
     }
     return;
   }
+  // Not learned in this World: another process of the run may have learned it, or be learning it now.
+  StretchShelf* shelf = snapshots_->shelf();
+  bool claimed = false;
+  StretchShelf::Key key{nbp_hash_, pc, 0};
+  if (shelf) {
+    key.cpu_hash = StretchShelf::hash_cpu(cpu);
+    switch (shelf->claim(key)) {
+      case StretchShelf::Claim::kPublished:
+        if (std::optional<StretchSnapshot> s = shelf->fetch(key)) {
+          snapshots_->publish(std::move(*s));  // the other machines of this World find it here
+          const StretchSnapshot& mine = snapshots_->all().back();
+          if (matches(mine, pc, cpu)) restore(mine);
+          else settle_snapshots();
+          return;
+        }
+        break;
+      case StretchShelf::Claim::kLearn: claimed = true; break;
+      case StretchShelf::Claim::kRunOn: break;
+    }
+  }
   stretch_.active = true;
+  stretch_.claimed = claimed;
+  stretch_.key = key;
   stretch_.pc = pc;
   stretch_.cpu = std::move(cpu);
   stretch_.host_entries = stats_.host_entries;
@@ -85,25 +95,28 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
   } catch (const std::exception&) {
     // Cannot protect the RAM here (or another journal is armed): learn nothing, run on as usual.
     stretch_.active = false;
+    if (std::exchange(stretch_.claimed, false)) shelf->fail(key);
     settle_snapshots();
   }
 }
 
 void Machine::snapshot_entry_begin(std::uint32_t pc) {
   if (!stretch_.active) return;
+  const bool claimed = std::exchange(stretch_.claimed, false);  // its outcome is told here
   end_stretch();
-  if (stopping() || faulted_) return;
   // Pure: nothing but guest instructions ran since the stretch started (no host entry, clock, RDTSC read,
   // interrupt or newly trapped RDTSC site), and long enough to be worth sharing.
-  if (stats_.host_entries != stretch_.host_entries || sched_.now() != stretch_.now ||
-      stats_.idle_jumps != stretch_.idle_jumps || last_tsc_ != stretch_.last_tsc ||
-      rdtsc_->sites() != stretch_.rdtsc_sites || irq_->delivered() != stretch_.irqs)
+  const bool pure = stats_.host_entries == stretch_.host_entries && sched_.now() == stretch_.now &&
+                    stats_.idle_jumps == stretch_.idle_jumps && last_tsc_ == stretch_.last_tsc &&
+                    rdtsc_->sites() == stretch_.rdtsc_sites && irq_->delivered() == stretch_.irqs;
+  if (!stopping() && !faulted_ && pure && blocks_ - stretch_.blocks >= StartupSnapshots::kMinBlocks) {
+    publish(pc, claimed);
     return;
-  if (blocks_ - stretch_.blocks < StartupSnapshots::kMinBlocks) return;
-  publish(pc);
+  }
+  if (claimed) snapshots_->shelf()->fail(stretch_.key);
 }
 
-void Machine::publish(std::uint32_t end_pc) {
+void Machine::publish(std::uint32_t end_pc, bool to_shelf) {
   StretchSnapshot s;
   s.nbp_hash = nbp_hash_;
   s.start_pc = stretch_.pc;
@@ -111,14 +124,15 @@ void Machine::publish(std::uint32_t end_pc) {
   s.end_pc = end_pc;
   s.end_cs_base = cpu_->cs_base();
   s.end_cpu = cpu_->save_context();
+  // Only the pages the stretch read, wrote or ran code from: what every other page held made no
+  // difference to it, so a machine may hold anything there (its own command line, say).
   const PageJournal& journal = cpu_->journal();
+  std::vector<std::uint32_t> touched = journal.touched();
+  std::sort(touched.begin(), touched.end());
   std::vector<unsigned char> written(cpu_->ram_size() / kPage, 0);
   for (std::uint32_t p : journal.written()) written[p] = 1;
-  std::vector<unsigned char> resident = resident_pages(*cpu_);
-  for (std::uint32_t p = 0; p < resident.size(); ++p) {
-    if (!resident[p] && !written[p]) continue;
+  for (std::uint32_t p : touched) {
     const std::uint8_t* now = cpu_->ram() + std::size_t{p} * kPage;
-    if (!written[p] && all_zero(now)) continue;
     StretchSnapshot::Page page;
     page.index = p;
     page.written = written[p];
@@ -135,6 +149,7 @@ void Machine::publish(std::uint32_t end_pc) {
     log::write(log::Level::kDebug, sched_.now(), config_.name,
                "start-up snapshot learned: " + std::to_string(s.blocks) + " blocks, " + std::to_string(s.pages.size()) +
                    " pages");
+  if (to_shelf) snapshots_->shelf()->publish(stretch_.key, s);
   snapshots_->publish(std::move(s));
   // One stretch per machine. Sharing the later ones too (iPXE's relocation, 0.7 M blocks, and its first
   // initialisation) gave different consoles: one of them reads the cached DHCPACK, a host answer that
@@ -154,16 +169,14 @@ bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vec
     }
     return false;
   };
-  std::vector<unsigned char> resident = resident_pages(*cpu_);
-  static const std::uint8_t zeros[kPage] = {};
   const Cpu::HostWrites& mine = cpu_->host_writes();
-  auto next = s.pages.begin();
-  for (std::uint32_t p = 0; p < resident.size(); ++p) {
-    const StretchSnapshot::Page* theirs = nullptr;
-    if (next != s.pages.end() && next->index == p) theirs = &*next++;
-    if (!theirs && !resident[p]) continue;  // zero in both
+  // Only the pages the stretch accessed matter (publish()): each must hold what it held for the learner.
+  for (const StretchSnapshot::Page& page : s.pages) {
+    const std::uint32_t p = page.index;
+    const StretchSnapshot::Page* theirs = &page;
+    if (std::size_t{p} * kPage >= cpu_->ram_size()) return refuse(p, "is beyond this machine's RAM");
     const std::uint8_t* here = cpu_->ram() + std::size_t{p} * kPage;
-    const std::uint8_t* there = !theirs ? zeros : theirs->written ? theirs->before.data() : theirs->after.data();
+    const std::uint8_t* there = theirs->written ? theirs->before.data() : theirs->after.data();
     if (std::memcmp(here, there, kPage) == 0) continue;
     // Only the machines' own answers may differ: bytes the host wrote in both. On a page the stretch
     // writes, also only bytes it left as they were (the BIOS tick count next to the FBMS word it
@@ -175,7 +188,7 @@ bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vec
     for (std::uint32_t i = 0; i < kPage; ++i) {
       if (here[i] == there[i]) continue;
       if (!both[i]) return refuse(p, "differs where the guest wrote");
-      if (theirs && theirs->written && theirs->after[i] != there[i]) return refuse(p, "differs where the stretch writes");
+      if (theirs->written && theirs->after[i] != there[i]) return refuse(p, "differs where the stretch writes");
     }
   }
   return true;

@@ -13,18 +13,24 @@
 // each host entry made through a code hook (BIOS INT stub, PXE entry); at the start of the next one it
 // disarms it. If nothing else happened in between (no other host entry, no clock movement, no interrupt,
 // no new RDTSC trap) and at least kMinBlocks blocks ran, it publishes a StretchSnapshot: the CPU state at
-// both ends, every page resident at the end (with the old contents of the pages written), and the bytes
-// its own host code had written since power-on.
+// both ends, every page the stretch accessed (read, wrote or ran code from) with its contents at the end
+// and, for the pages written, at the start, and the bytes its own host code had written since power-on.
 //
 // Matching, for another machine at the end of a code-hook entry: same NBP, same hook address, no
-// interrupt pending, the same CPU state byte for byte, every page the stretch wrote equal to the
-// learner's, and every other page equal to the learner's except at bytes the host wrote in both
-// machines (their own answers: BIOS tick count, SMBIOS tables, PXE replies such as the cached DHCPACK).
-// Such a byte differs only if the machines' answers differ, and a guest that had computed anything
-// from it before the stretch would have left a difference elsewhere (registers, its own variables),
-// which refuses the match. What this cannot see is the stretch itself *reading* such a byte: iPXE's
+// interrupt pending, the same CPU state byte for byte, and every page the stretch accessed equal to the
+// learner's except at bytes the host wrote in both machines (their own answers: BIOS tick count, SMBIOS
+// tables, PXE replies such as the cached DHCPACK). Pages the stretch never accessed may differ freely:
+// from the same CPU state, the same bytes read give the same execution. (A different command line is
+// not among them: undionly.kpxe records it on a page its decompressor uses, so jobs that differ in it
+// each run their own.) For the exception: such a byte
+// differs only if the machines' answers differ, and a guest that had computed anything from it before
+// the stretch would have left a difference elsewhere (registers, its own variables), which refuses the
+// match. What this cannot see is the stretch itself reading such a byte on a page it accesses: iPXE's
 // decompressor reads only its compressed payload; the fleet snapshot test (tests/firmware) boots a fleet
 // with and without snapshots and requires byte-identical traces, consoles and pcaps.
+//
+// Other processes of the same run (forks of a shared boot, other workers) share stretches through the
+// run's shelf (stretch_shelf.h) the same way.
 //
 // Only the machines' threads touch a store, one at a time (the baton), so it has no lock of its own.
 // Turn snapshots off with BOOTSIM_SNAPSHOT=off in the environment (World reads it).
@@ -38,7 +44,10 @@
 
 namespace bootsim {
 
-/// What one learner saw of one stretch. Pages not listed were zero (never touched) at both ends.
+class StretchShelf;
+
+/// What one learner saw of one stretch. Pages not listed were not accessed by it (page_journal.h): what
+/// they hold made no difference to it, and it left them as they were.
 struct StretchSnapshot {
   std::uint64_t nbp_hash = 0;
   std::uint32_t start_pc = 0;            ///< linear address of the code hook whose end starts the stretch
@@ -79,8 +88,13 @@ class StartupSnapshots {
   std::uint64_t restores() const { return restores_; }
   std::uint64_t blocks_saved() const { return blocks_saved_; }
 
+  /// The run's shelf (stretch_shelf.h), through which stretches are shared with other processes too.
+  void set_shelf(StretchShelf* shelf) { shelf_ = shelf; }
+  StretchShelf* shelf() const { return shelf_; }
+
  private:
   std::vector<StretchSnapshot> snapshots_;
+  StretchShelf* shelf_ = nullptr;
   std::uint64_t restores_ = 0, blocks_saved_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -13,6 +14,7 @@
 
 #include "sim/core/errors.h"
 #include "sim/machine/console.h"
+#include "sim/machine/stretch_shelf.h"
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/shared_boot.h"
 #include "sim/scenario/worker_pool.h"
@@ -304,6 +306,22 @@ std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& given, int ma
 
   bool sequential = max_workers <= 1;
   for (const auto& j : jobs) sequential |= j.options.echo;
+  // Start-up stretches shared by every process of this run (sim/machine/stretch_shelf.h): made before
+  // the first worker is forked. Without it (the mapping failed) every job runs its own start-up.
+  struct ShelfScope {
+    std::unique_ptr<StretchShelf> shelf;
+    ~ShelfScope() {
+      if (shelf) StretchShelf::install(nullptr);
+    }
+  } shelf_scope;
+  if (jobs.size() > 1 && !StretchShelf::current()) {
+    try {
+      shelf_scope.shelf = std::make_unique<StretchShelf>();
+      StretchShelf::install(shelf_scope.shelf.get());
+      StretchShelf::set_waiting(true);
+    } catch (const std::exception&) {
+    }
+  }
   try {
     std::vector<VariantResult> results = sequential ? run_sequential(jobs, progress) : run_parallel(jobs, max_workers, progress);
     clean();

@@ -77,16 +77,31 @@ void World::echo_console() {
   }
 }
 
-std::vector<RunResult> World::run_alone() { return {machines_.front()->run(spec_.until)}; }
+/// False when BOOTSIM_SNAPSHOT=off: the switch exists to show that sharing start-ups changes nothing
+/// (tests compare both ways) and to rule it out when hunting a bug.
+static bool snapshots_wanted() {
+  const char* snap = std::getenv("BOOTSIM_SNAPSHOT");
+  return !(snap && std::string(snap) == "off");
+}
+
+std::vector<RunResult> World::run_alone() {
+  // Alone in its World, a machine shares its start-up only with the run's other processes (forks of a
+  // shared boot, other workers), through the run's shelf.
+  if (StretchShelf* shelf = StretchShelf::current(); shelf && snapshots_wanted()) {
+    snapshots_ = std::make_unique<StartupSnapshots>();
+    snapshots_->set_shelf(shelf);
+    machines_.front()->set_snapshots(snapshots_.get());
+  }
+  return {machines_.front()->run(spec_.until)};
+}
 
 std::vector<RunResult> World::run_with_baton() {
   const size_t n = machines_.size();
   Baton baton(sched_, n);
-  // Machines booting the same NBP share its start-up (sim/machine/startup_snapshot.h); the switch exists
-  // to show that sharing changes nothing (tests compare both ways) and to rule it out when hunting a bug.
-  const char* snap = std::getenv("BOOTSIM_SNAPSHOT");
+  // Machines booting the same NBP share its start-up (sim/machine/startup_snapshot.h).
   snapshots_ = std::make_unique<StartupSnapshots>();
-  const bool share = !(snap && std::string(snap) == "off");
+  snapshots_->set_shelf(StretchShelf::current());
+  const bool share = snapshots_wanted();
   for (size_t i = 0; i < n; ++i) {
     machines_[i]->set_baton(&baton, i);
     if (share) machines_[i]->set_snapshots(snapshots_.get());

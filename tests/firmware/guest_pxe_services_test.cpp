@@ -59,8 +59,13 @@ TEST_F(GuestPxeServices, TheProgramRunsToItsEnd) {
 
 TEST_F(GuestPxeServices, FileApiCheckFailsAsOnAVendorRomAndIsNotAnUnknownCall) {
   EXPECT_THAT(console(), HasSubstr("apicheck ax=0001 st=0003 magic=91D447B2"));
-  for (const auto& e : out_->trace.events_of("pxe_call"))
-    if (e.value("opcode", 0) == 0xE6) EXPECT_EQ(e.value("op", ""), "FILE_API_CHECK");
+  auto calls = out_->trace.events_of("pxe_call");
+  ASSERT_FALSE(calls.empty());
+  for (const auto& e : calls) {
+    if (e.value("opcode", 0) == 0xE6) {
+      EXPECT_EQ(e.value("op", ""), "FILE_API_CHECK");
+    }
+  }
 }
 
 TEST_F(GuestPxeServices, GetFsizeReadsTheSizeFromTheServersTsize) {

@@ -1,6 +1,7 @@
 // Boot sharing changes no artifact (sim/scenario/shared_boot.h): every shipped scenario (all variants)
-// and a sweep are run by the real bootsim twice, once sharing boots and once with BOOTSIM_NO_SHARE=1
-// (each job alone), and every trace, console log and pcap must be byte-identical, and every report.json
+// and a sweep are run by the real bootsim twice, once sharing boots (and start-ups, through the run's
+// stretch shelf: sim/machine/stretch_shelf.h) and once with BOOTSIM_NO_SHARE=1 BOOTSIM_SNAPSHOT=off
+// (each job alone, every instruction executed), and every trace, console log and pcap must be byte-identical, and every report.json
 // and sweep.json equal once wall-time fields are taken out.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 
 /// Runs bootsim with `args` (shell words) into `out`; returns its exit code.
 int bootsim(const std::string& args, const fs::path& out, bool share) {
-  std::string cmd = std::string(share ? "" : "BOOTSIM_NO_SHARE=1 ") + "'" + BOOTSIM_EXE + "' " + args + " --out '" +
+  std::string cmd = std::string(share ? "" : "BOOTSIM_NO_SHARE=1 BOOTSIM_SNAPSHOT=off ") + "'" + BOOTSIM_EXE + "' " + args + " --out '" +
                     out.string() + "' >'" + out.string() + ".stdout' 2>&1";
   int st = std::system(cmd.c_str());
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;

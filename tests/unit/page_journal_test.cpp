@@ -1,6 +1,7 @@
 // The page journal (sim/cpu/page_journal.h): while armed, the first write to each page is recorded with
-// the page's old contents, whoever writes (here plain host stores, as firmware replies would be); reads
-// cost nothing; disarm() leaves everything writable; only one journal may be armed at a time.
+// the page's old contents, whoever writes (here plain host stores, as firmware replies would be); every
+// page read, written or noted as code is listed as accessed, and no other; disarm() leaves everything
+// writable; only one journal may be armed at a time.
 #include <gtest/gtest.h>
 
 #include <sys/mman.h>
@@ -81,6 +82,31 @@ TEST(page_journal, OnlyOneJournalIsArmedAtATime) {
   a.mem[0] = 1;  // nor is a's any longer
   jb.disarm();
   EXPECT_TRUE(ja.written().empty());
+}
+
+TEST(page_journal, ListsEveryPageReadWrittenOrRunAndNoOther) {
+  Ram ram(16);
+  std::memset(ram.mem + 3 * kPage, 0x33, kPage);
+  PageJournal j(ram.mem, ram.bytes);
+  j.arm();
+  volatile std::uint8_t sink = ram.mem[3 * kPage + 5];  // read only
+  ram.mem[5 * kPage] = 1;                               // written
+  j.note_exec(7 * kPage + kPage - 2, 4);                // a block across pages 7 and 8
+  sink = ram.mem[7 * kPage];                            // code page read as data too: listed once
+  (void)sink;
+  j.disarm();
+  std::vector<std::uint32_t> touched = j.touched();
+  std::sort(touched.begin(), touched.end());
+  EXPECT_EQ(touched, (std::vector<std::uint32_t>{3, 5, 7, 8}));
+  EXPECT_EQ(j.written(), (std::vector<std::uint32_t>{5}));
+  for (std::uint32_t p : {0u, 1u, 2u, 4u, 6u, 9u, 15u}) EXPECT_FALSE(j.accessed(p)) << p;
+  for (std::uint32_t p : {3u, 5u, 7u, 8u}) EXPECT_TRUE(j.accessed(p)) << p;
+  EXPECT_EQ(ram.mem[3 * kPage + 5], 0x33);
+  // Re-armed: nothing accessed yet.
+  j.arm();
+  j.disarm();
+  EXPECT_TRUE(j.touched().empty());
+  EXPECT_FALSE(j.accessed(3));
 }
 
 }  // namespace

@@ -1,0 +1,303 @@
+// The stretch shelf (stretch_shelf.h): a table of claimed stretch starts and the snapshots published for
+// them, in one MAP_SHARED mapping guarded by a process-shared mutex.
+#include "sim/machine/stretch_shelf.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace bootsim {
+
+namespace {
+
+constexpr std::uint32_t kSlots = 1u << 16;
+constexpr std::size_t kBytes = std::size_t{1} << 30;  // reserved, not committed (MAP_NORESERVE)
+/// A learner that takes longer than this (wall time) is not waited for any more: only speed is at stake.
+constexpr long kMaxWaitMs = 60000;
+
+enum State : std::uint32_t { kEmpty = 0, kLearning, kPublished, kFailed };
+
+StretchShelf* g_current = nullptr;
+bool g_waiting = true;
+
+// --- serialization: plain little-endian fields, only ever read back by the same binary -----------------
+
+struct Writer {
+  std::vector<std::uint8_t> out;
+  void raw(const void* p, std::size_t n) {
+    const auto* b = static_cast<const std::uint8_t*>(p);
+    out.insert(out.end(), b, b + n);
+  }
+  template <typename T> void num(T v) { raw(&v, sizeof v); }
+  void bytes(const std::vector<std::uint8_t>& v) {
+    num<std::uint64_t>(v.size());
+    raw(v.data(), v.size());
+  }
+};
+
+struct Reader {
+  const std::uint8_t* p;
+  const std::uint8_t* end;
+  bool ok = true;
+  void raw(void* dst, std::size_t n) {
+    if (static_cast<std::size_t>(end - p) < n) {
+      ok = false;
+      std::memset(dst, 0, n);
+      return;
+    }
+    std::memcpy(dst, p, n);
+    p += n;
+  }
+  template <typename T> T num() {
+    T v{};
+    raw(&v, sizeof v);
+    return v;
+  }
+  std::vector<std::uint8_t> bytes() {
+    auto n = num<std::uint64_t>();
+    if (!ok || static_cast<std::uint64_t>(end - p) < n) {
+      ok = false;
+      return {};
+    }
+    std::vector<std::uint8_t> v(p, p + n);
+    p += n;
+    return v;
+  }
+};
+
+std::vector<std::uint8_t> encode(const StretchSnapshot& s) {
+  Writer w;
+  w.num(s.nbp_hash);
+  w.num(s.start_pc);
+  w.bytes(s.start_cpu);
+  w.num(s.end_pc);
+  w.num(s.end_cs_base);
+  w.bytes(s.end_cpu);
+  w.num<std::uint64_t>(s.pages.size());
+  for (const auto& page : s.pages) {
+    w.num(page.index);
+    w.num<std::uint8_t>(page.written ? 1 : 0);
+    w.bytes(page.before);
+    w.bytes(page.after);
+  }
+  w.num<std::uint64_t>(s.host_writes.size());
+  for (const auto& [page, bits] : s.host_writes) {
+    w.num(page);
+    std::uint8_t packed[4096 / 8] = {};
+    for (std::size_t i = 0; i < bits.size(); ++i)
+      if (bits[i]) packed[i / 8] |= static_cast<std::uint8_t>(1u << (i % 8));
+    w.raw(packed, sizeof packed);
+  }
+  w.num(s.blocks);
+  w.num(s.int_dispatches);
+  w.num<std::uint64_t>(s.windows.size());
+  for (std::uint32_t win : s.windows) w.num(win);
+  w.bytes(std::vector<std::uint8_t>(s.learner.begin(), s.learner.end()));
+  return std::move(w.out);
+}
+
+std::optional<StretchSnapshot> decode(const std::uint8_t* p, std::size_t n) {
+  Reader r{p, p + n};
+  StretchSnapshot s;
+  s.nbp_hash = r.num<std::uint64_t>();
+  s.start_pc = r.num<std::uint32_t>();
+  s.start_cpu = r.bytes();
+  s.end_pc = r.num<std::uint32_t>();
+  s.end_cs_base = r.num<std::uint32_t>();
+  s.end_cpu = r.bytes();
+  auto pages = r.num<std::uint64_t>();
+  for (std::uint64_t i = 0; i < pages && r.ok; ++i) {
+    StretchSnapshot::Page page;
+    page.index = r.num<std::uint32_t>();
+    page.written = r.num<std::uint8_t>() != 0;
+    page.before = r.bytes();
+    page.after = r.bytes();
+    s.pages.push_back(std::move(page));
+  }
+  auto hosts = r.num<std::uint64_t>();
+  for (std::uint64_t i = 0; i < hosts && r.ok; ++i) {
+    auto page = r.num<std::uint32_t>();
+    std::uint8_t packed[4096 / 8];
+    r.raw(packed, sizeof packed);
+    std::bitset<4096> bits;
+    for (std::size_t b = 0; b < bits.size(); ++b) bits[b] = (packed[b / 8] >> (b % 8)) & 1;
+    s.host_writes[page] = bits;
+  }
+  s.blocks = r.num<std::uint64_t>();
+  s.int_dispatches = r.num<std::uint64_t>();
+  auto windows = r.num<std::uint64_t>();
+  for (std::uint64_t i = 0; i < windows && r.ok; ++i) s.windows.push_back(r.num<std::uint32_t>());
+  auto learner = r.bytes();
+  s.learner.assign(learner.begin(), learner.end());
+  if (!r.ok || r.p != r.end) return std::nullopt;
+  return s;
+}
+
+bool alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+}  // namespace
+
+struct StretchShelf::Slot {
+  std::uint32_t state;
+  std::int32_t pid;
+  std::uint64_t nbp_hash, cpu_hash;
+  std::uint32_t pc;
+  std::uint64_t offset, length;
+};
+
+struct StretchShelf::Header {
+  pthread_mutex_t mutex;
+  std::uint64_t used;  ///< bytes of snapshot data after the header
+  Slot slots[kSlots];
+};
+
+namespace {
+
+/// Holds the shelf's process-shared mutex; takes it over from a process that died holding it (the
+/// table is only ever changed one field at a time, so what that process left is consistent).
+class Locked {
+ public:
+  explicit Locked(pthread_mutex_t* m) : m_(m) {
+    if (pthread_mutex_lock(m_) == EOWNERDEAD) pthread_mutex_consistent(m_);
+  }
+  ~Locked() { pthread_mutex_unlock(m_); }
+  Locked(const Locked&) = delete;
+  Locked& operator=(const Locked&) = delete;
+
+ private:
+  pthread_mutex_t* m_;
+};
+
+}  // namespace
+
+StretchShelf::StretchShelf() : bytes_(kBytes) {
+  base_ = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base_ == MAP_FAILED) {
+    base_ = nullptr;
+    throw std::runtime_error(std::string("stretch shelf: mmap: ") + std::strerror(errno));
+  }
+  auto* h = static_cast<Header*>(base_);
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+  // A process killed while holding it (a worker stopped by a signal) must not block the others.
+  pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+  pthread_mutex_init(&h->mutex, &attr);
+  pthread_mutexattr_destroy(&attr);
+  h->used = 0;  // fresh anonymous memory is zero: every slot empty
+}
+
+StretchShelf::~StretchShelf() {
+  if (g_current == this) g_current = nullptr;
+  if (base_) ::munmap(base_, bytes_);
+}
+
+StretchShelf* StretchShelf::current() { return g_current; }
+void StretchShelf::install(StretchShelf* shelf) { g_current = shelf; }
+void StretchShelf::set_waiting(bool on) { g_waiting = on; }
+
+std::uint64_t StretchShelf::hash_cpu(const std::vector<std::uint8_t>& context) {
+  std::uint64_t h = 0xCBF29CE484222325ull;
+  for (std::uint8_t b : context) h = (h ^ b) * 0x100000001B3ull;
+  return h;
+}
+
+StretchShelf::Slot* StretchShelf::find(const Key& key, bool insert) {
+  auto* h = static_cast<Header*>(base_);
+  std::uint64_t mix = key.cpu_hash ^ (key.nbp_hash * 31) ^ key.pc;
+  for (std::uint32_t probe = 0; probe < kSlots; ++probe) {
+    Slot& s = h->slots[(mix + probe) & (kSlots - 1)];
+    if (s.state == kEmpty) {
+      if (!insert) return nullptr;
+      s.nbp_hash = key.nbp_hash;
+      s.cpu_hash = key.cpu_hash;
+      s.pc = key.pc;
+      return &s;
+    }
+    if (s.nbp_hash == key.nbp_hash && s.cpu_hash == key.cpu_hash && s.pc == key.pc) return &s;
+  }
+  return nullptr;  // full: nothing more is shared
+}
+
+const StretchShelf::Slot* StretchShelf::find(const Key& key) const {
+  return const_cast<StretchShelf*>(this)->find(key, false);
+}
+
+StretchShelf::Claim StretchShelf::claim(const Key& key) {
+  auto* h = static_cast<Header*>(base_);
+  const pid_t me = ::getpid();
+  for (long waited_ms = 0;;) {
+    {
+      Locked lock(&h->mutex);
+      Slot* s = find(key, true);
+      if (!s) return Claim::kRunOn;
+      switch (s->state) {
+        case kEmpty:
+          s->state = kLearning;
+          s->pid = me;
+          return Claim::kLearn;
+        case kPublished: return Claim::kPublished;
+        case kFailed: return Claim::kRunOn;
+        default: break;  // learning
+      }
+      if (s->pid == me) return Claim::kLearn;  // another machine of this World has it: no one to wait for
+      if (!g_waiting || waited_ms >= kMaxWaitMs || !alive(s->pid)) return Claim::kRunOn;
+    }
+    struct timespec ts{0, 1000000};
+    ::nanosleep(&ts, nullptr);
+    ++waited_ms;  // at least: each round sleeps 1 ms
+  }
+}
+
+void StretchShelf::publish(const Key& key, const StretchSnapshot& snap) {
+  std::vector<std::uint8_t> bytes = encode(snap);
+  auto* h = static_cast<Header*>(base_);
+  Locked lock(&h->mutex);
+  Slot* s = find(key, true);
+  const std::size_t room = bytes_ - sizeof(Header);
+  if (s) {
+    if (s->state != kPublished && h->used + bytes.size() <= room) {
+      std::uint8_t* data = static_cast<std::uint8_t*>(base_) + sizeof(Header) + h->used;
+      std::memcpy(data, bytes.data(), bytes.size());
+      s->offset = h->used;
+      s->length = bytes.size();
+      h->used += (bytes.size() + 63) & ~std::uint64_t{63};
+      s->state = kPublished;
+    } else if (s->state != kPublished) {
+      s->state = kFailed;
+    }
+  }
+}
+
+void StretchShelf::fail(const Key& key) {
+  auto* h = static_cast<Header*>(base_);
+  Locked lock(&h->mutex);
+  Slot* s = find(key, true);
+  if (s && s->state != kPublished) s->state = kFailed;
+}
+
+std::optional<StretchSnapshot> StretchShelf::fetch(const Key& key) const {
+  auto* h = static_cast<Header*>(base_);
+  const std::uint8_t* data = nullptr;
+  std::size_t length = 0;
+  {
+    Locked lock(&h->mutex);
+    const Slot* s = find(key);
+    if (s && s->state == kPublished) {
+      data = static_cast<const std::uint8_t*>(base_) + sizeof(Header) + s->offset;
+      length = s->length;
+    }
+  }
+  // Published data is never moved or rewritten, so it is decoded outside the lock.
+  if (!data) return std::nullopt;
+  return decode(data, length);
+}
+
+}  // namespace bootsim

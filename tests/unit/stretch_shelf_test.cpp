@@ -1,0 +1,138 @@
+// The stretch shelf (sim/machine/stretch_shelf.h) between real processes: what one publishes another
+// fetches whole; a process arriving while another learns waits for the outcome; a learner that dies or
+// fails never leaves the others waiting; a process told not to wait runs on at once.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "sim/machine/stretch_shelf.h"
+
+namespace bootsim {
+namespace {
+
+StretchSnapshot sample() {
+  StretchSnapshot s;
+  s.nbp_hash = 0x1234;
+  s.start_pc = 0x7c00;
+  s.start_cpu = {1, 2, 3, 4};
+  s.end_pc = 0x9000;
+  s.end_cs_base = 0x8000;
+  s.end_cpu = {5, 6, 7};
+  StretchSnapshot::Page written;
+  written.index = 0x1a;
+  written.written = true;
+  written.before.assign(4096, 0xaa);
+  written.after.assign(4096, 0x55);
+  StretchSnapshot::Page read;
+  read.index = 0x20;
+  read.after.assign(4096, 0x11);
+  s.pages = {written, read};
+  std::bitset<4096> bits;
+  bits[0] = bits[17] = bits[4095] = true;
+  s.host_writes[0x1a] = bits;
+  s.blocks = 7600000;
+  s.int_dispatches = 3;
+  s.windows = {0x7c10, 0x7c20};
+  s.learner = "r640-01";
+  return s;
+}
+
+bool same(const StretchSnapshot& a, const StretchSnapshot& b) {
+  if (a.pages.size() != b.pages.size()) return false;
+  for (size_t i = 0; i < a.pages.size(); ++i)
+    if (a.pages[i].index != b.pages[i].index || a.pages[i].written != b.pages[i].written ||
+        a.pages[i].before != b.pages[i].before || a.pages[i].after != b.pages[i].after)
+      return false;
+  return a.nbp_hash == b.nbp_hash && a.start_pc == b.start_pc && a.start_cpu == b.start_cpu && a.end_pc == b.end_pc &&
+         a.end_cs_base == b.end_cs_base && a.end_cpu == b.end_cpu && a.host_writes == b.host_writes &&
+         a.blocks == b.blocks && a.int_dispatches == b.int_dispatches && a.windows == b.windows &&
+         a.learner == b.learner;
+}
+
+StretchShelf::Key key_of(const StretchSnapshot& s) {
+  return {s.nbp_hash, s.start_pc, StretchShelf::hash_cpu(s.start_cpu)};
+}
+
+/// Runs `body` in a fork of this process; its exit code (-1 when it did not exit).
+template <typename F>
+pid_t spawn(F body) {
+  pid_t pid = ::fork();
+  if (pid == 0) ::_exit(body());
+  return pid;
+}
+int reap(pid_t pid) {
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST(unit_StretchShelf, AnotherProcessWaitsForTheLearnerThenFetchesItsSnapshotWhole) {
+  StretchShelf shelf;
+  StretchShelf::set_waiting(true);
+  const StretchSnapshot s = sample();
+  ASSERT_EQ(shelf.claim(key_of(s)), StretchShelf::Claim::kLearn);
+  pid_t child = spawn([&] {
+    auto t0 = std::chrono::steady_clock::now();
+    if (shelf.claim(key_of(s)) != StretchShelf::Claim::kPublished) return 2;
+    if (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(100)) return 3;  // did not wait
+    std::optional<StretchSnapshot> got = shelf.fetch(key_of(s));
+    return got && same(*got, s) ? 0 : 4;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  shelf.publish(key_of(s), s);
+  EXPECT_EQ(reap(child), 0) << "2: not published, 3: did not wait, 4: fetched something else";
+  // The learner's own process finds it too, and another key is free to claim.
+  EXPECT_EQ(shelf.claim(key_of(s)), StretchShelf::Claim::kPublished);
+  StretchShelf::Key other = key_of(s);
+  other.pc = 0x7c01;
+  EXPECT_EQ(shelf.claim(other), StretchShelf::Claim::kLearn);
+  EXPECT_FALSE(shelf.fetch(other));
+}
+
+TEST(unit_StretchShelf, AFailedOrDeadLearnerLeavesNoOneWaiting) {
+  StretchShelf shelf;
+  StretchShelf::set_waiting(true);
+  StretchShelf::Key failed{1, 2, 3}, orphan{1, 2, 4};
+  pid_t child = spawn([&] {
+    if (shelf.claim(failed) != StretchShelf::Claim::kLearn) return 2;
+    if (shelf.claim(orphan) != StretchShelf::Claim::kLearn) return 3;
+    shelf.fail(failed);
+    return 0;  // exits still holding `orphan`
+  });
+  ASSERT_EQ(reap(child), 0);
+  EXPECT_EQ(shelf.claim(failed), StretchShelf::Claim::kRunOn);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(shelf.claim(orphan), StretchShelf::Claim::kRunOn);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
+TEST(unit_StretchShelf, WithWaitingOffAProcessRunsOnBesideTheLearner) {
+  StretchShelf shelf;
+  StretchShelf::Key k{9, 9, 9};
+  int pipefd[2];
+  ASSERT_EQ(::pipe(pipefd), 0);
+  pid_t learner = spawn([&] {
+    if (shelf.claim(k) != StretchShelf::Claim::kLearn) return 2;
+    char c = 'x';
+    if (::write(pipefd[1], &c, 1) != 1) return 3;
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // still learning while the other asks
+    shelf.fail(k);
+    return 0;
+  });
+  char c;
+  ASSERT_EQ(::read(pipefd[0], &c, 1), 1);
+  StretchShelf::set_waiting(false);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(shelf.claim(k), StretchShelf::Claim::kRunOn);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+  StretchShelf::set_waiting(true);
+  EXPECT_EQ(reap(learner), 0);
+  ::close(pipefd[0]);
+  ::close(pipefd[1]);
+}
+
+}  // namespace
+}  // namespace bootsim
