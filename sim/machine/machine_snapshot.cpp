@@ -45,31 +45,32 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
   // A pending interrupt would be taken inside the stretch: not a function of CPU and memory alone.
   if (irq_->pending()) return;
   std::vector<std::uint8_t> cpu = cpu_->save_context();
+  // Same CPU as a learner, but memory that differs where its stretch looks (the guest has recorded a
+  // command line of its own, say): this machine learns the stretch itself, for the machines like it.
+  bool refused = false;
   for (const StretchSnapshot& s : snapshots_->all()) {
     if (s.nbp_hash != nbp_hash_ || s.start_pc != pc || s.start_cpu != cpu) continue;
     if (matches(s, pc, cpu)) {
       restore(s);
-    } else {
-      // Same CPU, but memory the guest wrote differs (it has copied its own answers, its MAC say, into
-      // its own variables): from here on this machine's stretches are its own.
-      settle_snapshots();
+      return;
     }
-    return;
+    refused = true;
   }
   // Not learned in this World: another process of the run may have learned it, or be learning it now.
   StretchShelf* shelf = snapshots_->shelf();
   bool claimed = false;
   StretchShelf::Key key{nbp_hash_, pc, 0};
-  if (shelf) {
+  if (shelf && !refused) {
     key.cpu_hash = StretchShelf::hash_cpu(cpu);
     switch (shelf->claim(key)) {
       case StretchShelf::Claim::kPublished:
         if (std::optional<StretchSnapshot> s = shelf->fetch(key)) {
           snapshots_->publish(std::move(*s));  // the other machines of this World find it here
-          const StretchSnapshot& mine = snapshots_->all().back();
-          if (matches(mine, pc, cpu)) restore(mine);
-          else settle_snapshots();
-          return;
+          const StretchSnapshot& theirs = snapshots_->all().back();
+          if (matches(theirs, pc, cpu)) {
+            restore(theirs);
+            return;
+          }
         }
         break;
       case StretchShelf::Claim::kLearn: claimed = true; break;
