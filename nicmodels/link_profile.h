@@ -1,4 +1,6 @@
-// Vendor-like NIC behaviour as data. A "Broadcom-like" NIC is a profile, not a code branch.
+// Vendor-like NIC behaviour as data. A "Broadcom-like" NIC is a profile, not a code branch. The built-in
+// profiles are files (nicmodels/profiles/*.xml, every value with its unit and source), read by the scenario
+// loader (sim/scenario/nic_profiles.h) into a ProfileRegistry (nicmodels/profile_registry.h).
 #pragma once
 
 #include <cstdint>
@@ -29,7 +31,7 @@ struct LinkProfile {
   bool drop_on_open = false;
   SimTime autoneg{};           ///< link-down time after a disturbing call
   SimTime jitter{};            ///< uniform extra time in [0, jitter], from the seeded generator
-  std::string source;          ///< where the numbers come from (cited in reports)
+  std::string source;          ///< where the numbers come from, in one line (cited in reports)
 };
 
 /// The switch port behind the NIC (what the cable plugs into). After every link-up an STP port passes
@@ -40,9 +42,5 @@ struct SwitchPortConfig {
   SimTime forward_delay = SimTime::from_s(15);  ///< IEEE 802.1D default
   SimTime hello = SimTime::from_s(2);           ///< IEEE 802.1D default
 };
-
-/// The built-in profiles (nicmodels/profiles.cpp). Returns nullopt for an unknown name.
-std::optional<LinkProfile> find_profile(const std::string& name);
-std::vector<std::string> profile_names();
 
 }  // namespace bootsim

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "sim/scenario/nic_profiles.h"
 #include "sim/cli/bench_variant.h"
 #include "sim/cli/progress.h"
 #include "sim/world/boot_run.h"
@@ -39,7 +40,7 @@ BootRunSpec base_spec(const std::string& nbp_path, bool idle_skip) {
   m.name = spec.machine.name;
   m.mac = spec.machine.mac;
   m.nic_profile = "generic";
-  m.nic = *find_profile("generic");
+  m.nic = scenario::builtin_profiles().find("generic")->profile;
   m.start = scenario::FirmwareStart::kNbp;
   m.nbp = nbp_path;
   spec.machine = scenario::machine_config(m, 0, scenario::default_network(), 0, "--nbp");

@@ -38,6 +38,13 @@ int run(const CheckOptions& o) {
       if (o.format == "text")
         std::printf("%s: %s scenario %s, %zu variant%s\n", name.c_str(), paint("ok:", Tone::kPass).c_str(), s.name.c_str(), s.variants.size(),
                     s.variants.size() == 1 ? "" : "s");
+      // Warnings do not change the exit code: the file is valid, but probably not what was meant.
+      for (const auto& w : s.warnings) {
+        diagnostics.push_back({{"file", w.where.file}, {"line", w.where.line}, {"column", w.where.column},
+                               {"path", w.where.path}, {"code", "warning"}, {"message", w.message}, {"severity", "warning"}});
+        if (o.format == "text")
+          std::printf("%s %s: %s\n", paint("warning:", Tone::kSkip).c_str(), scenario::to_string(w.where).c_str(), w.message.c_str());
+      }
       continue;
     } catch (const scenario::ScenarioError& e) {
       diag = {{"file", e.where().file.empty() ? name : e.where().file}, {"line", e.where().line},

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sim/scenario/nic_profiles.h"
 #include "sim/world/boot_run.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
@@ -61,10 +62,11 @@ int run(const RunOptions& o) {
   if (!mac) throw InputError("--mac: '" + o.mac + "' is not a MAC address (e.g. 52:54:00:12:34:56)");
   if ((*mac)[0] & 1) throw InputError("--mac: " + o.mac + " is a broadcast or multicast address; a NIC needs a unicast MAC");
   m.mac = *mac;
-  auto profile = find_profile(o.nic);
-  if (!profile) throw InputError("--nic: unknown NIC profile '" + o.nic + "'");
+  const ProfileEntry* profile = scenario::builtin_profiles().find(o.nic);
+  if (!profile)
+    throw InputError("--nic: unknown NIC profile '" + o.nic + "' (`bootsim profiles` lists them; a scenario can define its own)");
   m.nic_profile = o.nic;
-  m.nic = *profile;
+  m.nic = profile->profile;
   if (o.has_cmdline) m.cmdline = o.cmdline;
   for (const auto& k : o.keys) {
     std::string err;

@@ -12,5 +12,6 @@ void add_sweep_command(CLI::App& app, int& result);
 void add_check_command(CLI::App& app, int& result);
 void add_list_command(CLI::App& app, int& result);
 void add_merge_command(CLI::App& app, int& result);
+void add_profiles_command(CLI::App& app, int& result);
 
 }  // namespace bootsim::cli

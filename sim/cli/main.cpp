@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   bootsim::cli::add_sweep_command(app, result);
   bootsim::cli::add_check_command(app, result);
   bootsim::cli::add_list_command(app, result);
+  bootsim::cli::add_profiles_command(app, result);
   app.add_option_function<std::string>("--color", [](const std::string& m) { bootsim::cli::set_color_mode(m); },
                                        "colour verdicts and errors: auto (on a terminal, honouring NO_COLOR and "
                                        "CLICOLOR_FORCE; the default), always, never")

@@ -14,6 +14,7 @@
 #include <pugixml.hpp>
 
 #include "sim/scenario/loader_detail.h"
+#include "sim/scenario/nic_profiles.h"
 
 namespace fs = std::filesystem;
 
@@ -79,6 +80,9 @@ Scenario Loader::load() {
 
   // Pass 2: structure.
   pugi::xml_node root = doc_.document_element();
+  // The table also declares the root of a NIC profile file; a scenario file's root is <scenario>.
+  if (root && std::string(root.name()) != "scenario")
+    fail(ScenarioErrc::kUnknownElement, root, nullptr, "the root element must be <scenario>, not <" + std::string(root.name()) + ">");
   check_tree(root);
   // Absent <network> and <dhcp> mean "all defaults": give them empty elements so that every default is
   // read through the table like any other value.
@@ -104,6 +108,13 @@ Scenario Loader::load() {
   s.until = *r.duration("until");
   if (s.until.ns <= 0) r.fail(ScenarioErrc::kBadValue, "until", "until must be greater than 0s");
   s.description = trim(root.child("description").text().get());
+  profiles_ = builtin_profiles();
+  for (auto p : root.children("nic-profile")) {
+    ProfileEntry e = read_nic_profile(p, false, to_string(where(p)));
+    profile_nodes_[e.profile.name] = p;
+    s.nic_profiles.push_back(e);
+    profiles_.add(std::move(e));
+  }
   read_network(root.child("network"), s.network);
 
   std::map<std::string, pugi::xml_node> names;
@@ -141,8 +152,10 @@ Scenario Loader::load() {
     for (auto c : root.children("expect")) read_expect(c, v.machines, v.expectations);
     check_expectations(v.machines, v.expectations);
     cross_check(v.network, v.machines);
+    warn_idle_link_timing(v.machines, v.where);
     s.variants.push_back(std::move(v));
   }
+  s.warnings = warnings_;
   return s;
 }
 

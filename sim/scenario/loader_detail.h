@@ -8,6 +8,7 @@
 //   loader_elements.cpp    pass 3's element readers: network, DHCP, switch, machines, NIC, keys, expectations
 //   loader_variants.cpp    a <variant> merged over the scenario's machines and network
 //   loader_checks.cpp      host files and cross-element checks: paths exist, files served, roots usable
+//   loader_profiles.cpp    NIC profiles: profile files, a scenario's <nic-profile>, fields shared with <nic>
 #pragma once
 
 #include <cstddef>
@@ -61,6 +62,8 @@ class Loader {
 
   /// Reads, overrides, checks and reads values (loader.cpp). Throws ScenarioError.
   Scenario load();
+  /// Reads a NIC profile file's text (loader_profiles.cpp); `origin` is recorded as where it comes from.
+  ProfileEntry load_profile_file(std::string text, const std::string& origin);
 
  private:
   friend class Reader;
@@ -68,6 +71,8 @@ class Loader {
   // --- locations (loader_positions.cpp) ------------------------------------------------------------------
   /// Reads the file into text_ and indexes its lines; throws kFileUnreadable.
   void read_text();
+  /// Fills line_starts_ from text_.
+  void index_lines();
   SourceLocation at_offset(std::ptrdiff_t offset, std::string path) const;
   /// The '<' of an element; elements created by an override take their nearest parsed ancestor's place.
   std::ptrdiff_t element_offset(pugi::xml_node n) const;
@@ -109,6 +114,12 @@ class Loader {
   /// for all of its copies. Fails (naming the attribute) for neither.
   std::vector<std::string> machines_named(pugi::xml_node n, const char* attr, const std::vector<std::string>& names);
   void apply_nic(pugi::xml_node n, Machine& m);
+  /// A profile: a profile file's root (`file`) or a scenario's <nic-profile> (loader_profiles.cpp).
+  ProfileEntry read_nic_profile(pugi::xml_node n, bool file, const std::string& origin);
+  /// The profile fields `r`'s element sets, into `p`; `mark` gets each field's name.
+  void read_profile_fields(Reader& r, LinkProfile& p, bool profile_element, std::vector<std::string>& marked);
+  /// Warns (Scenario::warnings) about link timings set on NICs whose link never drops.
+  void warn_idle_link_timing(const std::vector<Machine>& machines, const SourceLocation& fallback);
   void apply_nic_fields(pugi::xml_node n, Machine& m);
   void apply_firmware(pugi::xml_node n, Machine& m);
   void apply_smbios(pugi::xml_node n, Machine& m);
@@ -138,6 +149,9 @@ class Loader {
   std::vector<pugi::xml_node> dhcp_host_nodes_;  ///< the base network's <host> elements, as net.dhcp.hosts
   std::uint64_t seed_ = 0;  ///< the scenario's seed: SMBIOS defaults derive from it
   std::map<std::string, pugi::xml_node> machine_nodes_, base_nic_nodes_;
+  ProfileRegistry profiles_;                                ///< built-in ones, then the scenario's own
+  std::map<std::string, pugi::xml_node> profile_nodes_;     ///< a scenario's <nic-profile> by name
+  std::vector<ScenarioWarning> warnings_;
 };
 
 // --- Reader: typed, table-driven access to one element's attributes (loader_values.cpp) -----------------
@@ -156,6 +170,7 @@ class Reader {
   std::optional<SimTime> duration(const char* name);
   std::optional<bool> boolean(const char* name);
   std::optional<std::uint64_t> uint(const char* name);
+  std::optional<std::uint64_t> hex(const char* name);
   std::optional<double> percent(const char* name);
   std::optional<std::uint64_t> bitrate(const char* name);
   std::optional<std::uint64_t> bytes(const char* name);

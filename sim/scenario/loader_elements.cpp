@@ -171,7 +171,7 @@ Machine Loader::read_machine(pugi::xml_node n, const MachineCopy* copy) {
     r.fail(ScenarioErrc::kBadValue, "ram", "ram must be between 16MiB and 4095MiB");
   m.ram_bytes = static_cast<std::uint32_t>(ram);
   m.nic_profile = "generic";
-  m.nic = *find_profile("generic");
+  m.nic = profiles_.find("generic")->profile;
   base_nic_nodes_[m.name] = n.child("nic");
   if (auto nic = n.child("nic")) apply_nic(nic, m);
   if (auto fw = n.child("firmware")) apply_firmware(fw, m);
@@ -185,27 +185,11 @@ Machine Loader::read_machine(pugi::xml_node n, const MachineCopy* copy) {
 
 void Loader::apply_nic_fields(pugi::xml_node n, Machine& m) {
   Reader r(*this, n);
-  auto mark = [&](const char* f) {
+  std::vector<std::string> set;
+  read_profile_fields(r, m.nic, false, set);
+  for (const auto& f : set)
     if (std::find(m.nic_overridden.begin(), m.nic_overridden.end(), f) == m.nic_overridden.end())
       m.nic_overridden.push_back(f);
-  };
-  if (auto v = r.duration("autoneg")) { m.nic.autoneg = *v; mark("autoneg"); }
-  if (auto v = r.duration("jitter")) { m.nic.jitter = *v; mark("jitter"); }
-  if (auto v = r.boolean("drop-on-initialize")) { m.nic.drop_on_initialize = *v; mark("drop-on-initialize"); }
-  if (auto v = r.boolean("drop-on-reset")) { m.nic.drop_on_reset = *v; mark("drop-on-reset"); }
-  if (auto v = r.boolean("drop-on-shutdown")) { m.nic.drop_on_shutdown = *v; mark("drop-on-shutdown"); }
-  if (auto v = r.boolean("drop-on-open")) { m.nic.drop_on_open = *v; mark("drop-on-open"); }
-  if (auto v = r.uint("irq")) {
-    // ISA IRQs a PCI NIC can be routed to: not the timer (0) and not the cascade (2).
-    if (*v == 0 || *v == 2 || *v > 15) r.fail(ScenarioErrc::kBadValue, "irq", "irq must be 1 or 3..15 (0 is the timer, 2 the cascade)");
-    m.nic.irq = static_cast<std::uint8_t>(*v);
-    mark("irq");
-  }
-  if (auto v = r.bitrate("speed")) {
-    if (*v == 0 || *v > 0xFFFFFFFFull) r.fail(ScenarioErrc::kBadValue, "speed", "speed must be between 1bps and 4Gbps");
-    m.nic.link_speed_bps = static_cast<std::uint32_t>(*v);
-    mark("speed");
-  }
 }
 
 void Loader::apply_nic(pugi::xml_node n, Machine& m) {
@@ -213,12 +197,12 @@ void Loader::apply_nic(pugi::xml_node n, Machine& m) {
   bool base = schema_path_of(n) == "scenario/machine/nic";
   if (base || r.has("profile")) {
     std::string name = *r.name_value("profile");
-    auto p = find_profile(name);
+    const ProfileEntry* p = profiles_.find(name);
     if (!p)
       r.fail(ScenarioErrc::kUnknownProfile, "profile",
-             "unknown NIC profile '" + name + "' (known: " + join(profile_names()) + ")");
+             "unknown NIC profile '" + name + "' (known: " + join(profiles_.names()) + ")");
     m.nic_profile = name;
-    m.nic = *p;
+    m.nic = p->profile;
     m.nic_overridden.clear();
     // A variant that switches the profile keeps the fields the machine itself overrides.
     if (!base)

@@ -82,7 +82,11 @@ void Loader::read_text() {
   std::ostringstream ss;
   ss << in.rdbuf();
   text_ = ss.str();
-  line_starts_.push_back(0);
+  index_lines();
+}
+
+void Loader::index_lines() {
+  line_starts_.assign(1, 0);
   for (size_t i = 0; i < text_.size(); ++i)
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
 }

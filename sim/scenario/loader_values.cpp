@@ -60,6 +60,18 @@ std::optional<std::uint64_t> Reader::uint(const char* name) {
   return typed<std::uint64_t>(name, AttrType::kUint, parse_uint, "a non-negative integer");
 }
 
+std::optional<std::uint64_t> Reader::hex(const char* name) {
+  return typed<std::uint64_t>(name, AttrType::kHex, [](const std::string& t) -> std::optional<std::uint64_t> {
+    if (t.size() < 3 || t.size() > 10 || t[0] != '0' || (t[1] != 'x' && t[1] != 'X')) return std::nullopt;
+    std::uint64_t v = 0;
+    for (size_t i = 2; i < t.size(); ++i) {
+      if (!std::isxdigit(static_cast<unsigned char>(t[i]))) return std::nullopt;
+      v = v * 16 + static_cast<std::uint64_t>(std::isdigit(static_cast<unsigned char>(t[i])) ? t[i] - '0' : std::tolower(t[i]) - 'a' + 10);
+    }
+    return v;
+  }, "a hexadecimal number with 0x, e.g. 0x14e4");
+}
+
 std::optional<double> Reader::percent(const char* name) {
   return typed<double>(name, AttrType::kPercent, parse_percent, "a percentage from 0% to 100%, e.g. 5%");
 }

@@ -54,6 +54,7 @@ Variant Loader::read_variant(pugi::xml_node n, const Scenario& s) {
   for (auto c : n.children("expect")) read_expect(c, v.machines, v.expectations);
   check_expectations(v.machines, v.expectations);
   cross_check(v.network, v.machines);
+  warn_idle_link_timing(v.machines, v.where);
   lenient_ = false;
   return v;
 }

@@ -23,6 +23,7 @@
 #include "firmware/host.h"
 #include "firmware/smbios.h"
 #include "nicmodels/link_profile.h"
+#include "nicmodels/profile_registry.h"
 #include "nicmodels/nic.h"
 #include "sim/machine/keyboard.h"
 #include "sim/core/sim_time.h"
@@ -123,7 +124,7 @@ enum class FirmwareStart {
 struct Machine {
   std::string name;
   Mac mac{};
-  std::string nic_profile;          ///< the built-in profile the NIC started from ("broadcom-like")
+  std::string nic_profile;          ///< the profile the NIC started from ("broadcom-like", or a <nic-profile>)
   LinkProfile nic;                  ///< that profile with the scenario's overrides applied
   std::vector<std::string> nic_overridden;  ///< attribute names that were overridden, for reports
   FirmwareStart start = FirmwareStart::kPxeRom;
@@ -199,6 +200,12 @@ struct Variant {
   SourceLocation where;
 };
 
+/// Something in a valid scenario that is probably not what its author meant (`bootsim check` prints it).
+struct ScenarioWarning {
+  SourceLocation where;
+  std::string message;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -212,6 +219,10 @@ struct Scenario {
   std::vector<Variant> variants;    ///< at least one
   /// (path, value) overrides that were applied, in order, for reports.
   std::vector<std::pair<std::string, std::string>> overrides;
+  /// The scenario's own <nic-profile>s, in file order (the built-in ones: builtin_profiles()).
+  std::vector<ProfileEntry> nic_profiles;
+  /// E.g. a link timing set on a NIC whose link never drops (loader_profiles.cpp).
+  std::vector<ScenarioWarning> warnings;
 
   const Variant* find_variant(const std::string& name) const;
 };

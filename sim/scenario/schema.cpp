@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "firmware/host.h"
-#include "nicmodels/link_profile.h"
+#include "nicmodels/profile_registry.h"
 
 namespace bootsim::scenario {
 
@@ -25,6 +25,8 @@ const char* to_string(AttrType t) {
     case AttrType::kEnum: return "enum";
     case AttrType::kPath: return "path";
     case AttrType::kKeys: return "keys";
+    case AttrType::kHex: return "hex";
+    case AttrType::kXmlNs: return "XML schema reference";
   }
   return "?";
 }
@@ -107,21 +109,70 @@ std::vector<AttrSpec> switch_attrs() {
   };
 }
 
+/// A field's attribute type in the language (nicmodels/profile_registry.h declares the fields).
+AttrType field_type(ProfileField::Kind k) {
+  switch (k) {
+    case ProfileField::Kind::kHex16:
+    case ProfileField::Kind::kHex8: return AttrType::kHex;
+    case ProfileField::Kind::kBitRate: return AttrType::kBitRate;
+    case ProfileField::Kind::kIrq: return AttrType::kUint;
+    case ProfileField::Kind::kBool: return AttrType::kBool;
+    case ProfileField::Kind::kDuration: return AttrType::kDuration;
+  }
+  return AttrType::kString;
+}
+
+const char* kFromProfile = "(the profile's: see \"NIC profiles\")";
+
 std::vector<AttrSpec> nic_attrs() {
   return {
       opt("profile", T::kName, "generic",
-          "built-in NIC profile (nicmodels/profiles.cpp): generic, intel-like, broadcom-like"),
-      opt("autoneg", T::kDuration, "(from profile)", "link-down time after a disturbing UNDI call"),
-      opt("jitter", T::kDuration, "(from profile)", "extra link-down time, uniform in [0, jitter], seeded"),
-      opt("drop-on-initialize", T::kBool, "(from profile)", "UNDI_INITIALIZE drops the link"),
-      opt("drop-on-reset", T::kBool, "(from profile)", "UNDI_RESET_ADAPTER drops the link"),
-      opt("drop-on-shutdown", T::kBool, "(from profile)", "UNDI_SHUTDOWN drops the link"),
-      opt("drop-on-open", T::kBool, "(from profile)", "UNDI_OPEN drops the link"),
-      opt("speed", T::kBitRate, "(from profile)", "link speed reported to the NBP"),
+          "NIC profile: a built-in one (generic, intel-like, broadcom-like; nicmodels/profiles/*.xml, values in "
+          "\"NIC profiles\" above) or the scenario's own <nic-profile>"),
+      opt("autoneg", T::kDuration, kFromProfile, "link-down time after a disturbing UNDI call"),
+      opt("jitter", T::kDuration, kFromProfile, "extra link-down time, uniform in [0, jitter], seeded"),
+      opt("drop-on-initialize", T::kBool, kFromProfile, "UNDI_INITIALIZE drops the link"),
+      opt("drop-on-reset", T::kBool, kFromProfile, "UNDI_RESET_ADAPTER drops the link"),
+      opt("drop-on-shutdown", T::kBool, kFromProfile, "UNDI_SHUTDOWN drops the link"),
+      opt("drop-on-open", T::kBool, kFromProfile, "UNDI_OPEN drops the link"),
+      opt("speed", T::kBitRate, kFromProfile, "link speed reported to the NBP"),
       opt("irq", T::kUint, "(none)",
           "IRQ the NIC interrupts on (1, 3..15): the ROM reports it and SUPPORTED_IRQ, so NBPs such as iPXE "
           "wait for the interrupt instead of polling; without it the ROM reports no IRQ"),
   };
+}
+
+std::vector<AttrSpec> xml_schema_attrs() {
+  return {opt("xmlns:xsi", T::kXmlNs, "", "the XML Schema instance namespace, for editors"),
+          opt("xsi:noNamespaceSchemaLocation", T::kXmlNs, "",
+              "the schema file editors validate and complete with (bootsim-scenario.xsd, nic-profile.xsd)")};
+}
+
+/// A profile's attributes: in a profile file every value is required (nothing hidden in code); in a
+/// scenario's <nic-profile> they are optional and default to the profile it extends.
+std::vector<AttrSpec> profile_attrs(bool file) {
+  std::vector<AttrSpec> a;
+  if (file) a = xml_schema_attrs();
+  a.push_back(req("name", T::kName, file ? "the profile's name (<nic profile=\"…\">)" : "the profile's name (<nic profile=\"…\">); not a built-in one's"));
+  if (!file) a.push_back(opt("extends", T::kName, "generic", "the profile it starts from: a built-in one or an earlier <nic-profile>"));
+  a.push_back(file ? req("description", T::kString, "one line for reports")
+                   : opt("description", T::kString, "(the extended profile's)", "one line for reports"));
+  a.push_back(file ? req("source", T::kString, "where the numbers come from, in one line (reports)")
+                   : opt("source", T::kString, "(this scenario)", "where the numbers come from, in one line (reports)"));
+  for (const ProfileField& f : profile_fields()) {
+    std::string desc = f.description;
+    if (f.kind == ProfileField::Kind::kIrq) desc += " (0, 1 or 3..15)";
+    a.push_back(file ? req(f.name, field_type(f.kind), desc) : opt(f.name, field_type(f.kind), "(the extended profile's)", desc));
+  }
+  return a;
+}
+
+ElementSpec source_spec(const std::string& parent, bool file) {
+  return {parent + "/source",
+          file ? "where values come from: every value of a profile file has one"
+               : "where values come from (optional: a value without one cites this scenario file)",
+          {req("for", T::kString, "the fields it is for, separated by spaces (\"autoneg jitter\")")},
+          {}, true, true, "the source: a measurement, a document, or the model choice and what it reproduces"};
 }
 
 std::vector<AttrSpec> firmware_attrs() {
@@ -207,16 +258,23 @@ ElementSpec override_of(const ElementSpec& base, const std::string& path, bool p
 
 std::vector<ElementSpec> build() {
   std::vector<ElementSpec> s;
-  s.push_back({"scenario", "the root",
-               {req("name", T::kName, "scenario name (reports, output directory)"),
-                opt("seed", T::kUint, "0", "seeds every random choice (link jitter, DHCP drops)"),
-                opt("until", T::kDuration, "120s", "virtual-time limit of each variant")},
-               {"description", "param", "network", "machine", "variant", "expect"}});
+  std::vector<AttrSpec> root_attrs = xml_schema_attrs();
+  for (auto a : {req("name", T::kName, "scenario name (reports, output directory)"),
+                 opt("seed", T::kUint, "0", "seeds every random choice (link jitter, DHCP drops)"),
+                 opt("until", T::kDuration, "120s", "virtual-time limit of each variant")})
+    root_attrs.push_back(a);
+  s.push_back({"scenario", "the root", root_attrs,
+               {"description", "param", "nic-profile", "network", "machine", "variant", "expect"}});
   s.push_back({"scenario/description", "free text for reports", {}, {}, false, true, "the description"});
   s.push_back({"scenario/param", "a named value, used as ${param:NAME} in any attribute or text; sweepable",
                {req("name", T::kName, "parameter name"), req("value", T::kString, "its value"),
                 opt("description", T::kString, "", "what it means")},
                {}, true, false, "", "name"});
+  s.push_back({"scenario/nic-profile",
+               "a NIC profile of this scenario's own: another profile with some values changed, used as <nic "
+               "profile=\"NAME\">",
+               profile_attrs(false), {"source"}, true, false, "", "name"});
+  s.push_back(source_spec("scenario/nic-profile", false));
   s.push_back({"scenario/network", "the boot LAN",
                {opt("subnet", T::kCidr, "10.0.2.0/24", "the LAN (slirp's network)"),
                 opt("ipv6-ra", T::kBool, "off", "send IPv6 router advertisements (iPXE then also configures IPv6)")},
@@ -298,6 +356,10 @@ std::vector<ElementSpec> build() {
   s.push_back(key);
   add_expect(s, "scenario");
   add_expect(s, "scenario/variant");
+  // The root of a profile file (nicmodels/profiles/*.xml), not of a scenario.
+  s.push_back({"nic-profile", "the root of a NIC profile file (nicmodels/profiles/*.xml): every value, each with its source",
+               profile_attrs(true), {"source"}});
+  s.push_back(source_spec("nic-profile", true));
   return s;
 }
 

@@ -26,6 +26,8 @@ enum class AttrType {
   kEnum,      ///< one of `choices`
   kPath,      ///< host path; relative to the scenario file's directory; placeholders allowed
   kKeys,      ///< key text for sim/machine/keyboard.h parse_keys: "dhcp net0\n", "<ctrl-b>"
+  kHex,       ///< hexadecimal integer with 0x: "0x14e4"
+  kXmlNs,     ///< xmlns:xsi / xsi:noNamespaceSchemaLocation: accepted for editors, not read
 };
 const char* to_string(AttrType t);
 
@@ -62,5 +64,11 @@ const AttrSpec* find_attr(const ElementSpec& element, const std::string& name);
 
 /// The attribute reference as Markdown (the generated part of scenarios/README.md).
 std::string schema_reference_markdown();
+
+/// An XML Schema (XSD 1.0) for the documents whose root is `root` ("scenario" or "nic-profile"),
+/// generated from the same table: scenarios/bootsim-scenario.xsd and nicmodels/profiles/nic-profile.xsd
+/// are this text (a test keeps them equal). What XSD 1.0 cannot say (cross references, ranges, "at most
+/// once" among repeatable siblings, one-of rules) stays the loader's: schema_xsd.cpp lists it.
+std::string schema_xsd(const std::string& root);
 
 }  // namespace bootsim::scenario

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "sim/scenario/nic_profiles.h"
 #include "guest_cpuid.bin.h"
 #include "guest_fixture.h"
 #include "guest_int18.bin.h"
@@ -134,15 +135,15 @@ TEST(GuestBios, Int1ATickCountIsTheBdaCounterAndAdvancesWithVirtualTime) {
 TEST(GuestBios, Int1AB1PciBiosReadsTheNicConfigSpaceOfEachProfile) {
   for (const char* name : {"generic", "broadcom-like"}) {
     SCOPED_TRACE(name);
-    auto profile = find_profile(name);
+    const ProfileEntry* profile = scenario::builtin_profiles().find(name);
     ASSERT_TRUE(profile);
     GuestOptions opt;
-    opt.machine.nic_profile = *profile;
+    opt.machine.nic_profile = profile->profile;
     auto out = run_guest(guest_image(guest_pci_bin), opt);
     EXPECT_THAT(out.console_text, HasSubstr("B101 ah=00 al=01 edx=20494350 bx=0210 cf=00"));
     char ids[96];
-    std::snprintf(ids, sizeof ids, "vendor=%04X device=%04X subvendor=%04X subdevice=%04X", profile->pci_vendor,
-                  profile->pci_device, profile->pci_subvendor, profile->pci_subdevice);
+    std::snprintf(ids, sizeof ids, "vendor=%04X device=%04X subvendor=%04X subdevice=%04X", profile->profile.pci_vendor,
+                  profile->profile.pci_device, profile->profile.pci_subvendor, profile->profile.pci_subdevice);
     EXPECT_THAT(out.console_text, HasSubstr(ids));
     EXPECT_THAT(out.console_text, HasSubstr("empty slot=FFFF"));
     EXPECT_THAT(out.console_text, HasSubstr("B102 ah=00 bx=0018 cf=00"));

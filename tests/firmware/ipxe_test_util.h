@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/scenario/nic_profiles.h"
 #include "firmware/cached_ack.h"
 #include "sim/world/boot_run.h"
 #include "sim/proto/dhcp_packet.h"
@@ -20,7 +21,7 @@ inline BootRunSpec ipxe_spec(const std::string& nbp = "undionly.kpxe", SimTime u
   BootRunSpec spec;
   spec.machine.nbp_path = ipxe_path(nbp);
   spec.machine.nbp = read_nbp_file(spec.machine.nbp_path, "test");
-  spec.machine.nic_profile = *find_profile("generic");
+  spec.machine.nic_profile = scenario::builtin_profiles().find("generic")->profile;
   spec.machine.rom.cached_ack = build_cached_ack(spec.machine.mac, CachedAckParams{});
   spec.until = until;
   return spec;

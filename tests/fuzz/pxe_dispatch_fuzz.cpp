@@ -12,6 +12,7 @@
 // internal error (exit 4), so it is a finding.
 #include <string>
 
+#include "sim/scenario/nic_profiles.h"
 #include "firmware/host.h"
 #include "firmware/memory_map.h"
 #include "firmware/pxe_api.h"
@@ -90,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::Input in(data, size);
   Scheduler sched;
   Trace trace;
-  LinkProfile profile = *find_profile("generic");
+  LinkProfile profile = scenario::builtin_profiles().find("generic")->profile;
   Nic nic(sched, trace, "pc0", {0x52, 0x54, 0, 0x12, 0x34, 0x56}, profile, 1);
   Host host(*cpu, sched, trace, nic);
   PxeRomConfig cfg;

@@ -295,7 +295,7 @@ TEST_F(scenario_validation, UnknownNicProfile) {
   </machine>
 </scenario>
 )", ScenarioErrc::kUnknownProfile, 4, 10, "/scenario/machine[1]/nic/@profile",
-                  "unknown NIC profile 'realtek-like' (known: generic, intel-like, broadcom-like)");
+                  "unknown NIC profile 'realtek-like' (known: broadcom-like, generic, intel-like)");
 }
 
 TEST_F(scenario_validation, UnknownMachineReference) {
