@@ -341,9 +341,10 @@ TEST(run_lifecycle, AWorkerKilledMidRunLeavesAPcapOfWholeRecords) {
 }
 
 TEST(run_lifecycle, InterruptedSweepMarksUnfinishedCellsAndWritesItsTable) {
-  fs::path out = fresh_dir("run_lifecycle", "sweep") / "out";
+  fs::path root = fresh_dir("run_lifecycle", "sweep") / "out";
+  fs::path out = root / "sweep-fleet_broadcom";  // the --out rule: DIR/sweep-<scenario>/
   pid_t pid = spawn({"sweep", shipped("fleet_broadcom.xml"), "--variant", "stock", "--vary", "@seed=1..4/1", "-j", "2",
-                     "--out", out.string()}, out.string() + ".log");
+                     "--out", root.string()}, out.string() + ".log");
   ASSERT_TRUE(eventually([&] { return fs::exists(out / "cells") && !files_ending(out / "cells", ".pcap").empty(); }, 30s))
       << slurp(out.string() + ".log");
   std::set<pid_t> workers = descendants(pid);
