@@ -78,6 +78,7 @@ void man_option(std::ostringstream& m, const CLI::Option* o) {
     for (const auto& x : c) list += (list.empty() ? "" : ", ") + x;
     d += (d.empty() ? "" : " ") + std::string("(one of: ") + list + ")";
   }
+  if (!o->get_default_str().empty() && takes_value(o)) d += " (default: " + o->get_default_str() + ")";
   if (o->get_required()) d += " Required.";
   m << roff(d) << "\n";
 }
