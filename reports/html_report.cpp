@@ -23,6 +23,11 @@ std::string render_html(const ScenarioReport& report) {
                      " \u00b7 " + std::to_string(report.variants.size()) + " variant(s)";
   attr(el(header, "p", meta), "class", "meta");
   if (!report.description.empty()) el(header, "p", report.description);
+  if (!report.overrides.empty()) {
+    std::string text;
+    for (const auto& [path, value] : report.overrides) text += (text.empty() ? "" : ", ") + path + "=" + value;
+    attr(el(header, "p", "Overrides applied: " + text), "class", "overrides");
+  }
 
   std::vector<VariantLayout> layouts;
   layouts.reserve(report.variants.size());

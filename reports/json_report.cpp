@@ -12,6 +12,9 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
   out["file"] = report.file;
   out["description"] = report.description;
   out["seed"] = report.seed;
+  J overrides = J::array();
+  for (const auto& [path, value] : report.overrides) overrides.push_back({{"path", path}, {"value", value}});
+  out["overrides"] = std::move(overrides);
   J variants = J::array();
   for (const auto& v : report.variants) {
     Timeline tl = build_timeline(v.events, v.facts.get());

@@ -8,7 +8,7 @@
 
 namespace bootsim::reports {
 
-/// {"schema": "bootsim-report/1", scenario, file, description, seed, variants: [{variant, description,
+/// {"schema": "bootsim-report/1", scenario, file, description, seed, overrides: [{path, value}], variants: [{variant, description,
 ///  exit_reason, start_ns, end_ns, machines, stages, links, markers, console, verdicts, counts, artifacts,
 ///  unknown_kinds}]}
 nlohmann::ordered_json report_json(const ScenarioReport& report);

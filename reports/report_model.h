@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/trace.h"
@@ -45,6 +46,8 @@ struct ScenarioReport {
   std::string file;         ///< scenario file path as given
   std::string description;
   std::uint64_t seed = 0;
+  /// (path, value) overrides applied before the file was read (`--set`, a sweep cell's values), in order.
+  std::vector<std::pair<std::string, std::string>> overrides;
   std::vector<VariantRun> variants;
 };
 

@@ -10,6 +10,8 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/out_lock.h"
+#include "sim/cli/out_rule.h"
+#include "sim/cli/stale_outputs.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/cli/sweep_output.h"
 #include "sim/core/errors.h"
@@ -32,14 +34,15 @@ struct MergeOptions {
 
 /// A scenario's shards into --out/<name>/, as `bootsim scenario FILE --out DIR` writes it.
 int merge_scenario(const MergeOptions& o, const std::vector<scenario::ShardManifest>& shards) {
-  const std::string out_root = o.out_dir.empty() ? "bootsim-out" : o.out_dir;
+  const std::string out_root = out_root_of(o.out_dir);
   check_output_dir(out_root, "--out");
   prepare_out_dir(out_root);
   OutDirLock lock(out_root, o.wait);
   if (!lock.held()) return scenario::interrupt::exit_code();
   scenario::MergedScenario m = scenario::merge_scenario(shards, out_root);
-  std::string out_dir = contained_path(out_root, m.id, "scenario output folder").string();
+  std::string out_dir = run_folder(out_root, m.id);
   std::printf("scenario %s (%s)\n", m.scenario.name.c_str(), m.path.c_str());
+  print_overrides(m.scenario.overrides);
   ScenarioOutcome out{m.scenario, std::move(m.variants), out_dir, m.id};
   int rc = print_verdicts(out);
   write_reports(out);
@@ -48,18 +51,21 @@ int merge_scenario(const MergeOptions& o, const std::vector<scenario::ShardManif
   return rc;
 }
 
-/// A sweep's shards into --out, as `bootsim sweep … --out DIR` writes it.
+/// A sweep's shards into --out/sweep-<scenario>/, as `bootsim sweep … --out DIR` writes it.
 int merge_sweep(const MergeOptions& o, const std::vector<scenario::ShardManifest>& shards) {
   if (!o.junit.empty()) throw InputError("--junit: a sweep writes JUnit per cell (cells/*/junit.xml), not one file");
   std::string name = shards.front().body.value("scenario", nlohmann::json::object()).value("name", std::string("sweep"));
-  const std::string out = o.out_dir.empty() ? (fs::path("bootsim-out") / ("sweep-" + name)).string() : o.out_dir;
-  check_output_dir(out, "--out");
-  prepare_out_dir(out);
-  OutDirLock lock(out, o.wait);
+  const std::string out_root = out_root_of(o.out_dir);
+  check_output_dir(out_root, "--out");
+  prepare_out_dir(out_root);
+  OutDirLock lock(out_root, o.wait);
   if (!lock.held()) return scenario::interrupt::exit_code();
+  const std::string out = prepare_out_dir(run_folder(out_root, sweep_folder_name(name)));
+  remove_stale_outputs(out_root, out);
   std::string path;
-  scenario::SweepResult r = scenario::merge_sweep(shards, out, &path);
+  scenario::SweepResult r = scenario::merge_sweep(shards, out_root, &path);
   print_sweep_header(r.scenario.name, path, r.points.size(), r.judge);
+  print_overrides(r.scenario.overrides, r.axes);
   int rc = finish_sweep(r, out);
   std::printf("merged %zu shards\n", shards.size());
   return rc;
@@ -85,7 +91,8 @@ void add_merge_command(CLI::App& app, int& result) {
       "merge", "Join the output folders of a sharded scenario or sweep run (--shard K/N) into one run's reports");
   cmd->add_option("dirs", opts->dirs, "the N shards' --out folders (each holds shard.json), in any order")->required();
   cmd->add_option("--out", opts->out_dir,
-                  "output directory (default as the unsharded run: bootsim-out/ or bootsim-out/sweep-<scenario>/)");
+                  "output root, as the unsharded run's: DIR/<scenario>/ or DIR/sweep-<scenario>/ (default DIR: bootsim-out)")
+      ->type_name("DIR");
   cmd->add_option("--junit", opts->junit, "also write the scenario's JUnit XML here (scenario shards only)");
   cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
   cmd->callback([opts, &result] { result = run(*opts); });

@@ -41,6 +41,10 @@ struct RunOptions {
 int run(const RunOptions& o) {
   BootRunSpec spec;
   if (o.rom == !o.nbp.empty()) throw InputError("give exactly one of --nbp PATH or --rom");
+  // Without a TFTP root the ROM's DHCP and TFTP phase has nothing to download: the run would only wait
+  // for its time limit.
+  if (o.rom && o.tftp_root.empty())
+    throw InputError("--rom needs --tftp-root DIR: the PXE ROM downloads its NBP (undionly.kpxe) by TFTP from there");
   // Every output is checked before the boot, not found unwritable after it.
   if (!o.trace_path.empty()) check_output_file(o.trace_path, "--trace");
   if (!o.console_path.empty()) check_output_file(o.console_path, "--console-log");
@@ -128,12 +132,20 @@ void add_run_command(CLI::App& app, int& result) {
       ->check(unsigned_integer("the seed"));
   cmd->add_option("--mac", opts->mac, "the NIC's MAC address")->capture_default_str();
   cmd->add_option("--nic", opts->nic, "NIC profile: generic, intel-like, broadcom-like")->capture_default_str();
-  cmd->add_option("--responder", opts->responder, "peer on the wire: none, dhcp (minimal) or net (the boot network: DHCP, slirp TCP/IP+TFTP, HTTP)")->capture_default_str();
+  cmd->add_option("--responder", opts->responder,
+                  "peer on the wire: none (the default: no frame is answered), dhcp (minimal) or net (the boot network: "
+                  "DHCP, slirp TCP/IP+TFTP, HTTP)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "dhcp", "net"}));
   cmd->add_option("--pcap", opts->pcap_path, "write every frame on the wire here (implies --responder net)");
   cmd->add_option("--tftp-root", opts->tftp_root, "serve TFTP from this directory (implies --responder net)");
   cmd->add_option("--http-root", opts->http_root,
                   "serve HTTP at 10.0.2.100:80 from this directory (implies --responder net)");
-  cmd->add_option("--ipv6-ra", opts->ipv6_ra, "answer IPv6 router solicitations: on or off")->capture_default_str();
+  cmd->add_option("--ipv6-ra", opts->ipv6_ra,
+                  "answer IPv6 router solicitations: on or off (off: iPXE's \"Configuring\" waits about 16 s for IPv6 "
+                  "before it gives up on it)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
   cmd->add_flag("--no-idle-skip", opts->no_idle_skip,
                 "no fast-forward for a guest that polls or reads clocks (README \"Virtual time\"): slower, same output");
   cmd->add_flag("--verbose,-v", opts->verbose, "prefix console lines with virtual timestamps");

@@ -10,6 +10,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
 #include "sim/cli/out_lock.h"
+#include "sim/cli/out_rule.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/core/errors.h"
@@ -64,7 +65,7 @@ int run_shard(const ScenarioOptions& o, const std::string& path, const scenario:
   scenario::Shard shard = scenario::parse_shard(o.shard);
   fs::remove(fs::path(out_root) / "shard.json");  // a run that dies must not leave an old, whole manifest
   scenario::RunOptions ro;
-  ro.out_dir = contained_path(out_root, s.name, "scenario output folder").string();
+  ro.out_dir = run_folder(out_root, s.name);
   ro.echo = o.verbose;
   ro.jobs = o.jobs;
   ro.keep_staging = o.keep_staging;
@@ -76,6 +77,7 @@ int run_shard(const ScenarioOptions& o, const std::string& path, const scenario:
   }
   std::printf("scenario %s (%s), shard %s: variants %zu..%zu of %zu\n", s.name.c_str(), path.c_str(), o.shard.c_str(),
               first + (first < last), last, s.variants.size());
+  print_overrides(s.overrides);
   ScenarioOutcome out{s, scenario::run_jobs(jobs, ro.jobs), ro.out_dir, s.name};
   int rc = print_verdicts(out);
   if (!o.junit.empty()) write_junit({out}, o.junit);
@@ -102,7 +104,7 @@ int run(const ScenarioOptions& o) {
   // Everything the user gave is checked before the first variant runs: every scenario file loads, and
   // every output can be written. A mistake costs a second, not a run.
   if (!o.junit.empty()) check_output_file(o.junit, "--junit");
-  const std::string out_root = o.out_dir.empty() ? "bootsim-out" : o.out_dir;
+  const std::string out_root = out_root_of(o.out_dir);
   check_output_dir(out_root, "--out");
   std::vector<std::pair<std::string, scenario::Scenario>> loaded;
   std::vector<std::pair<std::string, std::string>> overrides;
@@ -132,12 +134,13 @@ int run(const ScenarioOptions& o) {
   for (auto& [path, s] : loaded) {
     scenario::RunOptions ro;
     std::string id = claim_output_name(s.name, folders);
-    ro.out_dir = contained_path(out_root, id, "scenario output folder").string();
+    ro.out_dir = run_folder(out_root, id);
     ro.echo = o.verbose;
     ro.jobs = o.jobs;
     ro.keep_staging = o.keep_staging;
     std::printf("scenario %s (%s)%s\n", s.name.c_str(), path.c_str(),
                 id == s.name ? "" : (", in " + id + "/: an earlier file has that name").c_str());
+    print_overrides(s.overrides);
     const std::string prefix = loaded.size() > 1 ? id + "/" : "";
     ScenarioOutcome out{s, scenario::run_scenario(s, ro, [&](const scenario::JobDone& d) {
                           progress.done(prefix + d.variant->name, "", d.reached.ns);
@@ -165,11 +168,14 @@ void add_scenario_command(CLI::App& app, int& result) {
   auto opts = std::make_shared<ScenarioOptions>();
   CLI::App* cmd = app.add_subcommand("scenario", "Run scenario files: every variant, every expectation (a CI gate)");
   cmd->add_option("files", opts->files, "scenario files (a bare name is also looked up among the shipped ones)")->required();
-  cmd->add_option("--out", opts->out_dir, "output directory (default bootsim-out/<scenario>/)");
+  cmd->add_option("--out", opts->out_dir, "output root: each scenario writes DIR/<scenario>/ (default DIR: bootsim-out)")
+      ->type_name("DIR");
   cmd->add_option("--junit", opts->junit, "write JUnit XML for CI servers here");
   cmd->add_option("--set", opts->set,
                   "PATH=VALUE, repeatable: override a value before the file is read, e.g. @seed=5 or "
-                  "machine[r640-01]/nic/@autoneg=8s (scenarios/README.md, \"Overrides and sweeps\")");
+                  "machine[r640-01]/nic/@autoneg=8s (scenarios/README.md, \"Overrides and sweeps\"); listed in the "
+                  "printout and the reports")
+      ->type_name("PATH=VALUE");
   cmd->add_option("--variant", opts->variants, "run only this variant (repeatable); the others are not run or reported")
       ->type_name("NAME");
   cmd->add_flag("--verbose,-v", opts->verbose, "echo each variant's console (runs variants one at a time)");

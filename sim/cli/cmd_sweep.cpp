@@ -1,8 +1,9 @@
 // `bootsim sweep FILE.xml --vary PATH=RANGE… [--variant NAME…] [--judge boot|expectations] [--out DIR]`:
 // runs a scenario over a grid of overridden values and prints the table of outcomes and the boundary
 // (e.g. the smallest sleep that boots, per link-up latency). Writes sweep.json, an HTML heat map per
-// variant, and each cell's usual artifacts and report under DIR/cells/. With `--shard K/N` it runs the
-// K-th block of the cells and writes DIR/shard.json instead of the table and reports (`bootsim merge`).
+// variant, and each cell's usual artifacts and report under DIR/sweep-<scenario>/cells/ (the --out rule,
+// out_rule.h). With `--shard K/N` it runs the K-th block of the cells and writes DIR/shard.json instead of
+// the table and reports (`bootsim merge`). A re-run replaces the cells an earlier sweep there wrote.
 //
 // Exit codes: 0 when every cell ran (whatever its outcome: the table is the answer), 2 bad input
 // (including a value the scenario language rejects), 3 a guest fault in some cell, 4 internal error,
@@ -16,10 +17,13 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
 #include "sim/cli/out_lock.h"
+#include "sim/cli/out_rule.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/scenario_output.h"
+#include "sim/cli/stale_outputs.h"
 #include "sim/cli/sweep_output.h"
 #include "sim/core/errors.h"
+#include "sim/core/host_paths.h"
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/shard_merge.h"
 #include "sim/scenario/sweep.h"
@@ -37,6 +41,7 @@ struct SweepCliOptions {
   std::vector<std::string> variants;
   std::string judge = "boot";
   std::string out_dir;
+  std::vector<std::string> set;
   bool wait = false;
   bool keep_staging = false;
   bool quiet = false;
@@ -44,7 +49,8 @@ struct SweepCliOptions {
   std::string shard;  ///< --shard K/N; empty: every cell
 };
 
-/// A shard's part: one line per cell it ran, then its manifest (shard.h) for `bootsim merge`.
+/// A shard's part: one line per cell it ran, then its manifest (shard.h) for `bootsim merge`, in the
+/// --out root beside the sweep's folder (as a scenario shard's), its paths relative to that root.
 int finish_shard(const scenario::SweepResult& r, const std::string& path, const scenario::Shard& shard,
                  const std::string& out_dir) {
   for (const auto& c : r.cells)
@@ -67,21 +73,29 @@ int run(const SweepCliOptions& o) {
   for (const auto& v : o.vary) axes.push_back(scenario::parse_vary(v));
   scenario::SweepOptions so;
   so.load = load_options();
+  so.load.overrides = parse_sets(o.set);
   so.judge = o.judge == "boot" ? scenario::SweepJudge::kBoot : scenario::SweepJudge::kExpectations;
   so.jobs = o.jobs;
   so.shard = shard;
   // The default directory needs the scenario's name: peek at it through a plain load.
   scenario::Scenario peek = scenario::load_scenario(path, so.load);
   std::string name = peek.name;
-  so.out_dir = prepare_out_dir(o.out_dir.empty() ? (fs::path("bootsim-out") / ("sweep-" + name)).string() : o.out_dir);
-  so.keep_staging = o.keep_staging;
-  OutDirLock lock(so.out_dir, o.wait);
+  const std::string out_root = out_root_of(o.out_dir);
+  check_output_dir(out_root, "--out");
+  prepare_out_dir(out_root);
+  OutDirLock lock(out_root, o.wait);
   if (!lock.held()) return scenario::interrupt::exit_code();  // a signal while waiting for it
+  so.out_dir = prepare_out_dir(run_folder(out_root, sweep_folder_name(name)));
+  so.keep_staging = o.keep_staging;
 
   size_t cells = 1;
   for (const auto& a : axes) cells *= a.values.size();
   print_sweep_header(name, path, cells, so.judge, shard ? ", shard " + o.shard : "");
-  if (shard) fs::remove(fs::path(so.out_dir) / "shard.json");  // a run that dies must not leave an old, whole manifest
+  print_overrides(so.load.overrides, axes);
+  // What an earlier sweep (or shard) wrote here goes first, so the folder holds this grid's cells only:
+  // the cell folders and heat maps its sweep.json/shard.json listed, nothing else (stale_outputs.h).
+  remove_stale_outputs(out_root, so.out_dir);
+  if (shard) fs::remove(fs::path(out_root) / "shard.json");  // a run that dies must not leave an old, whole manifest
   size_t runs = o.variants.size();
   if (runs == 0)
     for (const auto& v : peek.variants) runs += v.skip_reason.empty();
@@ -96,7 +110,7 @@ int run(const SweepCliOptions& o) {
   };
   scenario::SweepResult r = scenario::run_sweep(path, axes, o.variants, so);
   progress.finish();
-  int rc = shard ? finish_shard(r, path, *shard, so.out_dir) : finish_sweep(r, so.out_dir);
+  int rc = shard ? finish_shard(r, path, *shard, out_root) : finish_sweep(r, so.out_dir);
   if (scenario::interrupt::received()) {
     std::printf("interrupted by signal %d: unfinished cells are marked \"interrupted\"\n", scenario::interrupt::received());
     std::fflush(stdout);
@@ -118,7 +132,11 @@ void add_sweep_command(CLI::App& app, int& result) {
   cmd->add_option("--variant", opts->variants, "run only these variants (repeatable; default: every variant)");
   cmd->add_option("--judge", opts->judge, "a cell passes when it boots (reaches the OS) or when its expectations hold")
       ->check(CLI::IsMember({"boot", "expectations"}));
-  cmd->add_option("--out", opts->out_dir, "output directory (default bootsim-out/sweep-<scenario>/)");
+  cmd->add_option("--out", opts->out_dir, "output root: the sweep writes DIR/sweep-<scenario>/ (default DIR: bootsim-out)")
+      ->type_name("DIR");
+  cmd->add_option("--set", opts->set,
+                  "PATH=VALUE, repeatable: override a value in every cell before the file is read (as `scenario --set`)")
+      ->type_name("PATH=VALUE");
   cmd->add_option("--jobs,-j", opts->jobs, "boots run at once, each in its own process (default: CPUs)")
       ->check(at_least(1, "boots run at once"));
   cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");

@@ -123,6 +123,23 @@ int print_verdicts(const ScenarioOutcome& o) {
   return scenario::exit_code(o.variants);
 }
 
+std::string overrides_text(const std::vector<std::pair<std::string, std::string>>& overrides) {
+  std::string text;
+  for (const auto& [path, value] : overrides) text += (text.empty() ? "" : ", ") + path + "=" + value;
+  return text;
+}
+
+void print_overrides(const std::vector<std::pair<std::string, std::string>>& overrides,
+                     const std::vector<scenario::SweepAxis>& axes) {
+  if (!overrides.empty()) std::printf("  overrides: %s\n", overrides_text(overrides).c_str());
+  for (const auto& a : axes) {
+    std::string values;
+    for (const auto& v : a.values) values += (values.empty() ? "" : ",") + v;
+    std::printf("  overrides per cell: %s=%s\n", a.path.c_str(), values.c_str());
+  }
+  std::fflush(stdout);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Reports
 
@@ -135,6 +152,7 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
   r.file = o.scenario.file;
   r.description = o.scenario.description;
   r.seed = o.scenario.seed;
+  r.overrides = o.scenario.overrides;
   for (const auto& v : o.variants) {
     reports::VariantRun run;
     run.variant = v.name;

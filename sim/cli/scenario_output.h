@@ -8,6 +8,7 @@
 
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
+#include "sim/scenario/sweep.h"
 
 namespace bootsim::cli {
 
@@ -27,6 +28,12 @@ std::string claim_output_name(const std::string& name, std::set<std::string>& ta
 /// deserves (scenario::exit_code): 0 all hold, 1 an expectation failed, 3 a guest fault no expectation
 /// covered, 4 bootsim failed.
 int print_verdicts(const ScenarioOutcome& o);
+/// "PATH=VALUE, PATH=VALUE": the overrides applied, in the order they were applied.
+std::string overrides_text(const std::vector<std::pair<std::string, std::string>>& overrides);
+/// The header's override lines: "  overrides: PATH=VALUE, …" for --set (none: no line), and for a sweep
+/// one "  overrides per cell: PATH=V1,V2,…" per axis (each cell's report lists its own values).
+void print_overrides(const std::vector<std::pair<std::string, std::string>>& overrides,
+                     const std::vector<scenario::SweepAxis>& axes = {});
 /// HTML, JSON and JUnit reports into the outcome's out_dir (report.html, report.json, junit.xml).
 void write_reports(const ScenarioOutcome& o, bool announce = true);
 void write_text(const std::string& path, const std::string& text);

@@ -305,7 +305,10 @@ VariantResult result_from_json(const fs::path& shard_dir, const nlohmann::json& 
 }
 
 nlohmann::json scenario_header(const Scenario& s) {
-  return {{"name", s.name}, {"description", s.description}, {"file", s.file}, {"dir", s.dir}, {"seed", s.seed}};
+  nlohmann::json overrides = nlohmann::json::array();
+  for (const auto& [path, value] : s.overrides) overrides.push_back({path, value});
+  return {{"name", s.name}, {"description", s.description}, {"file", s.file}, {"dir", s.dir}, {"seed", s.seed},
+          {"overrides", std::move(overrides)}};
 }
 
 Scenario scenario_from_header(const nlohmann::json& j) {
@@ -316,6 +319,7 @@ Scenario scenario_from_header(const nlohmann::json& j) {
     s.file = j.at("file").get<std::string>();
     s.dir = j.at("dir").get<std::string>();
     s.seed = j.at("seed").get<std::uint64_t>();
+    for (const auto& o : j.at("overrides")) s.overrides.emplace_back(o.at(0).get<std::string>(), o.at(1).get<std::string>());
   } catch (const nlohmann::json::exception& e) {
     throw MergeError(std::string("malformed scenario header in a shard manifest (") + e.what() + ")");
   }

@@ -113,6 +113,8 @@ std::string sweep_inputs_digest(const SweepResult& r, const std::string& path) {
   }
   parts.push_back("variants");
   parts.insert(parts.end(), r.variants.begin(), r.variants.end());
+  parts.push_back("set");  // `sweep --set`: shards with other overrides are other runs
+  for (const auto& [k, v] : r.scenario.overrides) parts.insert(parts.end(), {k, v});
   add_variants(parts, r.scenario);
   return digest_of(parts);
 }

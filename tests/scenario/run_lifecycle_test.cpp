@@ -341,15 +341,16 @@ TEST(run_lifecycle, AWorkerKilledMidRunLeavesAPcapOfWholeRecords) {
 }
 
 TEST(run_lifecycle, InterruptedSweepMarksUnfinishedCellsAndWritesItsTable) {
-  fs::path out = fresh_dir("run_lifecycle", "sweep") / "out";
+  fs::path root = fresh_dir("run_lifecycle", "sweep") / "out";
+  fs::path out = root / "sweep-fleet_broadcom";  // the --out rule: DIR/sweep-<scenario>/
   pid_t pid = spawn({"sweep", shipped("fleet_broadcom.xml"), "--variant", "stock", "--vary", "@seed=1..4/1", "-j", "2",
-                     "--out", out.string()}, out.string() + ".log");
+                     "--out", root.string()}, root.string() + ".log");
   ASSERT_TRUE(eventually([&] { return fs::exists(out / "cells") && !files_ending(out / "cells", ".pcap").empty(); }, 30s))
-      << slurp(out.string() + ".log");
+      << slurp(root.string() + ".log");
   std::set<pid_t> workers = descendants(pid);
   ::kill(pid, SIGINT);
   int st = wait_for(pid);
-  std::string log = slurp(out.string() + ".log");
+  std::string log = slurp(root.string() + ".log");
   ASSERT_TRUE(WIFEXITED(st)) << log;
   EXPECT_EQ(WEXITSTATUS(st), 130) << log;
   std::this_thread::sleep_for(2s);

@@ -129,12 +129,13 @@ TEST(shard, SixCellSweepInThreeShardsMergesToTheUnshardedSweep) {
   int one_rc = bootsim(sweep + " --out " + (root / "one").string(), &one_out, &err);
   ASSERT_EQ(one_rc, 0) << one_out << err;
   // Not vacuous: six cells, both outcomes, every cell's trace and report written.
-  nlohmann::json table = nlohmann::json::parse(slurp(root / "one" / "sweep.json"));
+  // The --out rule: a sweep writes DIR/sweep-<scenario>/ (sim/cli/out_rule.h).
+  nlohmann::json table = nlohmann::json::parse(slurp(root / "one" / "sweep-broadcom_timeout" / "sweep.json"));
   ASSERT_EQ(table["cells"].size(), 6u);
   std::set<std::string> outcomes;
   for (const auto& c : table["cells"]) {
     outcomes.insert(c["outcome"].get<std::string>());
-    fs::path cell = root / "one" / fs::path(c["report"].get<std::string>()).parent_path();
+    fs::path cell = root / "one" / "sweep-broadcom_timeout" / fs::path(c["report"].get<std::string>()).parent_path();
     EXPECT_GT(fs::file_size(cell / "stock.trace.jsonl"), 1000u) << cell;
     EXPECT_GT(fs::file_size(cell / "report.html"), 1000u) << cell;
   }
@@ -146,14 +147,14 @@ TEST(shard, SixCellSweepInThreeShardsMergesToTheUnshardedSweep) {
     nlohmann::json m = nlohmann::json::parse(slurp(dir / "shard.json"));
     EXPECT_EQ(m["body"]["cells"].size(), 2u) << "6 cells in 3 shards";
     EXPECT_EQ(m["jobs"].size(), 6u) << "every shard knows the whole job list";
-    EXPECT_FALSE(fs::exists(dir / "sweep.json")) << "a shard leaves the table to the merge";
+    EXPECT_FALSE(fs::exists(dir / "sweep-broadcom_timeout" / "sweep.json")) << "a shard leaves the table to the merge";
   }
   // A missing shard is refused, naming it, and writes nothing.
   EXPECT_EQ(bootsim("merge " + (root / "shard-1").string() + " " + (root / "shard-3").string() + " --out " + (root / "partial").string(),
                     &out, &err),
             kExitMergeRefused);
   EXPECT_NE(err.find("shard 2/3 missing"), std::string::npos) << err;
-  EXPECT_FALSE(fs::exists(root / "partial" / "sweep.json"));
+  EXPECT_FALSE(fs::exists(root / "partial" / "sweep-broadcom_timeout" / "sweep.json"));
 
   fs::path merged = root / "merged";
   int rc = bootsim("merge " + (root / "shard-3").string() + " " + (root / "shard-1").string() + " " + (root / "shard-2").string() +
@@ -222,7 +223,7 @@ TEST(shard, MergeRefusesShardsThatDoNotMakeOneRunWithExitFiveNamingTheFile) {
   m["complete"] = false;
   std::ofstream(root / "s2-cut" / "shard.json") << m.dump();
   refused(s1 + " " + (root / "s2-cut").string(), "shard 2/3 did not finish");
-  EXPECT_FALSE(fs::exists(root / "merged" / "sweep.json"));
+  EXPECT_FALSE(fs::exists(root / "merged" / "sweep-broadcom_timeout" / "sweep.json"));
 }
 
 }  // namespace

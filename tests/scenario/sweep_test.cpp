@@ -132,11 +132,12 @@ std::int64_t link_up_at(const std::vector<TraceEvent>& events) {
 }
 
 TEST(sweep, LinkUpLatencyOneToTwentySecondsShowsWhereStockIpxeStartsToFail) {
-  fs::path out = fs::temp_directory_path() / "bootsim_sweep_latency";
-  fs::remove_all(out);
+  fs::path root = fs::temp_directory_path() / "bootsim_sweep_latency";
+  fs::remove_all(root);
+  fs::path out = root / "sweep-broadcom_timeout";  // the --out rule: DIR/sweep-<scenario>/
   std::string log;
   int rc = bootsim("sweep " + std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml --variant stock" +
-                       " --vary 'machine[r640-01]/nic/@autoneg=1s..20s/1s' --out " + out.string(),
+                       " --vary 'machine[r640-01]/nic/@autoneg=1s..20s/1s' --out " + root.string(),
                    &log);
   ASSERT_EQ(rc, 0) << log;
   nlohmann::json j = nlohmann::json::parse(slurp(out / "sweep.json"));
