@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -58,6 +62,22 @@ inline std::string slurp(const std::filesystem::path& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+#ifdef BOOTSIM_EXE
+/// Runs the built bootsim with `args` (shell words) and returns its exit code (-1 when it did not exit);
+/// its stdout goes to *out and its stderr to *err. `tag` names the temp files, per test binary and pid.
+inline int run_bootsim(const std::string& tag, const std::string& args, std::string* out, std::string* err = nullptr) {
+  const std::string stem = "bootsim_" + tag + "." + std::to_string(::getpid());
+  std::filesystem::path o = std::filesystem::temp_directory_path() / (stem + ".out");
+  std::filesystem::path e = std::filesystem::temp_directory_path() / (stem + ".err");
+  int rc = std::system((std::string(BOOTSIM_EXE) + " " + args + " > " + o.string() + " 2> " + e.string()).c_str());
+  *out = slurp(o);
+  if (err) *err = slurp(e);
+  std::filesystem::remove(o);
+  std::filesystem::remove(e);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+#endif
 
 /// The stems of scenarios/*.xml, sorted, for tests that run every shipped scenario: without the fleets
 /// declared with <machine count> (rack_100 costs minutes, far longer in the sanitizer suite, and several

@@ -279,7 +279,7 @@ void StretchShelf::publish(const Key& key, const StretchSnapshot& snap) {
 void StretchShelf::fail(const Key& key) {
   auto* h = static_cast<Header*>(base_);
   Locked lock(&h->mutex);
-  Slot* s = find(key, true);
+  Slot* s = find(key, false);  // only a claimed key fails, so it is there
   if (s && s->state != kPublished) s->state = kFailed;
 }
 

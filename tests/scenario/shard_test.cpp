@@ -22,14 +22,8 @@ namespace fs = std::filesystem;
 using test::fresh_dir;
 using test::slurp;
 
-/// Runs bootsim with `args`; returns the exit code, stdout in *out and stderr in *err.
 int bootsim(const std::string& args, std::string* out, std::string* err = nullptr) {
-  fs::path o = fs::temp_directory_path() / ("bootsim_shard_test." + std::to_string(::getpid()) + ".out");
-  fs::path e = fs::temp_directory_path() / ("bootsim_shard_test." + std::to_string(::getpid()) + ".err");
-  int rc = std::system((std::string(BOOTSIM_EXE) + " " + args + " > " + o.string() + " 2> " + e.string()).c_str());
-  *out = slurp(o);
-  if (err) *err = slurp(e);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return test::run_bootsim("shard_test", args, out, err);
 }
 
 // ---------------------------------------------------------------------------------------------------
