@@ -67,6 +67,11 @@ class PxeRom {
   void observe_with(std::function<void(std::string_view section)> hook) { observe_ = std::move(hook); }
   void set_cmdline(std::optional<std::string> cmdline) { config_.cmdline = std::move(cmdline); }
 
+  /// A hash of every PXENV_FILE_CMDLINE answer given so far (0: none asked). The guest copies its command
+  /// line into memory it later reads, so machines that differ in it compute differently from there on
+  /// (sim/machine/stretch_shelf.h keys start-up stretches by it).
+  std::uint64_t cmdline_answers() const { return cmdline_answers_; }
+
   std::uint64_t isr_polls() const { return isr_polls_; }
   std::uint64_t calls() const { return calls_; }
 
@@ -125,6 +130,7 @@ class PxeRom {
 
   FirmwareHost& host_;
   PxeRomConfig config_;
+  std::uint64_t cmdline_answers_ = 0;
   std::function<void(std::string_view)> observe_;
   std::unique_ptr<PxeBaseCode> base_;
   std::uint64_t isr_polls_ = 0;

@@ -59,7 +59,7 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
   // Not learned in this World: another process of the run may have learned it, or be learning it now.
   StretchShelf* shelf = snapshots_->shelf();
   bool claimed = false;
-  StretchShelf::Key key{nbp_hash_, pc, 0};
+  StretchShelf::Key key{nbp_hash_, pc, 0, rom_->cmdline_answers()};
   if (shelf && !refused) {
     key.cpu_hash = StretchShelf::hash_cpu(cpu);
     switch (shelf->claim(key)) {

@@ -25,7 +25,6 @@ constexpr long kMaxWaitMs = 60000;
 enum State : std::uint32_t { kEmpty = 0, kLearning, kPublished, kFailed };
 
 StretchShelf* g_current = nullptr;
-bool g_waiting = true;
 
 // --- serialization: plain little-endian fields, only ever read back by the same binary -----------------
 
@@ -147,7 +146,7 @@ bool alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 struct StretchShelf::Slot {
   std::uint32_t state;
   std::int32_t pid;
-  std::uint64_t nbp_hash, cpu_hash;
+  std::uint64_t nbp_hash, cpu_hash, inputs_hash;
   std::uint32_t pc;
   std::uint64_t offset, length;
 };
@@ -201,7 +200,6 @@ StretchShelf::~StretchShelf() {
 
 StretchShelf* StretchShelf::current() { return g_current; }
 void StretchShelf::install(StretchShelf* shelf) { g_current = shelf; }
-void StretchShelf::set_waiting(bool on) { g_waiting = on; }
 
 std::uint64_t StretchShelf::hash_cpu(const std::vector<std::uint8_t>& context) {
   std::uint64_t h = 0xCBF29CE484222325ull;
@@ -211,17 +209,19 @@ std::uint64_t StretchShelf::hash_cpu(const std::vector<std::uint8_t>& context) {
 
 StretchShelf::Slot* StretchShelf::find(const Key& key, bool insert) {
   auto* h = static_cast<Header*>(base_);
-  std::uint64_t mix = key.cpu_hash ^ (key.nbp_hash * 31) ^ key.pc;
+  std::uint64_t mix = key.cpu_hash ^ (key.nbp_hash * 31) ^ (key.inputs_hash * 131) ^ key.pc;
   for (std::uint32_t probe = 0; probe < kSlots; ++probe) {
     Slot& s = h->slots[(mix + probe) & (kSlots - 1)];
     if (s.state == kEmpty) {
       if (!insert) return nullptr;
       s.nbp_hash = key.nbp_hash;
       s.cpu_hash = key.cpu_hash;
+      s.inputs_hash = key.inputs_hash;
       s.pc = key.pc;
       return &s;
     }
-    if (s.nbp_hash == key.nbp_hash && s.cpu_hash == key.cpu_hash && s.pc == key.pc) return &s;
+    if (s.nbp_hash == key.nbp_hash && s.cpu_hash == key.cpu_hash && s.inputs_hash == key.inputs_hash && s.pc == key.pc)
+      return &s;
   }
   return nullptr;  // full: nothing more is shared
 }
@@ -248,7 +248,7 @@ StretchShelf::Claim StretchShelf::claim(const Key& key) {
         default: break;  // learning
       }
       if (s->pid == me) return Claim::kLearn;  // another machine of this World has it: no one to wait for
-      if (!g_waiting || waited_ms >= kMaxWaitMs || !alive(s->pid)) return Claim::kRunOn;
+      if (waited_ms >= kMaxWaitMs || !alive(s->pid)) return Claim::kRunOn;
     }
     struct timespec ts{0, 1000000};
     ::nanosleep(&ts, nullptr);

@@ -10,8 +10,10 @@
 // Protocol, per stretch start (key: NBP, code-hook address, CPU state): the first machine to arrive
 // claims the key and learns; when its stretch ends it publishes the snapshot, or marks the key failed
 // (the stretch was not pure or too short). A machine of another process that arrives while the key is
-// claimed waits for the outcome instead of running the same stretch beside it (when it is allowed to
-// wait: see set_waiting), then matches and restores as it would a snapshot learned in its own World.
+// claimed waits for the outcome instead of running the same stretch beside it, then matches and restores
+// as it would a snapshot learned in its own World. Machines whose guests were given different command
+// lines have different keys (Key::inputs_hash): they would wait only to find the snapshot unusable, so
+// each kind learns its own, side by side, for the machines like it.
 // What a machine restores is checked exactly as in a fleet (Machine::matches), so the shelf changes
 // only how long a run takes, never what it computes; waiting reads the host clock for that reason only.
 #pragma once
@@ -34,6 +36,9 @@ class StretchShelf {
     std::uint64_t nbp_hash = 0;
     std::uint32_t pc = 0;
     std::uint64_t cpu_hash = 0;  ///< of Cpu::save_context(); the snapshot's start_cpu is compared in full
+    /// What the guest is known to have copied into memory from the host (PxeRom::cmdline_answers()):
+    /// machines that differ in it never wait for each other's learner, and each kind learns its own.
+    std::uint64_t inputs_hash = 0;
   };
   enum class Claim {
     kLearn,      ///< this process learns it (claimed now, or claimed by this process already)
@@ -51,11 +56,6 @@ class StretchShelf {
   /// The shelf of this process (nullptr: none). Set before the first fork; children inherit it.
   static StretchShelf* current();
   static void install(StretchShelf* shelf);
-
-  /// Whether claim() may wait for another process's learner. A fork whose guest memory is known to
-  /// differ from its parent's (it answered a different command line, which the guest copies) would
-  /// wait only to find the snapshot unusable: it runs the stretch beside the learner instead.
-  static void set_waiting(bool on);
 
   static std::uint64_t hash_cpu(const std::vector<std::uint8_t>& context);
 

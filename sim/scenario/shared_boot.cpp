@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "sim/machine/stretch_shelf.h"
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/worker_pool.h"
 #include "sim/scenario/world_spec.h"
@@ -142,11 +141,6 @@ std::vector<VariantResult> SharedBoot::run() {
       auto it = s.find(section);
       return it == s.end() ? std::string() : it->second;
     };
-    // The guest copies its command line into its own memory: forks that differ in it can never use
-    // each other's start-up snapshots, so none should wait for another's (stretch_shelf.h).
-    if (section == "machine/cmdline")
-      for (size_t u : undecided_)
-        if (digest(u) != digest(undecided_.front())) StretchShelf::set_waiting(false);
     split(
         *live, digest,
         [&](size_t j) { apply_section(*live, section, *jobs_[j].scenario, *jobs_[j].variant); });

@@ -318,7 +318,6 @@ std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& given, int ma
     try {
       shelf_scope.shelf = std::make_unique<StretchShelf>();
       StretchShelf::install(shelf_scope.shelf.get());
-      StretchShelf::set_waiting(true);
     } catch (const std::exception&) {
     }
   }

@@ -71,7 +71,6 @@ int reap(pid_t pid) {
 
 TEST(unit_StretchShelf, AnotherProcessWaitsForTheLearnerThenFetchesItsSnapshotWhole) {
   StretchShelf shelf;
-  StretchShelf::set_waiting(true);
   const StretchSnapshot s = sample();
   ASSERT_EQ(shelf.claim(key_of(s)), StretchShelf::Claim::kLearn);
   pid_t child = spawn([&] {
@@ -94,7 +93,6 @@ TEST(unit_StretchShelf, AnotherProcessWaitsForTheLearnerThenFetchesItsSnapshotWh
 
 TEST(unit_StretchShelf, AFailedOrDeadLearnerLeavesNoOneWaiting) {
   StretchShelf shelf;
-  StretchShelf::set_waiting(true);
   StretchShelf::Key failed{1, 2, 3}, orphan{1, 2, 4};
   pid_t child = spawn([&] {
     if (shelf.claim(failed) != StretchShelf::Claim::kLearn) return 2;
@@ -109,9 +107,9 @@ TEST(unit_StretchShelf, AFailedOrDeadLearnerLeavesNoOneWaiting) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
-TEST(unit_StretchShelf, WithWaitingOffAProcessRunsOnBesideTheLearner) {
+TEST(unit_StretchShelf, MachinesGivenAnotherCommandLineLearnTheirOwnBesideTheLearner) {
   StretchShelf shelf;
-  StretchShelf::Key k{9, 9, 9};
+  StretchShelf::Key k{9, 9, 9, 1}, other_cmdline{9, 9, 9, 2};
   int pipefd[2];
   ASSERT_EQ(::pipe(pipefd), 0);
   pid_t learner = spawn([&] {
@@ -124,12 +122,16 @@ TEST(unit_StretchShelf, WithWaitingOffAProcessRunsOnBesideTheLearner) {
   });
   char c;
   ASSERT_EQ(::read(pipefd[0], &c, 1), 1);
-  StretchShelf::set_waiting(false);
   auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(shelf.claim(k), StretchShelf::Claim::kRunOn);
+  EXPECT_EQ(shelf.claim(other_cmdline), StretchShelf::Claim::kLearn);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
-  StretchShelf::set_waiting(true);
+  const StretchSnapshot s = sample();
+  shelf.publish(other_cmdline, s);
   EXPECT_EQ(reap(learner), 0);
+  EXPECT_EQ(shelf.claim(k), StretchShelf::Claim::kRunOn);  // its learner failed
+  std::optional<StretchSnapshot> got = shelf.fetch(other_cmdline);
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(same(*got, s));
   ::close(pipefd[0]);
   ::close(pipefd[1]);
 }
