@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "real_scenario_util.h"
@@ -20,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct LoopRun {
   std::unique_ptr<Variant> variant;
   VariantResult result;
 };
@@ -36,7 +37,7 @@ class scenario_chainload_loop : public ::testing::Test {
       ASSERT_NE(v, nullptr) << name;
       RunOptions ro;
       ro.out_dir = (fs::path(::testing::TempDir()) / "bootsim-chainload-loop").string();
-      Run& r = runs_[name];
+      LoopRun& r = runs_[name];
       r.variant = std::make_unique<Variant>(*v);
       r.result = execute_variant(*scenario_, *v, ro);
       judge(*v, r.result);
@@ -47,17 +48,17 @@ class scenario_chainload_loop : public ::testing::Test {
     scenario_.reset();
   }
   static const facts::MachineFacts& facts(const std::string& variant) {
-    const Run& r = runs_.at(variant);
+    const LoopRun& r = runs_.at(variant);
     return *r.result.facts->find("x11-01");
   }
   static Verdict check_body(const std::string& variant, ExpectationBody body) {
     Expectation e;
     e.body = std::move(body);
-    const Run& r = runs_.at(variant);
+    const LoopRun& r = runs_.at(variant);
     return check(e, r.result, *r.result.facts);
   }
   static inline std::unique_ptr<Scenario> scenario_;
-  static inline std::map<std::string, Run> runs_;
+  static inline std::map<std::string, LoopRun> runs_;
 };
 
 TEST_F(scenario_chainload_loop, RealIpxeChainsItselfAndTheLoopIsDetected) {

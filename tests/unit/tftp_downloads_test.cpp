@@ -47,14 +47,14 @@ TEST(tftp_downloads, OackBlockSizeDecidesTheLastBlockAndRepeatsCountOnce) {
   r.feed_rx(20, oack(2000, "1432"));
   r.feed_rx(30, data(2000, 1, 1432));
   r.feed_rx(31, data(2000, 1, 1432));  // the server sent block 1 again
-  r.feed_rx(40, data(2000, 2, 512));   // a 512-byte block is not the last with blksize 1432
+  r.feed_rx(40, data(2000, 2, 1432));
   EXPECT_TRUE(r.downloads().empty());
-  r.feed_rx(50, data(2000, 3, 100));
+  r.feed_rx(50, data(2000, 3, 1000));  // shorter than the OACK's 1432 (with the default 512 it would not end)
   ASSERT_EQ(r.downloads().size(), 1u);
   const FileDownload& d = r.downloads()[0];
   EXPECT_EQ(d.file, "undionly.kpxe");
   EXPECT_EQ(d.server, "10.0.2.2");
-  EXPECT_EQ(d.bytes, 1432u + 512u + 100u);
+  EXPECT_EQ(d.bytes, 1432u + 1432u + 1000u);
   EXPECT_EQ(d.start_ns, 10);
   EXPECT_EQ(d.end_ns, 50);
 }
