@@ -62,6 +62,11 @@ std::string render_html(const ScenarioReport& report) {
       text(p, "Artifacts: ");
       for (const auto& [label, href] : v.artifacts) attr(el(p, "a", label), "href", safe_href(href));
     }
+    // A chainload loop is the finding of the run, expected or not: say it above the verdicts.
+    for (const auto& mf : L.tl.facts.sources) {
+      std::string loop = mf.chainload_loop_note();
+      if (!loop.empty()) attr(el(sec, "p", loop), "class", "finding fail");
+    }
     el(sec, "h3", "Expectations");
     verdict_table(sec, v, L.fleet ? &L.booted : nullptr);
     // Several machines: counts, histograms and the machine table. A fleet's stages and consoles are in its

@@ -54,6 +54,14 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
       verdicts.push_back(std::move(jvd));
     }
     jv["verdicts"] = std::move(verdicts);
+    // The same file downloaded again and again by one machine (sim/facts, from its own frames).
+    J loops = J::array();
+    for (const auto& mf : tl.facts.sources)
+      if (auto loop = mf.repeated_download(facts::kLoopDownloads))
+        loops.push_back({{"machine", mf.name}, {"file", loop->file}, {"bytes", loop->bytes},
+                         {"downloads", loop->at_ns.size()}, {"at_ns", loop->at_ns},
+                         {"note", mf.chainload_loop_note()}});
+    jv["chainload_loops"] = std::move(loops);
     VerdictCounts c = count_verdicts(v);
     jv["counts"] = {{"pass", c.pass}, {"fail", c.fail}, {"skip", c.skip}};
     J artifacts = J::object();

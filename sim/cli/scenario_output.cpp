@@ -108,6 +108,12 @@ int print_verdicts(const ScenarioOutcome& o) {
                     format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str(),
                     unmodeled(m.name).c_str());
     }
+    // The chainload loop is a finding whether or not an expectation asked about it.
+    for (const auto& m : v.machines) {
+      const facts::MachineFacts* f = v.facts ? v.facts->find(m.name) : nullptr;
+      std::string loop = f ? f->chainload_loop_note() : "";
+      if (!loop.empty()) std::printf("  [%s] %s\n", v.name.c_str(), loop.c_str());
+    }
     for (const auto& verdict : v.verdicts) {
       const std::string tag = verdict.status == VerdictStatus::kPass ? paint("PASS", Tone::kPass)
                               : verdict.status == VerdictStatus::kSkip ? paint("SKIP", Tone::kSkip)

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "sim/core/sim_time.h"
 #include "sim/proto/dhcp_packet.h"
 #include "sim/proto/packet.h"
 
@@ -98,6 +99,7 @@ class Deriver {
     } else if (kind == "frame_tx" || kind == "frame_rx" || kind == "frame_drop") {
       if (kind == "frame_drop" && str_field(e, "reason") == "link_down") ++f_.link_down_drops;
       if (auto d = dhcp_frame(e)) frame(kind, e, t, *d);
+      if (kind != "frame_drop") tftp_frame(kind, e, t);
     } else if (kind == "link") {
       f_.links.push_back({t, str_field(e, "state"), str_field(e, "cause")});
     } else if (kind == "handoff") {
@@ -123,10 +125,21 @@ class Deriver {
     stages_.finish(end_ns);
     for (auto xid : order_)
       if (own_.count(xid)) f_.dhcp.push_back(exchanges_[xid]);
+    f_.downloads = tftp_.downloads();
     return std::move(f_);
   }
 
  private:
+  /// TFTP on the machine's own wire: its requests out, the data in (whoever serves it).
+  void tftp_frame(const std::string& kind, const TraceEvent& e, std::int64_t t) {
+    std::string hex = str_field(e, "hex");
+    if (hex.empty()) return;
+    auto udp = parse_udp_frame(from_hex(hex));
+    if (!udp) return;
+    if (kind == "frame_tx") tftp_.feed_tx(t, *udp);
+    else tftp_.feed_rx(t, *udp);
+  }
+
   void frame(const std::string& kind, const TraceEvent& e, std::int64_t t, const DhcpFrame& d) {
     const DhcpPacket& p = d.packet;
     const bool outgoing = kind == "frame_tx" || (kind == "frame_drop" && str_field(e, "dir") != "rx");
@@ -196,6 +209,7 @@ class Deriver {
   std::vector<std::uint32_t> order_;
   std::set<std::uint32_t> own_;
   std::set<std::pair<std::uint32_t, std::array<std::uint8_t, 16>>> ipxe_requests_;  // (xid, chaddr)
+  TftpReader tftp_;
 };
 
 std::int64_t trace_end(const std::vector<TraceEvent>& events) {
@@ -259,6 +273,44 @@ std::string MachineFacts::last_console_line() const {
   const std::string& cur = console.current_line();
   if (cur.find_first_not_of(' ') != std::string::npos) last = cur;
   return last;
+}
+
+namespace {
+std::string without_slash(const std::string& f) { return !f.empty() && f[0] == '/' ? f.substr(1) : f; }
+}  // namespace
+
+std::vector<std::int64_t> MachineFacts::downloads_of(const std::string& file) const {
+  std::vector<std::int64_t> at;
+  for (const auto& d : downloads)
+    if (without_slash(d.file) == without_slash(file)) at.push_back(d.start_ns);
+  return at;
+}
+
+std::optional<RepeatedDownload> MachineFacts::repeated_download(int min) const {
+  std::map<std::string, RepeatedDownload> by_file;
+  for (const auto& d : downloads) {
+    RepeatedDownload& r = by_file[without_slash(d.file)];
+    r.file = d.file;
+    r.bytes = d.bytes;
+    r.at_ns.push_back(d.start_ns);
+  }
+  std::optional<RepeatedDownload> best;
+  for (const auto& [name, r] : by_file) {
+    if (static_cast<int>(r.at_ns.size()) < min) continue;
+    if (!best || r.at_ns.size() > best->at_ns.size() ||
+        (r.at_ns.size() == best->at_ns.size() && r.at_ns[0] < best->at_ns[0]))
+      best = r;
+  }
+  return best;
+}
+
+std::string MachineFacts::chainload_loop_note() const {
+  auto loop = repeated_download(kLoopDownloads);
+  if (!loop) return "";
+  std::string at;
+  for (auto t : loop->at_ns) at += (at.empty() ? "" : ", ") + format_time(SimTime::from_ns(t));
+  return "chainload loop: " + loop->file + " downloaded " + std::to_string(loop->at_ns.size()) + " times" +
+         (name.empty() ? "" : " by " + name) + ", at " + at;
 }
 
 std::string MachineFacts::unmodeled_calls_note() const {

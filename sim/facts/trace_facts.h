@@ -16,6 +16,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/facts/console_stages.h"
+#include "sim/facts/tftp_downloads.h"
 #include "sim/machine/console.h"
 
 namespace bootsim::facts {
@@ -73,6 +74,17 @@ struct ConsoleMatch {
   std::string line;       ///< the rendered line (empty for a raw match)
 };
 
+/// The same file downloaded again and again by one machine: the chainload loop (an iPXE whose DHCP hands
+/// it its own NBP, e.g. undionly.kpxe, chains it, and the new iPXE does the same).
+struct RepeatedDownload {
+  std::string file;
+  std::uint64_t bytes = 0;             ///< the size of its last download
+  std::vector<std::int64_t> at_ns;     ///< when each download began (its RRQ)
+};
+
+/// Downloads of one file that make a chainload loop when no expectation says otherwise (reports, stdout).
+constexpr int kLoopDownloads = 3;
+
 struct MachineFacts {
   std::string name;
   Console console;                        ///< the rendered screen, replayed with each byte's own time
@@ -96,6 +108,8 @@ struct MachineFacts {
   /// PXE opcodes the guest called that the ROM model does not know (pxe_call events with op "unknown"),
   /// each once, in order of first use: the run stopped being a test of the NBP there.
   std::vector<std::uint16_t> unknown_pxe_calls;
+  /// The TFTP reads it completed, from its own frames (tftp_downloads.h): the ROM's NBP, what iPXE fetched.
+  std::vector<FileDownload> downloads;
   std::int64_t last_ns = 0;               ///< time of this machine's last event
 
   /// The first time `text` appeared on the console at a time in [after, before) (either bound optional):
@@ -109,6 +123,13 @@ struct MachineFacts {
   const Stage* stage(const std::string& name) const;
   /// The last rendered console line with text ("" when none).
   std::string last_console_line() const;
+  /// When each complete download of `file` began (a name as in the RRQ; a leading '/' is ignored).
+  std::vector<std::int64_t> downloads_of(const std::string& file) const;
+  /// The file it downloaded most often (the earliest such on a tie), when that is at least `min` times.
+  std::optional<RepeatedDownload> repeated_download(int min) const;
+  /// "chainload loop: undionly.kpxe downloaded 4 times by r640-01, at 0.010s, 18.2s, …" when one file
+  /// was downloaded at least kLoopDownloads times, else "".
+  std::string chainload_loop_note() const;
   /// "the NBP used PXE call 0x0030, which bootsim does not model" (each unknown opcode named), or "".
   std::string unmodeled_calls_note() const;
 };

@@ -210,6 +210,13 @@ std::string describe(const Expectation& e) {
         } else if constexpr (std::is_same_v<X, ExpectDroppedFrames>) {
           s = "at least " + std::to_string(x.min) + " frame(s) dropped while the link was down";
           if (x.max) s += ", at most " + std::to_string(*x.max);
+        } else if constexpr (std::is_same_v<X, ExpectChainloadLoop>) {
+          s = "chainload loop: one file downloaded at least " + std::to_string(x.min) + " times";
+        } else if constexpr (std::is_same_v<X, ExpectNbpDownloads>) {
+          s = x.file + " downloaded ";
+          if (x.max && *x.max == x.min) s += std::to_string(x.min) + " time(s)";
+          else if (x.max) s += std::to_string(x.min) + " to " + std::to_string(*x.max) + " times";
+          else s += "at least " + std::to_string(x.min) + " time(s)";
         } else if constexpr (std::is_same_v<X, ExpectPhaseDuration>) {
           s = std::string("phase ") + to_string(x.phase) + " lasts";
           if (x.min) s += " at least " + format_time(*x.min);

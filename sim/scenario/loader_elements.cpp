@@ -353,6 +353,25 @@ void Loader::read_expect_for(pugi::xml_node n, const std::string& machine, std::
       x.max = cr.uint("max");
       if (x.max && *x.max < x.min) cr.fail(ScenarioErrc::kConflict, "max", "max is smaller than min");
       e.body = x;
+    } else if (kind == "chainload-loop") {
+      ExpectChainloadLoop x;
+      x.min = *cr.uint("min");
+      if (x.min < 2) cr.fail(ScenarioErrc::kBadValue, "min", "a loop needs at least 2 downloads");
+      e.body = x;
+    } else if (kind == "nbp-downloads") {
+      ExpectNbpDownloads x;
+      x.file = *cr.text_value("file");
+      if (x.file.empty()) cr.fail(ScenarioErrc::kBadValue, "file", "empty file name");
+      auto count = cr.uint("count");
+      auto min = cr.uint("min");
+      x.max = cr.uint("max");
+      if (count && (min || x.max)) cr.fail(ScenarioErrc::kConflict, "count", "count excludes min and max");
+      if (!count && !min && !x.max)
+        cr.fail(ScenarioErrc::kMissingAttribute, nullptr, "<nbp-downloads> needs count, or min, max or both");
+      if (count) x.min = *count, x.max = count;
+      else x.min = min.value_or(0);
+      if (x.max && *x.max < x.min) cr.fail(ScenarioErrc::kConflict, "max", "max is smaller than min");
+      e.body = x;
     } else if (kind == "phase") {
       ExpectPhaseDuration x;
       x.phase = *phase_from(*cr.choice("name"));

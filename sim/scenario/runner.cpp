@@ -233,6 +233,36 @@ Verdict check_drops(const ExpectDroppedFrames& d, const facts::MachineFacts& f) 
   return {"", pass_if(ok), std::to_string(n) + " frames dropped while the link was down", {}};
 }
 
+std::string times_list(const std::vector<std::int64_t>& at_ns) {
+  std::string s;
+  for (size_t i = 0; i < at_ns.size(); ++i) s += (i ? ", " : "") + format_time(SimTime::from_ns(at_ns[i]));
+  return s;
+}
+
+Verdict check_loop(const ExpectChainloadLoop& l, const facts::MachineFacts& f) {
+  auto loop = f.repeated_download(static_cast<int>(l.min));
+  if (!loop) {
+    auto most = f.repeated_download(1);
+    return {"", VerdictStatus::kFail,
+            most ? "no chainload loop: " + most->file + " downloaded " + std::to_string(most->at_ns.size()) +
+                       " time(s), the most of any file"
+                 : "no chainload loop: no file downloaded by TFTP",
+            {}};
+  }
+  return {"", VerdictStatus::kPass,
+          "chainload loop: " + loop->file + " downloaded " + std::to_string(loop->at_ns.size()) + " times, at " +
+              times_list(loop->at_ns),
+          {}};
+}
+
+Verdict check_downloads(const ExpectNbpDownloads& d, const facts::MachineFacts& f) {
+  std::vector<std::int64_t> at = f.downloads_of(d.file);
+  std::uint64_t n = at.size();
+  bool ok = n >= d.min && (!d.max || n <= *d.max);
+  return {"", pass_if(ok),
+          d.file + " downloaded " + std::to_string(n) + " time(s)" + (at.empty() ? "" : ", at " + times_list(at)), {}};
+}
+
 Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v, const facts::MachineFacts& f) {
   std::int64_t start = -1, end = -1;
   switch (p.phase) {
@@ -312,6 +342,8 @@ Verdict check_one(const Expectation& e, const VariantResult& v, const facts::Mac
         else if constexpr (std::is_same_v<T, ExpectHandoff>) return check_handoff(body, v, f);
         else if constexpr (std::is_same_v<T, ExpectDroppedFrames>) return check_drops(body, f);
         else if constexpr (std::is_same_v<T, ExpectPhaseDuration>) return check_phase(body, v, f);
+        else if constexpr (std::is_same_v<T, ExpectChainloadLoop>) return check_loop(body, f);
+        else if constexpr (std::is_same_v<T, ExpectNbpDownloads>) return check_downloads(body, f);
         else {
           bool ok = v.result.reason == body.reason;
           return {"", pass_if(ok),

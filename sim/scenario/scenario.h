@@ -167,6 +167,17 @@ struct ExpectDroppedFrames {
   std::uint64_t min = 1;            ///< at least this many frames dropped because the link was down
   std::optional<std::uint64_t> max;
 };
+/// The chainload loop: one file (an NBP such as undionly.kpxe) downloaded by TFTP at least `min` times by the
+/// machine (sim/facts TftpReader, from its own frames: any server's downloads count).
+struct ExpectChainloadLoop {
+  std::uint64_t min = 3;
+};
+/// How many times the machine downloaded a file by TFTP (complete reads, from its own frames).
+struct ExpectNbpDownloads {
+  std::string file;
+  std::uint64_t min = 0;
+  std::optional<std::uint64_t> max;
+};
 struct ExpectPhaseDuration {
   Phase phase = Phase::kIpxeDhcp;
   std::optional<SimTime> min, max;
@@ -176,7 +187,8 @@ struct ExpectExit {
 };
 
 using ExpectationBody =
-    std::variant<ExpectConsole, ExpectDhcp, ExpectHandoff, ExpectDroppedFrames, ExpectPhaseDuration, ExpectExit>;
+    std::variant<ExpectConsole, ExpectDhcp, ExpectHandoff, ExpectDroppedFrames, ExpectPhaseDuration, ExpectExit,
+                 ExpectChainloadLoop, ExpectNbpDownloads>;
 
 struct Expectation {
   ExpectationBody body;

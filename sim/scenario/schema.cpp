@@ -65,8 +65,10 @@ std::vector<AttrSpec> dhcp_attrs() {
       opt("rom-filename", T::kString, "undionly.kpxe",
           "boot file for clients without option 77 \"iPXE\" (the PXE ROM); served by TFTP"),
       opt("ipxe-filename", T::kString, "(same as rom-filename)",
-          "boot file for clients that send option 77 \"iPXE\" (breaks the chainload loop); usually "
-          "http://ADDRESS/script.ipxe, checked against the HTTP server's files"),
+          "boot file for clients that send option 77 \"iPXE\" (the split that breaks the chainload loop); usually "
+          "http://ADDRESS/script.ipxe, checked against the HTTP server's files. Leave it out to model a server "
+          "without the split (a dnsmasq config with one dhcp-boot and no dhcp-userclass match): iPXE is then "
+          "handed rom-filename again and chains it, the chainload loop (<chainload-loop> detects it)"),
       opt("reply-delay", T::kDuration, "0s", "every reply leaves this long after its request arrived"),
       opt("drop-rate", T::kPercent, "0%", "share of requests ignored, drawn from the scenario's seeded generator"),
   };
@@ -213,7 +215,8 @@ void add_expect(std::vector<ElementSpec>& s, const std::string& parent) {
   std::string p = parent + "/expect";
   s.push_back({p, "expectations checked against the trace; all children must hold",
                {opt("machine", T::kName, "(every machine)", "the machine they apply to")},
-               {"console", "no-console", "dhcp", "handoff", "dropped-frames", "phase", "exit"}, true});
+               {"console", "no-console", "dhcp", "handoff", "dropped-frames", "chainload-loop", "nbp-downloads", "phase", "exit"},
+               true});
   s.push_back({p + "/console", "the console shows a text", console_attrs("must show"), {}, true});
   s.push_back({p + "/no-console", "the console never shows a text", console_attrs("must not show"), {}, true});
   s.push_back({p + "/dhcp", "the outcome of one DHCP phase",
@@ -228,6 +231,16 @@ void add_expect(std::vector<ElementSpec>& s, const std::string& parent) {
                {}, true});
   s.push_back({p + "/dropped-frames", "frames dropped because the link was down",
                {opt("min", T::kUint, "1", "at least this many"), opt("max", T::kUint, "", "at most this many")},
+               {}, true});
+  s.push_back({p + "/chainload-loop",
+               "the chainload loop happened: one file (e.g. undionly.kpxe, which iPXE chains again when the DHCP "
+               "server gives iPXE the ROM's boot file) was downloaded by TFTP at least min times, counted from the "
+               "machine's own frames, whoever served it",
+               {opt("min", T::kUint, "3", "at least this many downloads of the same file (2 or more)")}, {}, true});
+  s.push_back({p + "/nbp-downloads", "how many times a file was downloaded by TFTP (complete reads, from the machine's frames)",
+               {req("file", T::kString, "the file name as requested (\"undionly.kpxe\"; a leading / is ignored)"),
+                opt("count", T::kUint, "", "exactly this many; excludes min and max"),
+                opt("min", T::kUint, "", "at least this many"), opt("max", T::kUint, "", "at most this many")},
                {}, true});
   s.push_back({p + "/phase", "a phase's duration lies in a window",
                {req("name", T::kEnum, "the phase, as the trace names it", kPhases),

@@ -393,6 +393,44 @@ TEST_F(scenario_validation, PhaseWindowNeedsABound) {
 )", ScenarioErrc::kMissingAttribute, 5, 5, "/scenario/expect[1]/phase[1]", "needs min, max or both");
 }
 
+TEST_F(scenario_validation, NbpDownloadsCountExcludesMinAndMax) {
+  EXPECT_REJECTED(R"(<scenario name="t">
+  <network><tftp root="tftp"/></network>
+  <machine name="m1" mac="52:54:00:00:00:01"/>
+  <expect>
+    <nbp-downloads file="undionly.kpxe" count="1" max="2"/>
+  </expect>
+</scenario>
+)", ScenarioErrc::kConflict, 5, 41, "/scenario/expect[1]/nbp-downloads[1]/@count", "count excludes min and max");
+  EXPECT_REJECTED(R"(<scenario name="t">
+  <network><tftp root="tftp"/></network>
+  <machine name="m1" mac="52:54:00:00:00:01"/>
+  <expect>
+    <nbp-downloads file="undionly.kpxe"/>
+  </expect>
+</scenario>
+)", ScenarioErrc::kMissingAttribute, 5, 5, "/scenario/expect[1]/nbp-downloads[1]", "needs count, or min, max or both");
+  EXPECT_REJECTED(R"(<scenario name="t">
+  <network><tftp root="tftp"/></network>
+  <machine name="m1" mac="52:54:00:00:00:01"/>
+  <expect>
+    <nbp-downloads count="1"/>
+  </expect>
+</scenario>
+)", ScenarioErrc::kMissingAttribute, 5, 5, "/scenario/expect[1]/nbp-downloads[1]", "file");
+}
+
+TEST_F(scenario_validation, ChainloadLoopNeedsTwoDownloads) {
+  EXPECT_REJECTED(R"(<scenario name="t">
+  <network><tftp root="tftp"/></network>
+  <machine name="m1" mac="52:54:00:00:00:01"/>
+  <expect>
+    <chainload-loop min="1"/>
+  </expect>
+</scenario>
+)", ScenarioErrc::kBadValue, 5, 21, "/scenario/expect[1]/chainload-loop[1]/@min", "at least 2 downloads");
+}
+
 TEST_F(scenario_validation, SkipUnlessNeedsOneCondition) {
   EXPECT_REJECTED(R"(<scenario name="t">
   <network><tftp root="tftp"/></network>
