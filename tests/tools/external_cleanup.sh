@@ -13,18 +13,29 @@ rm -rf "$out"; mkdir -p "$out"
 my_ns=$(readlink /proc/self/ns/net)
 "$bootsim" scenario "$xml" --out "$out" -j 1 >"$out/stdout" 2>"$out/stderr" &
 pid=$!
-# The servers: descendants of bootsim in another network namespace.
+# The servers: descendants of this bootsim (other runs may have servers of their own) in another
+# network namespace.
+descendants() {
+  local all; all=$(ps -e -o pid=,ppid=)
+  local set=" $pid " grew=1
+  while [ $grew = 1 ]; do
+    grew=0
+    while read -r p pp; do
+      case "$set" in *" $pp "*) case "$set" in *" $p "*) ;; *) set="$set$p "; grew=1 ;; esac ;; esac
+    done <<<"$all"
+  done
+  echo $set
+}
 in_other_ns() {
-  for p in $(ps -e -o pid=); do
-    [ -r /proc/$p/ns/net ] || continue
+  for p in $(descendants); do
     ns=$(readlink /proc/$p/ns/net 2>/dev/null) || continue
-    [ "$ns" != "$my_ns" ] && grep -qa -e dnsmasq -e httpd /proc/$p/cmdline 2>/dev/null && echo "$p $ns"
+    [ "$ns" != "$my_ns" ] && echo "$p $ns"
   done | sort -u
 }
 found=""
 for _ in $(seq 1 100); do
   found=$(in_other_ns)
-  [ -n "$found" ] && break
+  [ "$(echo "$found" | grep -c .)" -ge 3 ] && break  # the helper and at least two server processes
   sleep 0.1
 done
 if [ -z "$found" ]; then echo "FAIL: no server process appeared in another network namespace"; kill -9 $pid; exit 1; fi
@@ -41,5 +52,5 @@ for p in $(ps -e -o pid=); do
   n=$(readlink /proc/$p/ns/net 2>/dev/null) || continue
   for x in $ns; do [ "$n" = "$x" ] && left="$left $p"; done
 done
-if [ -n "$left" ]; then echo "FAIL: processes left in the servers' namespace:$left"; ps -o pid,args -p ${left// /,}; exit 1; fi
+if [ -n "$left" ]; then echo "FAIL: processes left in the servers' namespace:$left"; ps -o pid,args -p "$(echo $left | tr ' ' ,)"; exit 1; fi
 echo "ok: no server process and no process in namespace $ns remain"
