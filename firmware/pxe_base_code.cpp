@@ -237,6 +237,8 @@ void PxeBaseCode::arp_then(std::uint32_t ip, State state, std::function<void()> 
 void PxeBaseCode::start_tftp() {
   const DhcpPacket& src = (proxy_offer_ && !result_.proxy_ack.empty()) ? *proxy_offer_ : *ack_;
   result_.filename = !src.file.empty() ? src.file : src.option_string(67);
+  // A C string to a real ROM: dnsmasq sends option 67 with its terminating NUL, which must not reach the RRQ.
+  if (auto nul = result_.filename.find('\0'); nul != std::string::npos) result_.filename.resize(nul);
   boot_server_ = src.siaddr;
   if (!boot_server_) {
     if (auto ip = parse_ipv4(src.option_string(66))) boot_server_ = *ip;

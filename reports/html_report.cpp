@@ -56,6 +56,10 @@ std::string render_html(const ScenarioReport& report) {
     attr(sec, "id", "variant-" + v.variant);
     el(sec, "h2", "Variant " + v.variant);
     if (!v.description.empty()) el(sec, "p", v.description);
+    if (!v.clock.empty()) {
+      xml_node p = el(sec, "p", "Clock: " + v.clock + " \u2014 not byte-deterministic; timings carry wall-clock jitter.");
+      attr(p, "class", "clock");
+    }
     if (!v.artifacts.empty()) {
       xml_node p = el(sec, "p");
       attr(p, "class", "artifacts");

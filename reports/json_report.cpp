@@ -21,6 +21,7 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
     J jv;
     jv["variant"] = v.variant;
     jv["description"] = v.description;
+    if (!v.clock.empty()) jv["clock"] = v.clock;  // absent: virtual time (byte-deterministic)
     jv["exit_reason"] = v.exit_reason.empty() ? tl.exit_reason : v.exit_reason;
     jv["start_ns"] = tl.start_ns;
     jv["end_ns"] = tl.end_ns;

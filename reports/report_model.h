@@ -35,6 +35,9 @@ struct VariantRun {
   /// Machine -> the NIC profile it started from ("broadcom-like"), for the fleet view's machine table;
   /// machines not listed show none.
   std::map<std::string, std::string> nic_profiles;
+  /// How virtual time ran when not the usual free-running virtual clock: "real-time (external server)"
+  /// (paced to wall time; such a run is not byte-deterministic). Empty: virtual time.
+  std::string clock;
 };
 
 /// A scenario file's run: every variant, shown on one shared time axis.

@@ -81,11 +81,14 @@ inline int run_bootsim(const std::string& tag, const std::string& args, std::str
 
 /// The stems of scenarios/*.xml, sorted, for tests that run every shipped scenario: without the fleets
 /// declared with <machine count> (rack_100 costs minutes, far longer in the sanitizer suite, and several
-/// machines never share a boot); golden.rack_100 runs those once.
+/// machines never share a boot); golden.rack_100 runs those once. Nor the external-server scenarios
+/// (mode="external"): they run in real time and are not byte-deterministic; their own ctests (label
+/// external) run them.
 inline std::vector<std::string> shipped_scenarios_but_fleets() {
   std::vector<std::string> names;
   for (const auto& e : std::filesystem::directory_iterator(std::string(BOOTSIM_SOURCE_DIR) + "/scenarios"))
-    if (e.path().extension() == ".xml" && slurp(e.path()).find(" count=\"") == std::string::npos)
+    if (e.path().extension() == ".xml" && slurp(e.path()).find(" count=\"") == std::string::npos &&
+        slurp(e.path()).find("mode=\"external\"") == std::string::npos)
       names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;

@@ -94,6 +94,9 @@ int print_verdicts(const ScenarioOutcome& o) {
       std::string note = f ? f->unmodeled_calls_note() : "";
       return note.empty() ? note : "; " + note;
     };
+    // A run paced to the wall clock by external servers: say so, its timings are not reproducible.
+    if (const scenario::Variant* sv = o.scenario.find_variant(v.name); sv && sv->network.external)
+      shared += ", real-time (external server)";
     if (v.machines.size() <= 1) {
       std::string machine = v.machines.empty() ? std::string() : v.machines.front().name;
       std::printf("  [%s] ran %s virtual in %.2f s wall%s, ended: %s%s\n", v.name.c_str(), format_time(v.result.end_time).c_str(),
@@ -176,8 +179,14 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
       for (const auto& m : v.machines)
         if (!m.console_path.empty()) run.artifacts["console log (" + m.name + ")"] = rel(m.console_path);
     if (!v.pcap_path.empty() && fs::exists(v.pcap_path)) run.artifacts["pcap"] = rel(v.pcap_path);
-    if (const scenario::Variant* sv = o.scenario.find_variant(v.name))
+    if (const scenario::Variant* sv = o.scenario.find_variant(v.name)) {
       for (const auto& m : sv->machines) run.nic_profiles[m.name] = m.nic_profile;
+      if (sv->network.external && v.skip_reason.empty()) run.clock = "real-time (external server)";
+      if (sv->network.external && !v.pcap_path.empty()) {
+        std::string log = v.pcap_path.substr(0, v.pcap_path.size() - 5) + ".servers.log";
+        if (fs::exists(log)) run.artifacts["servers log"] = rel(log);
+      }
+    }
     // A killed worker reports nothing, but its capture is on disk and ends on a whole record.
     if (const scenario::Variant* sv = o.scenario.find_variant(v.name); v.interrupted && v.pcap_path.empty() && sv) {
       scenario::RunOptions where;

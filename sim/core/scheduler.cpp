@@ -1,5 +1,7 @@
 #include "sim/core/scheduler.h"
 
+#include <algorithm>
+
 #include <cassert>
 
 namespace bootsim {
@@ -27,6 +29,7 @@ SimTime Scheduler::next_event_time() const {
 
 void Scheduler::advance_to(SimTime t) {
   assert(t >= now_ && "virtual time never goes backwards");
+  if (pacer_ && t > now_) t = std::max(now_, std::min(t, pacer_->reach(now_, t)));
   if (t > now_) now_ = t;
 }
 

@@ -15,6 +15,15 @@
 
 namespace bootsim {
 
+/// Paces virtual time to something outside (an external server on a TAP, sim/net/tap_host.h).
+/// Scheduler::advance_to asks it before the clock moves; it may stop short of the target (then it has
+/// scheduled an event at the time it returns, e.g. a frame that arrived), never before `from`.
+class Pacer {
+ public:
+  virtual ~Pacer() = default;
+  virtual SimTime reach(SimTime from, SimTime to) = 0;
+};
+
 class Scheduler {
  public:
   using EventId = std::uint64_t;
@@ -35,8 +44,12 @@ class Scheduler {
   SimTime next_event_time() const;
   bool empty() const { return events_.empty(); }
 
-  /// Moves the clock to `t` (must be >= now) without running anything.
+  /// Moves the clock to `t` (must be >= now) without running anything. With a pacer, the clock may
+  /// stop earlier, at a time where the pacer scheduled an event (callers loop on next_event_time()).
   void advance_to(SimTime t);
+  /// Attaches a pacer (nullptr: none, the default: time jumps freely). Not owned.
+  void set_pacer(Pacer* pacer) { pacer_ = pacer; }
+  bool paced() const { return pacer_ != nullptr; }
   /// Runs every event with time <= now, including ones they schedule for <= now. Returns how many ran.
   int run_due();
 
@@ -52,6 +65,7 @@ class Scheduler {
     Callback cb;
   };
   SimTime now_{};
+  Pacer* pacer_ = nullptr;
   std::uint64_t next_seq_ = 0;
   std::map<Key, Event> events_;
   std::map<EventId, Key> index_;

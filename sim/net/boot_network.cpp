@@ -61,6 +61,15 @@ BootNetwork::BootNetwork(Scheduler& sched, Trace& trace, NetworkConfig config)
   if (!config_.pcap_path.empty()) pcap_ = std::make_unique<PcapTap>(config_.pcap_path);
   dhcp_ = std::make_unique<DhcpServer>(config_.dhcp);
   if (config_.proxy_dhcp) proxy_ = std::make_unique<DhcpServer>(*config_.proxy_dhcp);
+  if (config_.external) {
+    // The user's servers answer everything; the watch only traces their TFTP (no guarding: their root).
+    tftp_ = std::make_unique<TftpWatch>(trace_, "", config_.gateway, "tftpd");
+    tap_ = std::make_unique<TapHost>(sched_, *config_.external, [this](std::vector<std::uint8_t> f) {
+      tftp_->on_server_frame(sched_.now(), f);
+      send_to_guests(std::move(f));
+    });
+    return;
+  }
 
   SlirpHostConfig sc;
   sc.vnetwork = config_.network & config_.netmask;
@@ -102,6 +111,7 @@ BootNetwork::BootNetwork(Scheduler& sched, Trace& trace, NetworkConfig config)
 BootNetwork::~BootNetwork() {
   http_.reset();
   slirp_.reset();
+  tap_.reset();
   if (!sock_dir_.empty()) ::rmdir(sock_dir_.c_str());
 }
 
@@ -113,6 +123,7 @@ std::vector<int> BootNetwork::owned_fds() const {
   std::vector<int> fds;
   if (pcap_) fds.push_back(pcap_->fd());
   if (http_) fds.push_back(http_->listen_fd());
+  // No TAP: a world with external servers must not fork (the servers are one process's to talk to).
   return fds;
 }
 
@@ -166,6 +177,11 @@ void BootNetwork::deliver(const Frame& frame) {
 
 void BootNetwork::route_from_guest(const Mac& src, const std::vector<std::uint8_t>& f) {
   (void)src;
+  if (tap_) {
+    (void)tftp_->on_guest_frame(sched_.now(), f);
+    tap_->send(f);
+    return;
+  }
   std::uint16_t port = raw_udp_dst_port(f);
   if (port == 67) {
     handle_dhcp(*dhcp_, f);

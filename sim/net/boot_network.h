@@ -12,6 +12,9 @@
 //  - ARP requests for our own addresses that slirp does not answer (a ProxyDHCP server's address);
 //  - a TFTP RRQ whose file resolves outside the TFTP root: refused here (ERROR 2), see tftp_watch.h;
 //  - everything else: libslirp (TCP/IP, ARP, ICMP, TFTP at 10.0.2.2, HTTP at `http_addr` via SlirpHost).
+// With `external` set, none of the above: every frame goes to the user's own servers on a TAP
+// (sim/net/tap_host.h), whose frames come back onto the wire; TFTP is still watched (traced), and the
+// clock is paced to wall time.
 // Broadcast and multicast frames also reach the other attached NICs; unicast frames to another attached
 // MAC go only there (a learning-free switch).
 // Frames towards a NIC are delivered by scheduler events, in order, `latency` plus serialization at
@@ -34,6 +37,7 @@
 #include "sim/proto/packet.h"
 #include "sim/net/pcap_tap.h"
 #include "sim/net/slirp_host.h"
+#include "sim/net/tap_host.h"
 #include "sim/net/tftp_watch.h"
 #include "sim/core/scheduler.h"
 #include "sim/core/trace.h"
@@ -58,6 +62,9 @@ struct NetworkConfig {
   DhcpServerConfig dhcp;                ///< the main DHCP server
   std::optional<DhcpServerConfig> proxy_dhcp;  ///< a ProxyDHCP server at its own address, if any
   std::string pcap_path;                ///< empty: no pcap
+  /// Set: the user's own servers in a network namespace behind a TAP at `gateway` replace slirp and ours
+  /// (dhcp, proxy_dhcp, tftp_root, http_* are then unused), and virtual time is paced to wall time.
+  std::optional<NetnsServersConfig> external;
 
   /// Defaults for another /N network: gateway .2, DNS .3, pool from .15, HTTP at .100, and the DHCP
   /// server's addresses and MAC set to match.
@@ -93,6 +100,8 @@ class BootNetwork final : public FramePort {
   const DhcpServer& dhcp() const { return *dhcp_; }
   DhcpServer& dhcp() { return *dhcp_; }
   SlirpHost& slirp() { return *slirp_; }
+  /// The TAP backend; nullptr unless NetworkConfig::external.
+  const TapHost* tap() const { return tap_.get(); }
   /// Flushes the pcap file (also done by the destructor).
   void flush();
 
@@ -139,6 +148,7 @@ class BootNetwork final : public FramePort {
   std::unique_ptr<TftpWatch> tftp_;
   std::unique_ptr<SlirpHost> slirp_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<TapHost> tap_;
   std::vector<Port> ports_;
   Capture capture_{*this};
   Stats stats_;

@@ -7,6 +7,8 @@
 // This file holds the passes' order and the public API; each pass has a file of its own (loader_detail.h).
 #include "sim/scenario/loader.h"
 
+#include "sim/net/netns_servers.h"
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -155,6 +157,9 @@ Scenario Loader::load() {
     warn_idle_link_timing(v.machines, v.where);
     s.variants.push_back(std::move(v));
   }
+  // External servers need a namespace and a TAP: where the host does not allow them, skip (not fail).
+  for (auto& v : s.variants)
+    if (v.network.external && v.skip_reason.empty()) v.skip_reason = NetnsServers::not_permitted();
   s.warnings = warnings_;
   return s;
 }

@@ -30,6 +30,24 @@ void Loader::read_network(pugi::xml_node n, Network& net) {
   net.subnet = subnet;
   net.prefix_len = len;
   net.ipv6_ra = *r.boolean("ipv6-ra");
+  net.external = *r.choice("mode") == "external";
+  for (auto srv : n.children("server")) {
+    Reader sr(*this, srv);
+    if (!net.external)
+      sr.fail(ScenarioErrc::kConflict, nullptr, "<server> needs <network mode=\"external\">");
+    std::string cmd = trim(*sr.text_value("command"));
+    if (cmd.empty()) sr.fail(ScenarioErrc::kBadValue, "command", "empty command");
+    net.servers.push_back(cmd);
+  }
+  if (net.external) {
+    if (net.servers.empty())
+      r.fail(ScenarioErrc::kBadValue, "mode", "mode=\"external\" needs at least one <server command=\"...\">");
+    for (const char* own : {"tftp", "http"})  // (<dhcp> is always there: defaults are filled in)
+      if (n.child(own))
+        r.fail(ScenarioErrc::kConflict, "mode",
+               std::string("<") + own + "> is bootsim's own server; with mode=\"external\" your <server> commands serve");
+    net.servers_cwd = dir_;
+  }
   // TFTP and HTTP first: the DHCP checks below look at what they serve.
   if (auto t = n.child("tftp")) {
     Reader tr(*this, t);

@@ -54,6 +54,7 @@ VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOpti
   std::string staging = opts.staging_dir.empty() ? default_staging_dir(opts.out_dir) : opts.staging_dir;
   BootRunSpec spec = world_spec(s, v, (fs::path(staging) / v.name).string());
   spec.network->pcap_path = artifact_base(v, opts) + ".pcap";
+  if (spec.network->external) spec.network->external->log_path = artifact_base(v, opts) + ".servers.log";
   spec.echo_console = opts.echo;
   // A signal caught in this process (the -j 1 / -v path) ends the boot at its next event.
   spec.watch = [](const TraceEvent&) { return interrupt::received() != 0; };

@@ -111,6 +111,10 @@ struct Network {
   TftpServer tftp;
   HttpServer http;
   SwitchPort switch_port;
+  /// mode="external": the user's own servers (<server command>) replace dhcp/tftp/http above.
+  bool external = false;
+  std::vector<std::string> servers;  ///< the commands, run with /bin/sh -c
+  std::string servers_cwd;           ///< the scenario file's directory
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -290,8 +290,20 @@ std::vector<ElementSpec> build() {
   s.push_back(source_spec("scenario/nic-profile", false));
   s.push_back({"scenario/network", "the boot LAN",
                {opt("subnet", T::kCidr, "10.0.2.0/24", "the LAN (slirp's network)"),
-                opt("ipv6-ra", T::kBool, "off", "send IPv6 router advertisements (iPXE then also configures IPv6)")},
-               {"dhcp", "tftp", "http", "switch"}});
+                opt("ipv6-ra", T::kBool, "off", "send IPv6 router advertisements (iPXE then also configures IPv6)"),
+                opt("mode", T::kEnum, "builtin",
+                    "builtin: bootsim's own DHCP/TFTP/HTTP over slirp; external: the <server> commands in a network "
+                    "namespace of their own behind a TAP at the subnet's .2, with time paced to wall time (needs "
+                    "root or user namespaces and /dev/net/tun; otherwise the variants are skipped)",
+                    {"builtin", "external"})},
+               {"dhcp", "tftp", "http", "switch", "server"}});
+  s.push_back({"scenario/network/server",
+               "mode=\"external\": one server process of the user's own, run with /bin/sh -c in the scenario's folder "
+               "inside the namespace; its output goes to servers.log in the variant's output folder",
+               {req("command", T::kString,
+                    "the command line (\"dnsmasq --no-daemon --conf-file=files/dnsmasq/split.conf\"); it must stay "
+                    "in the foreground")},
+               {}, true});
   s.push_back({"scenario/network/dhcp", "the DHCP server (ours; slirp's is disabled)", dhcp_attrs(), {"host"}});
   s.push_back({"scenario/network/dhcp/host",
                "per-host boot files, like dnsmasq dhcp-host or an ISC host block: the first host whose given mac "

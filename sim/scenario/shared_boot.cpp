@@ -50,7 +50,9 @@ std::vector<std::vector<size_t>> group_jobs(const std::vector<VariantJob>& jobs)
   for (size_t i = 0; i < jobs.size(); ++i) {
     const VariantJob& j = jobs[i];
     if (!j.variant->skip_reason.empty()) continue;
-    const std::string key = alone ? std::string() : run_inputs(*j.scenario, *j.variant).group_key;
+    // External servers run on the wall clock: such a boot is nobody's to share or fork.
+    const bool own = alone || j.variant->network.external;
+    const std::string key = own ? std::string() : run_inputs(*j.scenario, *j.variant).group_key;
     size_t g = 0;
     while (g < groups.size() && (key.empty() || keys[g] != key)) ++g;
     if (g == groups.size()) {
@@ -132,6 +134,8 @@ std::vector<VariantResult> SharedBoot::run() {
   BootRunSpec spec = world_spec(*lead.scenario, *lead.variant, lead_staging.string());
   spec.machine.keys.clear();  // given at the first trigger (Machine::give_keys)
   if (spec.network) spec.network->pcap_path = artifact_base(*lead.variant, lead.options) + ".pcap";
+  if (spec.network && spec.network->external)
+    spec.network->external->log_path = artifact_base(*lead.variant, lead.options) + ".servers.log";
   World* live = nullptr;  // set before the run, the only time the hook is called
   spec.observe = [&](std::string_view section) {
     if (settled_.count(section)) return;  // every member this process stands for has the same values

@@ -54,6 +54,14 @@ NetworkConfig network_config(const Network& n, std::uint64_t seed) {
     net.http_addr = n.http.address;
     net.http_port = n.http.port;
   }
+  if (n.external) {
+    NetnsServersConfig ext;
+    ext.commands = n.servers;
+    ext.cwd = n.servers_cwd;
+    ext.address = net.gateway;  // the subnet's .2, where the built-in servers would be
+    ext.prefix_len = n.prefix_len;
+    net.external = ext;
+  }
   DhcpServerConfig& d = net.dhcp;
   if (n.dhcp.server) d.server_ip = n.dhcp.server;
   if (n.dhcp.next_server) d.next_server = n.dhcp.next_server;
