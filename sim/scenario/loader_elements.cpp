@@ -386,8 +386,8 @@ void Loader::read_expect_for(pugi::xml_node n, const std::string& machine, std::
       if (count && (min || x.max)) cr.fail(ScenarioErrc::kConflict, "count", "count excludes min and max");
       if (!count && !min && !x.max)
         cr.fail(ScenarioErrc::kMissingAttribute, nullptr, "<nbp-downloads> needs count, or min, max or both");
-      if (count) x.min = *count, x.max = count;
-      else x.min = min.value_or(0);
+      x.min = count ? *count : min.value_or(0);
+      if (count) x.max = count;
       if (x.max && *x.max < x.min) cr.fail(ScenarioErrc::kConflict, "max", "max is smaller than min");
       e.body = x;
     } else if (kind == "phase") {
