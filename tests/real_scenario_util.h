@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "scratch_root.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/verdict.h"
 
@@ -47,9 +48,9 @@ inline scenario::LoadOptions real_load_options() {
   return o;
 }
 
-/// An empty directory <gtest temp>/<group>/<name>, created anew.
+/// An empty directory <this process's scratch root>/<group>/<name>, created anew.
 inline std::filesystem::path fresh_dir(const std::string& group, const std::string& name) {
-  std::filesystem::path d = std::filesystem::path(::testing::TempDir()) / group / name;
+  std::filesystem::path d = scratch_root() / group / name;
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
   return d;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "scratch_root.h"
 #include "sim/core/trace.h"
 
 namespace bootsim {
@@ -38,7 +39,7 @@ std::vector<std::string> tshark_stp(const fs::path& pcap, const fs::path& out) {
 
 TEST(BpduPcap, RstpBpdusAreInThePcapAtTheirTraceTimesAndTsharkDecodesThem) {
   if (std::system("command -v tshark > /dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed (.ci/setup installs it)";
-  fs::path out = fs::temp_directory_path() / "bootsim_bpdu_pcap";
+  fs::path out = bootsim::test::scratch_root() / "bootsim_bpdu_pcap";
   fs::remove_all(out);
   std::string cmd = std::string(BOOTSIM_EXE) + " scenario " + BOOTSIM_SOURCE_DIR + "/scenarios/rstp_bpdu.xml --out " +
                     out.string() + " -j 2 > " + out.string() + ".log 2>&1";

@@ -36,7 +36,7 @@ class scenario_chainload_loop : public ::testing::Test {
       const Variant* v = scenario_->find_variant(name);
       ASSERT_NE(v, nullptr) << name;
       RunOptions ro;
-      ro.out_dir = (fs::path(::testing::TempDir()) / "bootsim-chainload-loop").string();
+      ro.out_dir = (test::scratch_root() / "bootsim-chainload-loop").string();
       LoopRun& r = runs_[name];
       r.variant = std::make_unique<Variant>(*v);
       r.result = execute_variant(*scenario_, *v, ro);
@@ -79,7 +79,7 @@ TEST_F(scenario_chainload_loop, RealIpxeChainsItselfAndTheLoopIsDetected) {
 
   // tshark, reading the pcap on its own, sees as many read requests for the file.
   if (std::system("command -v tshark > /dev/null 2>&1") != 0) GTEST_SKIP() << "tshark not installed";
-  fs::path listing = fs::path(::testing::TempDir()) / "bootsim-chainload-loop" / "rrq.txt";
+  fs::path listing = test::scratch_root() / "bootsim-chainload-loop" / "rrq.txt";
   std::string cmd = "tshark -r " + r.pcap_path + " -Y 'tftp.opcode == 1' -T fields -e tftp.source_file > " +
                     listing.string() + " 2>/dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0);

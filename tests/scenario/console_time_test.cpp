@@ -23,7 +23,7 @@ VariantResult run_stock(const std::string& before, const std::string& dir) {
   const Variant* stock = s.find_variant("stock");
   EXPECT_NE(stock, nullptr);
   RunOptions ro;
-  ro.out_dir = (fs::path(::testing::TempDir()) / "bootsim-console-time" / dir).string();
+  ro.out_dir = (test::scratch_root() / "bootsim-console-time" / dir).string();
   VariantResult r = execute_variant(s, *stock, ro);
   judge(*stock, r);
   return r;

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <string>
 
+#include "scratch_root.h"
 #include "sim/proto/dhcp_packet.h"
 #include "sim/proto/packet.h"
 #include "sim/core/trace.h"
@@ -34,7 +35,7 @@ std::string run_scenario_into(const fs::path& out) {
 }
 
 TEST(scenario_full_chain, RomThenIpxeThenHttpThenHandoffAndDeterministic) {
-  fs::path tmp = fs::temp_directory_path() / "bootsim_full_chain";
+  fs::path tmp = bootsim::test::scratch_root() / "bootsim_full_chain";
   fs::create_directories(tmp);
   std::string a = run_scenario_into(tmp / "a");
   auto events = Trace::parse_jsonl(slurp(fs::path(a) / "embedded-sleep.trace.jsonl"));

@@ -21,7 +21,7 @@ VariantResult run_stock(const std::vector<std::pair<std::string, std::string>>& 
   const Variant* stock = s.find_variant("stock");
   EXPECT_NE(stock, nullptr);
   RunOptions ro;
-  ro.out_dir = (fs::path(::testing::TempDir()) / "bootsim-link-latency" / dir).string();
+  ro.out_dir = (test::scratch_root() / "bootsim-link-latency" / dir).string();
   VariantResult r = execute_variant(s, *stock, ro);
   judge(*stock, r);
   return r;

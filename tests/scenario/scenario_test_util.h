@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "scratch_root.h"
 #include "sim/scenario/loader.h"
 
 // Given the scenario text, when it is loaded (in a ScenarioDir test), then it fails with `code` at
@@ -29,7 +30,7 @@ class ScenarioDir : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::path(::testing::TempDir()) / "bootsim-scenario" /
+    dir_ = bootsim::test::scratch_root() / "bootsim-scenario" /
            (std::string(info->test_suite_name()) + "." + info->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_ / "payloads");

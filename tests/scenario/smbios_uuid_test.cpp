@@ -29,7 +29,7 @@ TEST(scenario_smbios_uuid, IpxeSendsTheSmbiosUuidAndTheServerChoosesByIt) {
   EXPECT_EQ(v->machines[0].smbios.uuid, want);
   EXPECT_EQ(v->machines[0].smbios.serial, "CZ2K8M3");
   RunOptions ro;
-  ro.out_dir = (fs::path(::testing::TempDir()) / "bootsim-smbios-uuid").string();
+  ro.out_dir = (test::scratch_root() / "bootsim-smbios-uuid").string();
   VariantResult r = execute_variant(s, *v, ro);
   judge(*v, r);
   EXPECT_TRUE(test::all_verdicts_pass(r.verdicts));

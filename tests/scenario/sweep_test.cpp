@@ -25,7 +25,7 @@ using test::slurp;
 
 /// Runs bootsim with `args`; returns the exit code, output in *out.
 int bootsim(const std::string& args, std::string* out) {
-  fs::path log = fs::temp_directory_path() / "bootsim_sweep_test.log";
+  fs::path log = bootsim::test::scratch_root() / "bootsim_sweep_test.log";
   int rc = std::system((std::string(BOOTSIM_EXE) + " " + args + " > " + log.string() + " 2>&1").c_str());
   *out = slurp(log);
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -95,7 +95,7 @@ TEST(sweep, BoundaryOfTwoAxesIsTheSmallestPassingValuePerRow) {
 
 TEST(sweep, BadInputExitsTwoAndNamesIt) {
   std::string out, file = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml";
-  fs::path dir = fs::temp_directory_path() / "bootsim_sweep_bad";
+  fs::path dir = bootsim::test::scratch_root() / "bootsim_sweep_bad";
   EXPECT_EQ(bootsim("sweep " + file + " --out " + dir.string() + " --vary 'machine[r640-01]/nic/@speed=1..2/1'", &out), 2);
   EXPECT_NE(out.find("@speed"), std::string::npos) << out;
   EXPECT_EQ(bootsim("sweep " + file + " --out " + dir.string() + " --vary 'machine[r640-01]/nic/@autoneg=1..2/1'", &out), 2)
@@ -103,7 +103,7 @@ TEST(sweep, BadInputExitsTwoAndNamesIt) {
   EXPECT_NE(out.find("autoneg"), std::string::npos) << out;
   EXPECT_EQ(bootsim("sweep " + file + " --out " + dir.string() + " --variant nope --vary 'param[sleep]/@value=1'", &out), 2);
   EXPECT_NE(out.find("nope"), std::string::npos) << out;
-  fs::path not_a_dir = fs::temp_directory_path() / "bootsim_sweep_file";
+  fs::path not_a_dir = bootsim::test::scratch_root() / "bootsim_sweep_file";
   std::ofstream(not_a_dir) << "x";
   EXPECT_EQ(bootsim("sweep " + file + " --out " + not_a_dir.string() + " --vary 'param[sleep]/@value=1'", &out), 2);
   EXPECT_EQ(bootsim("scenario " + file + " --out " + not_a_dir.string(), &out), 2) << out;
@@ -132,7 +132,7 @@ std::int64_t link_up_at(const std::vector<TraceEvent>& events) {
 }
 
 TEST(sweep, LinkUpLatencyOneToTwentySecondsShowsWhereStockIpxeStartsToFail) {
-  fs::path root = fs::temp_directory_path() / "bootsim_sweep_latency";
+  fs::path root = bootsim::test::scratch_root() / "bootsim_sweep_latency";
   fs::remove_all(root);
   fs::path out = root / "sweep-broadcom_timeout";  // the --out rule: DIR/sweep-<scenario>/
   std::string log;
