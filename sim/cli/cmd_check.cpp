@@ -29,7 +29,7 @@ int run(const CheckOptions& o) {
     nlohmann::json diag;
     try {
       const std::string path = resolve_scenario(name);
-      scenario::LoadOptions lo = load_options();
+      scenario::LoadOptions lo = load_options(/*allow_servers=*/true);  // checks, never runs
       lo.overrides = overrides;
       scenario::Scenario s = scenario::load_scenario(path, lo);
       nlohmann::json variants = nlohmann::json::array();

@@ -35,7 +35,7 @@ std::vector<fs::path> scenario_files(const fs::path& dir) {
 nlohmann::json describe(const fs::path& file) {
   nlohmann::json j{{"file", file.string()}, {"name", file.stem().string()}};
   try {
-    scenario::Scenario s = scenario::load_scenario(file.string(), load_options());
+    scenario::Scenario s = scenario::load_scenario(file.string(), load_options(/*allow_servers=*/true));
     j["name"] = s.name;
     j["description"] = s.description;
     nlohmann::json variants = nlohmann::json::array();

@@ -43,7 +43,7 @@ void print_text(const ProfileEntry& e) {
 int run(const ProfilesOptions& o) {
   std::vector<ProfileEntry> all = scenario::builtin_profiles().entries();
   if (!o.scenario.empty()) {
-    scenario::Scenario s = scenario::load_scenario(resolve_scenario(o.scenario), load_options());
+    scenario::Scenario s = scenario::load_scenario(resolve_scenario(o.scenario), load_options(/*allow_servers=*/true));
     all.insert(all.end(), s.nic_profiles.begin(), s.nic_profiles.end());
   }
   if (o.format == "json") {

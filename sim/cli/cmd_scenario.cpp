@@ -37,6 +37,7 @@ struct ScenarioOptions {
   bool verbose = false;
   bool wait = false;
   bool keep_staging = false;
+  bool allow_servers = false;
   bool quiet = false;
   int jobs = scenario::default_jobs();
   std::string shard;  ///< --shard K/N; empty: every variant
@@ -110,7 +111,7 @@ int run(const ScenarioOptions& o) {
   std::vector<std::pair<std::string, std::string>> overrides;
   for (const auto& name : o.files) {
     std::string path = resolve_scenario(name);
-    scenario::LoadOptions lo = load_options();
+    scenario::LoadOptions lo = load_options(o.allow_servers);
     lo.overrides = parse_sets(o.set);
     overrides = lo.overrides;
     scenario::Scenario s = scenario::load_scenario(path, lo);
@@ -183,6 +184,8 @@ void add_scenario_command(CLI::App& app, int& result) {
       ->check(at_least(1, "variants run at once"));
   cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
   cmd->add_flag("--quiet,-q", opts->quiet, "no progress on stderr (README \"Progress\")");
+  cmd->add_flag("--allow-servers", opts->allow_servers,
+                "let <server command> start its programs on this host (network mode=\"external\"; also BOOTSIM_ALLOW_SERVERS=1)");
   cmd->add_flag("--keep-staging", opts->keep_staging, "keep this run's staging folder (.staging-<pid>) for debugging");
   cmd->add_option("--shard", opts->shard,
                   "K/N: run only the K-th of N contiguous blocks of the variants (1 <= K <= N; one scenario file) and "

@@ -44,6 +44,7 @@ struct SweepCliOptions {
   std::vector<std::string> set;
   bool wait = false;
   bool keep_staging = false;
+  bool allow_servers = false;
   bool quiet = false;
   int jobs = scenario::default_jobs();
   std::string shard;  ///< --shard K/N; empty: every cell
@@ -72,7 +73,7 @@ int run(const SweepCliOptions& o) {
   std::vector<scenario::SweepAxis> axes;
   for (const auto& v : o.vary) axes.push_back(scenario::parse_vary(v));
   scenario::SweepOptions so;
-  so.load = load_options();
+  so.load = load_options(o.allow_servers);
   so.load.overrides = parse_sets(o.set);
   so.judge = o.judge == "boot" ? scenario::SweepJudge::kBoot : scenario::SweepJudge::kExpectations;
   so.jobs = o.jobs;
@@ -141,6 +142,8 @@ void add_sweep_command(CLI::App& app, int& result) {
       ->check(at_least(1, "boots run at once"));
   cmd->add_flag("--wait", opts->wait, "when another run holds the output directory, wait for it instead of failing");
   cmd->add_flag("--quiet,-q", opts->quiet, "no progress on stderr (README \"Progress\")");
+  cmd->add_flag("--allow-servers", opts->allow_servers,
+                "let <server command> start its programs on this host (network mode=\"external\"; also BOOTSIM_ALLOW_SERVERS=1)");
   cmd->add_flag("--keep-staging", opts->keep_staging, "keep the cells' staging folders (.staging-<pid>) for debugging");
   cmd->add_option("--shard", opts->shard,
                   "K/N: run only the K-th of N contiguous blocks of the cells (1 <= K <= N) and write DIR/shard.json; "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -57,8 +58,10 @@ std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<st
   return out;
 }
 
-scenario::LoadOptions load_options() {
+scenario::LoadOptions load_options(bool allow_servers) {
   scenario::LoadOptions o;
+  const char* env = std::getenv("BOOTSIM_ALLOW_SERVERS");
+  o.allow_servers = allow_servers || (env && std::string(env) == "1");
   o.payload_dirs = {exe_dir() + "/payloads", exe_dir() + "/../share/bootsim/payloads", BOOTSIM_PAYLOAD_DIR};
   o.ipxe_dir = BOOTSIM_IPXE_DIR;
   return o;

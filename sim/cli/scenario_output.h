@@ -51,7 +51,9 @@ std::string resolve_scenario(const std::string& name);
 std::vector<std::string> shipped_scenario_dirs();
 /// --set PATH=VALUE options as override pairs; InputError for one without '='.
 std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& sets);
-scenario::LoadOptions load_options();
+/// Where ${payloads} and ${ipxe} point; <server command> is allowed when `allow_servers` (the command's
+/// --allow-servers) or BOOTSIM_ALLOW_SERVERS=1 says so.
+scenario::LoadOptions load_options(bool allow_servers = false);
 std::string exe_dir();
 
 }  // namespace bootsim::cli

@@ -40,6 +40,7 @@ const char* to_string(ScenarioErrc c) {
     case ScenarioErrc::kMissingFile: return "missing_file";
     case ScenarioErrc::kUnresolvedPlaceholder: return "unresolved_placeholder";
     case ScenarioErrc::kBadOverride: return "bad_override";
+    case ScenarioErrc::kNotAllowed: return "not_allowed";
     case ScenarioErrc::kUnsafePath: return "unsafe_path";
     case ScenarioErrc::kBadFile: return "bad_file";
     case ScenarioErrc::kTooLong: return "too_long";

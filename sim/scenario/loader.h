@@ -56,6 +56,7 @@ enum class ScenarioErrc {
   kUnsafePath,           ///< a name that becomes a path is not a plain relative one (.., absolute, control chars)
   kBadFile,              ///< an input file bootsim cannot use: a directory, a FIFO, empty, or too large
   kTooLong,              ///< a text value longer than its documented limit
+  kNotAllowed,           ///< <server command> without LoadOptions::allow_servers
 };
 const char* to_string(ScenarioErrc c);
 
@@ -90,6 +91,11 @@ struct LoadOptions {
   std::string ipxe_dir = "/usr/lib/ipxe";
   /// Environment lookup for ${env:…} and <skip-unless env>; default: std::getenv. Tests inject their own.
   std::function<std::optional<std::string>(const std::string&)> getenv;
+  /// Whether a <server command> may be loaded. Such a command runs on this host, as root when bootsim runs
+  /// as root (in a network namespace of its own, but with the host's files): a scenario from elsewhere must
+  /// not start programs unless the user said so (`--allow-servers`, BOOTSIM_ALLOW_SERVERS=1). Commands that
+  /// never run (check, list) allow it.
+  bool allow_servers = false;
 };
 
 /// Loads and validates a scenario file. Throws ScenarioError on any problem in the file or an override.

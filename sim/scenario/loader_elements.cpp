@@ -37,6 +37,10 @@ void Loader::read_network(pugi::xml_node n, Network& net) {
       sr.fail(ScenarioErrc::kConflict, nullptr, "<server> needs <network mode=\"external\">");
     std::string cmd = trim(*sr.text_value("command"));
     if (cmd.empty()) sr.fail(ScenarioErrc::kBadValue, "command", "empty command");
+    if (!opts_.allow_servers)
+      sr.fail(ScenarioErrc::kNotAllowed, "command",
+              "this scenario starts a program on this host (as root, with the host's files): '" + cmd +
+                  "'; bootsim starts scenario servers only when told to: --allow-servers or BOOTSIM_ALLOW_SERVERS=1");
     net.servers.push_back(cmd);
   }
   if (net.external) {

@@ -299,7 +299,8 @@ std::vector<ElementSpec> build() {
                {"dhcp", "tftp", "http", "switch", "server"}});
   s.push_back({"scenario/network/server",
                "mode=\"external\": one server process of the user's own, run with /bin/sh -c in the scenario's folder "
-               "inside the namespace; its output goes to servers.log in the variant's output folder",
+               "inside the namespace; its output goes to servers.log in the variant's output folder. Runs only with the "
+               "user's opt-in (--allow-servers or BOOTSIM_ALLOW_SERVERS=1): it is a program on this host",
                {req("command", T::kString,
                     "the command line (\"dnsmasq --no-daemon --conf-file=files/dnsmasq/split.conf\"); it must stay "
                     "in the foreground")},

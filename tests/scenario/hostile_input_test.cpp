@@ -360,5 +360,36 @@ TEST_F(hostile_cli, FifoInRunTftpRootIsExitTwo) {
   EXPECT_NE(r.output.find("which is a FIFO"), std::string::npos) << r.output;
 }
 
+// A <server command> runs a program on the host, as root when bootsim is root: a scenario someone sent must
+// not start one unless the user said so. Without --allow-servers the run is refused before anything starts
+// (the command's marker file is never written), naming the file, line and attribute; `check` still accepts the
+// file, and BOOTSIM_EXTERNAL_FORBID (no namespaces here) then turns the allowed run into a skip, not a run.
+TEST_F(hostile_cli, ServerCommandsNeedTheUsersOptIn) {
+  const fs::path marker = dir_ / "server-ran";
+  std::string xml = write("t.xml", R"(<scenario name="t" until="1s">
+  <network mode="external">
+    <server command="touch )" + marker.string() + R"("/>
+  </network>
+  <machine name="m1" mac="52:54:00:00:00:01"/>
+</scenario>
+)");
+  const std::string out = " --out " + (dir_ / "out").string();
+  Cli refused = bootsim("scenario " + xml + out, dir_);
+  EXPECT_EQ(refused.rc, 2) << refused.output;
+  EXPECT_NE(refused.output.find("t.xml:3:13: /scenario/network/server[1]/@command"), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("--allow-servers or BOOTSIM_ALLOW_SERVERS=1"), std::string::npos) << refused.output;
+  Cli swept = bootsim("sweep " + xml + out + " --vary @seed=1,2", dir_);
+  EXPECT_EQ(swept.rc, 2) << swept.output;
+  EXPECT_FALSE(fs::exists(marker));
+
+  EXPECT_EQ(bootsim("check " + xml, dir_).rc, 0);
+  ::setenv("BOOTSIM_EXTERNAL_FORBID", "1", 1);
+  Cli allowed = bootsim("scenario --allow-servers " + xml + out, dir_);
+  ::unsetenv("BOOTSIM_EXTERNAL_FORBID");
+  EXPECT_EQ(allowed.rc, 0) << allowed.output;
+  EXPECT_NE(allowed.output.find("SKIP"), std::string::npos) << allowed.output;
+  EXPECT_FALSE(fs::exists(marker));
+}
+
 }  // namespace
 }  // namespace bootsim::scenario::test

@@ -15,6 +15,7 @@ class scenario_shipped : public ScenarioDir {
  protected:
   LoadOptions shipped_options() const {
     LoadOptions o = options();
+    o.allow_servers = true;  // loaded, never run
     o.ipxe_dir = BOOTSIM_IPXE_DIR;  // the real Debian binaries: the scenarios serve undionly.kpxe from there
     // After the fixture's stand-ins: the built sentinel payloads the PXELINUX scenarios serve (vmlinuz-sentinel).
     o.payload_dirs.push_back(std::string(BOOTSIM_BINARY_DIR) + "/payloads");
