@@ -5,6 +5,7 @@
 #include <random>
 
 #include "sim/proto/packet.h"
+#include "sim/proto/tftp_packet.h"
 
 namespace bootsim {
 
@@ -287,40 +288,30 @@ void PxeBaseCode::send_to_boot_server(std::uint16_t dst_port, std::vector<std::u
 }
 
 void PxeBaseCode::handle_tftp(const std::vector<std::uint8_t>& pl, std::uint16_t src_port) {
-  if (pl.size() < 4) return;
-  std::uint16_t op = static_cast<std::uint16_t>(pl[0] << 8 | pl[1]);
+  const auto op = tftp_opcode(pl);
+  if (!op || pl.size() < 4) return;
   if (state_ == State::kTftpOpen) server_tid_ = src_port;
   if (src_port != server_tid_) return;
-  if (op == 5) {  // ERROR
-    std::uint16_t code = static_cast<std::uint16_t>(pl[2] << 8 | pl[3]);
-    std::string msg(pl.begin() + 4, pl.end());
-    if (auto z = msg.find('\0'); z != std::string::npos) msg.resize(z);
+  if (auto e = parse_tftp_error(pl)) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "PXE-T%02u: ", code);
-    return fail(std::string(buf) + msg + "\r\nPXE-E3B: TFTP Error - " +
-                (code == 1 ? "File Not found" : code == 2 ? "Access Violation" : "TFTP server error"));
+    std::snprintf(buf, sizeof buf, "PXE-T%02u: ", e->code);
+    return fail(std::string(buf) + e->message + "\r\nPXE-E3B: TFTP Error - " +
+                (e->code == 1 ? "File Not found" : e->code == 2 ? "Access Violation" : "TFTP server error"));
   }
-  if (op == 6 && state_ == State::kTftpOpen) {  // OACK
-    std::vector<std::string> parts;
-    std::string cur;
-    for (size_t i = 2; i < pl.size(); ++i) {
-      if (pl[i] == 0) {
-        parts.push_back(cur);
-        cur.clear();
-      } else {
-        cur += static_cast<char>(pl[i]);
-      }
-    }
-    for (size_t i = 0; i + 1 < parts.size(); i += 2)
-      if (parts[i] == "blksize") blksize_ = static_cast<std::uint16_t>(std::stoi(parts[i + 1]));
+  if (*op == TftpOpcode::kOack && state_ == State::kTftpOpen) {
+    // Options the server left out are not in effect (RFC 2347). A block size we did not offer (0, text, more
+    // than we asked for) is not taken either: the transfer runs at 512 as if the server had not answered it.
+    blksize_ = 512;
+    if (auto oack = parse_tftp_oack(pl))
+      if (auto b = tftp_number(*oack, "blksize", kTftpMinBlksize, kTftpBlksize)) blksize_ = static_cast<std::uint16_t>(*b);
     next_block_ = 1;
     send_ack(0);
-  } else if (op == 3) {  // DATA
+  } else if (*op == TftpOpcode::kData) {
     if (state_ == State::kTftpOpen) {  // the server ignored our options: 512-byte blocks
       blksize_ = 512;
       next_block_ = 1;
     }
-    std::uint16_t block = static_cast<std::uint16_t>(pl[2] << 8 | pl[3]);
+    std::uint16_t block = *tftp_block(pl);
     if (block != next_block_) {
       send_ack(static_cast<std::uint16_t>(next_block_ - 1));
       return;

@@ -17,32 +17,7 @@ std::optional<std::string> real_path(const std::string& p) {
   return std::string(buf);
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
-
-std::optional<TftpRrq> parse_tftp_rrq(const std::vector<std::uint8_t>& p) {
-  if (p.size() < 4 || p[0] != 0 || p[1] != 1) return std::nullopt;
-  std::vector<std::string> fields;
-  std::string cur;
-  for (std::size_t i = 2; i < p.size(); ++i) {
-    if (p[i] == 0) {
-      fields.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(static_cast<char>(p[i]));
-    }
-  }
-  if (!cur.empty() || fields.size() < 2 || fields[0].empty()) return std::nullopt;
-  TftpRrq r;
-  r.file = fields[0];
-  r.mode = lower(fields[1]);
-  for (std::size_t i = 2; i + 1 < fields.size(); i += 2) r.options[lower(fields[i])] = fields[i + 1];
-  return r;
-}
 
 TftpWatch::TftpWatch(Trace& trace, std::string root, std::uint32_t server_ip, std::string name,
                      const std::vector<std::string>& link_targets)
@@ -76,9 +51,6 @@ std::optional<std::vector<std::uint8_t>> TftpWatch::on_guest_frame(SimTime t, co
   s.start = t;
   if (escapes_root(rrq->file)) {
     close(t, k, s, "refused", std::nullopt, "symlink leaves the TFTP root");
-    std::vector<std::uint8_t> err{0, 5, 0, 2};
-    for (char c : std::string("Access violation")) err.push_back(static_cast<std::uint8_t>(c));
-    err.push_back(0);
     UdpDatagram out;
     out.src_mac = udp->dst_mac;
     out.dst_mac = udp->src_mac;
@@ -86,7 +58,7 @@ std::optional<std::vector<std::uint8_t>> TftpWatch::on_guest_frame(SimTime t, co
     out.dst_ip = udp->src_ip;
     out.src_port = kTftpPort;
     out.dst_port = udp->src_port;
-    out.payload = std::move(err);
+    out.payload = build_tftp_error(2, "Access violation");
     return build_udp_frame(out, ip_id_++);
   }
   sessions_[k] = std::move(s);
@@ -101,23 +73,15 @@ void TftpWatch::on_server_frame(SimTime t, const std::vector<std::uint8_t>& f) {
   if (it == sessions_.end()) return;
   Session& s = it->second;
   const auto& p = udp->payload;
-  std::uint16_t op = static_cast<std::uint16_t>(p[0] << 8 | p[1]);
-  if (op == 6) {  // OACK: name\0value\0 pairs
-    // Parse as an RRQ-shaped list: a dummy file/mode pair, then "blksize\0N\0...".
-    std::vector<std::uint8_t> list{0, 1, 'x', 0, 'o', 0};
-    list.insert(list.end(), p.begin() + 2, p.end());
-    if (auto opts = parse_tftp_rrq(list)) {
-      if (auto b = opts->options.find("blksize"); b != opts->options.end()) s.blksize = std::strtoul(b->second.c_str(), nullptr, 10);
-    }
-  } else if (op == 3) {
+  if (auto oack = parse_tftp_oack(p)) {
+    if (auto b = tftp_number(*oack, "blksize", kTftpMinBlksize, kTftpMaxBlksize)) s.blksize = *b;
+  } else if (tftp_opcode(p) == TftpOpcode::kData) {
     std::size_t len = p.size() - 4;
     s.bytes += len;
     ++s.blocks;
     if (len < s.blksize) close(t, k, s, "ok");
-  } else if (op == 5) {
-    std::string msg(p.begin() + 4, p.end());
-    if (auto z = msg.find('\0'); z != std::string::npos) msg.resize(z);
-    close(t, k, s, "error", p[2] << 8 | p[3], msg);
+  } else if (auto e = parse_tftp_error(p)) {
+    close(t, k, s, "error", e->code, e->message);
   }
 }
 

@@ -19,16 +19,10 @@
 #include <vector>
 
 #include "sim/proto/packet.h"
+#include "sim/proto/tftp_packet.h"
 #include "sim/core/trace.h"
 
 namespace bootsim {
-
-struct TftpRrq {
-  std::string file, mode;
-  std::map<std::string, std::string> options;  ///< names lowercased
-};
-/// Parses a TFTP RRQ payload (opcode 1); nullopt for anything else or a malformed one.
-std::optional<TftpRrq> parse_tftp_rrq(const std::vector<std::uint8_t>& payload);
 
 class TftpWatch {
  public:
