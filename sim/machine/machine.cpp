@@ -620,9 +620,9 @@ void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, voi
   if (m->stretch_.active) m->cpu_->journal().note_exec(addr, size);
   // An interrupt window (`sti` ends a block, so the window's `nop; nop; cli` starts one): give it a code
   // hook, so that interrupts can be taken in it from its next pass on (interrupts.h).
-  const std::uint8_t* ram = m->cpu_->ram();
-  if (addr + 2 < m->cpu_->ram_size() && ram[addr] == 0x90 && ram[addr + 1] == 0x90 && ram[addr + 2] == 0xFA)
-    m->hook_window_at(static_cast<std::uint32_t>(addr));
+  // Looked at once per block: the idle rule below asks the same question.
+  const bool window = m->interrupt_window_at(addr);
+  if (window) m->hook_window_at(static_cast<std::uint32_t>(addr));
   try {
     // A block with an RDTSC not yet trapped restarts at once (rdtsc_trap.h): it was not entered.
     if (m->rdtsc_->check_block(addr, size)) return;
@@ -634,14 +634,16 @@ void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, voi
   // the handler instead of this block, which then runs on the handler's return.
   std::uint64_t prev_end = m->prev_block_end_;
   m->prev_block_end_ = addr + size;
-  if (m->irq_->pending() && m->deliver_irq("block", [m, addr, prev_end] {
+  // The master PIC's unmasked requests first, inline: nearly always none, and every block asks.
+  const Pic& pic = m->ports_.pic();
+  if ((pic.irr(0) & ~pic.imr(0)) && m->irq_->pending() && m->deliver_irq("block", [m, addr, prev_end] {
         return m->irq_->at_block(static_cast<std::uint32_t>(addr), m->shadow_before(prev_end));
       }))
     return;
   bool long_run = m->idle_.block();
   if (m->idle_.blocks_since_entry() > m->config_.watchdog_blocks && !m->stopping()) {
     m->fault("watchdog", "no host entry for " + std::to_string(m->config_.watchdog_blocks) + " translated blocks");
-  } else if (long_run && !m->stopping() && m->interrupt_window_at(addr)) {
+  } else if (long_run && window && !m->stopping()) {
     if (auto t = m->idle_.window(m->situation())) {
       ++m->stats_.timer_waits;
       m->idle_jump(*t);
@@ -701,12 +703,10 @@ bool Machine::shadow_before(std::uint64_t end) const {
 }
 
 bool Machine::interrupt_window_at(std::uint64_t addr) {
-  try {
-    return cpu_->read8(static_cast<std::uint32_t>(addr)) == 0x90 && cpu_->read8(static_cast<std::uint32_t>(addr + 1)) == 0x90 &&
-           cpu_->read8(static_cast<std::uint32_t>(addr + 2)) == 0xFA;
-  } catch (const GuestFault&) {
-    return false;
-  }
+  // Straight from RAM: every translated block passes here (hook_block).
+  if (addr + 2 >= cpu_->ram_size()) return false;
+  const std::uint8_t* p = cpu_->ram() + addr;
+  return p[0] == 0x90 && p[1] == 0x90 && p[2] == 0xFA;
 }
 
 bool Machine::hook_unmapped(uc_engine*, uc_mem_type, std::uint64_t addr, int, std::int64_t, void* user) {

@@ -3,10 +3,17 @@
 #include <pcap/pcap.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 
 namespace bootsim {
+
+namespace {
+// The libpcap savefile layout (pcap-savefile(5)): a 24-byte file header, then per record a 16-byte header.
+constexpr std::size_t kFileHeader = 24;
+constexpr std::size_t kRecordHeader = 16;
+}  // namespace
 
 PcapTap::PcapTap(const std::string& path) : path_(path) {
   pcap_ = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
@@ -53,16 +60,32 @@ void PcapTap::flush() { pcap_dump_flush(dumper_); }
 int PcapTap::fd() const { return ::fileno(pcap_dump_file(dumper_)); }
 
 void PcapTap::continue_in(const std::string& path) {
-  // Only the bytes written before the fork are ours: the parent keeps appending to its file.
-  std::int64_t size = pcap_dump_ftell64(dumper_);
+  // Only the records written before the fork are ours: the parent keeps appending to its file. Their
+  // count (frames_, copied with our memory at the fork) says where they end. Not the FILE's position:
+  // after fork() parent and child share one open file description, so its offset moves with every
+  // record the parent writes meanwhile, and the copy took a varying share of the parent's frames.
   pcap_dump_close(dumper_);  // its buffer is empty (flushed before the fork): closes our copy of the fd
   dumper_ = nullptr;
   {
     std::ifstream in(path_, std::ios::binary);
-    std::vector<char> head(static_cast<std::size_t>(size < 0 ? 0 : size));
+    std::vector<char> head(kFileHeader);
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    std::uint64_t copied = 0;
+    for (; in && copied < frames_; ++copied) {
+      // A record: ts_sec, ts_usec, incl_len, orig_len (4 bytes each, host order as we wrote them), data.
+      char rec[kRecordHeader];
+      in.read(rec, kRecordHeader);
+      std::uint32_t incl = 0;
+      std::memcpy(&incl, rec + 8, sizeof incl);
+      if (!in || incl > 65535) break;  // not a record we wrote: fails below
+      std::size_t at = head.size();
+      head.resize(at + kRecordHeader + incl);
+      std::memcpy(head.data() + at, rec, kRecordHeader);
+      in.read(head.data() + at + kRecordHeader, incl);
+    }
+    if (in && copied != frames_) in.setstate(std::ios::failbit);
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(head.data(), in.gcount());
+    if (in) out.write(head.data(), static_cast<std::streamsize>(head.size()));
     if (!in || !out) throw std::runtime_error("pcap: cannot copy " + path_ + " to " + path);
   }
   path_ = path;
