@@ -38,6 +38,10 @@ void Loader::read_network(pugi::xml_node n, Network& net) {
     std::string cmd = trim(*sr.text_value("command"));
     if (cmd.empty()) sr.fail(ScenarioErrc::kBadValue, "command", "empty command");
     net.servers.push_back(cmd);
+    std::string listens = sr.has("listens") ? *sr.text_value("listens") : std::string();
+    auto ports = parse_listen_ports(listens);
+    if (!ports) sr.fail(ScenarioErrc::kBadValue, "listens", "\"" + listens + "\": expected PORT/udp or PORT/tcp, space-separated (\"69/udp 80/tcp\")");
+    net.server_listens.push_back(*ports);
   }
   if (net.external) {
     if (net.servers.empty())
