@@ -57,7 +57,11 @@ std::string render_html(const ScenarioReport& report) {
     el(sec, "h2", "Variant " + v.variant);
     if (!v.description.empty()) el(sec, "p", v.description);
     if (!v.clock.empty()) {
-      xml_node p = el(sec, "p", "Clock: " + v.clock + " \u2014 not byte-deterministic; timings carry wall-clock jitter.");
+      std::string drift = v.pacing ? " Pacing: virtual time at most " + std::to_string(v.pacing->max_ahead_us) +
+                                         " \u00b5s ahead of and " + std::to_string(v.pacing->max_behind_us) +
+                                         " \u00b5s behind the wall clock."
+                                   : "";
+      xml_node p = el(sec, "p", "Clock: " + v.clock + " \u2014 not byte-deterministic; timings carry wall-clock jitter." + drift);
       attr(p, "class", "clock");
     }
     if (!v.artifacts.empty()) {

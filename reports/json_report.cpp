@@ -22,6 +22,9 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
     jv["variant"] = v.variant;
     jv["description"] = v.description;
     if (!v.clock.empty()) jv["clock"] = v.clock;  // absent: virtual time (byte-deterministic)
+    if (v.pacing)
+      jv["pacing"] = {{"max_ahead_us", v.pacing->max_ahead_us}, {"max_behind_us", v.pacing->max_behind_us},
+                      {"waits", v.pacing->waits}};
     jv["exit_reason"] = v.exit_reason.empty() ? tl.exit_reason : v.exit_reason;
     jv["start_ns"] = tl.start_ns;
     jv["end_ns"] = tl.end_ns;

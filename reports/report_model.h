@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,13 @@ struct VariantRun {
   /// How virtual time ran when not the usual free-running virtual clock: "real-time (external server)"
   /// (paced to wall time; such a run is not byte-deterministic). Empty: virtual time.
   std::string clock;
+  /// With `clock` real-time: how far virtual time strayed from the wall clock when it moved (TapHost's
+  /// stats, sim/net/tap_host.h), in microseconds. Absent: not paced.
+  struct Pacing {
+    std::int64_t max_ahead_us = 0, max_behind_us = 0;
+    std::uint64_t waits = 0;
+  };
+  std::optional<Pacing> pacing;
 };
 
 /// A scenario file's run: every variant, shown on one shared time axis.

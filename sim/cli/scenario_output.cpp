@@ -114,6 +114,11 @@ int print_verdicts(const ScenarioOutcome& o) {
                     format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str(),
                     unmodeled(m.name).c_str());
     }
+    // Real time: how closely virtual time kept to the wall clock (README "Real time: external servers").
+    if (v.pacing)
+      std::printf("  [%s] pacing: virtual time at most %.3f ms ahead of, %.3f ms behind the wall clock (%llu waits)\n",
+                  v.name.c_str(), v.pacing->max_ahead.ns / 1e6, v.pacing->max_behind.ns / 1e6,
+                  static_cast<unsigned long long>(v.pacing->waits));
     // The chainload loop is a finding whether or not an expectation asked about it.
     for (const auto& m : v.machines) {
       const facts::MachineFacts* f = v.facts ? v.facts->find(m.name) : nullptr;
@@ -185,6 +190,8 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
     if (const scenario::Variant* sv = o.scenario.find_variant(v.name)) {
       for (const auto& m : sv->machines) run.nic_profiles[m.name] = m.nic_profile;
       if (sv->network.external && v.skip_reason.empty()) run.clock = "real-time (external server)";
+      if (v.pacing)
+        run.pacing = reports::VariantRun::Pacing{v.pacing->max_ahead.ns / 1000, v.pacing->max_behind.ns / 1000, v.pacing->waits};
       if (sv->network.external && !v.pcap_path.empty()) {
         std::string log = v.pcap_path.substr(0, v.pcap_path.size() - 5) + ".servers.log";
         if (fs::exists(log)) run.artifacts["servers log"] = rel(log);

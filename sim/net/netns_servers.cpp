@@ -15,11 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -118,6 +120,29 @@ void send_status(int ctl, const std::string& msg, int fd) {
   (void)::sendmsg(ctl, &mh, MSG_NOSIGNAL);
 }
 
+/// Whether a socket in this process's network namespace listens on `p`: a TCP socket in state LISTEN
+/// (0A), or any UDP socket bound to the port, IPv4 or IPv6, from the kernel's /proc/net tables.
+bool listening(const ListenPort& p) {
+  static const char* const kTcp[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+  static const char* const kUdp[] = {"/proc/net/udp", "/proc/net/udp6"};
+  for (const char* table : p.tcp ? kTcp : kUdp) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      // "  sl  local_address rem_address   st ...": local_address is HEXADDR:HEXPORT.
+      std::istringstream fields(line);
+      std::string sl, local, remote, state;
+      if (!(fields >> sl >> local >> remote >> state)) continue;
+      auto colon = local.rfind(':');
+      if (colon == std::string::npos) continue;
+      unsigned long port = std::strtoul(local.c_str() + colon + 1, nullptr, 16);
+      if (port == p.port && (!p.tcp || state == "0A")) return true;
+    }
+  }
+  return false;
+}
+
 volatile sig_atomic_t g_helper_stop = 0;
 void on_helper_signal(int) { g_helper_stop = 1; }
 
@@ -179,13 +204,33 @@ void stop_servers(std::vector<pid_t>& pids) {
       servers.push_back(p);
     }
   }
-  // Give the servers time to bind (a DHCP client would otherwise meet nobody and wait for its retry).
-  std::this_thread::sleep_for(std::chrono::milliseconds(c.settle_ms));
+  // Wait until the servers listen (a DHCP client would otherwise meet nobody and wait for its retry):
+  // 67/udp from any of them, and each one's own ports; fail at once when a server exits.
+  std::string see = "; see " + (c.log_path.empty() ? std::string("its output") : c.log_path);
   std::string status = "ok";
-  for (pid_t p : servers) {
-    int st = 0;
-    if (::waitpid(p, &st, WNOHANG) == p) status = "error: a server exited at once (status " + std::to_string(st) + "); see " + (c.log_path.empty() ? std::string("its output") : c.log_path);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(c.ready_timeout_ms);
+  for (;;) {
+    for (size_t i = 0; i < servers.size() && status == "ok"; ++i) {
+      int st = 0;
+      if (::waitpid(servers[i], &st, WNOHANG) == servers[i]) {
+        status = "error: server `" + c.commands[i] + "` exited at once (status " + std::to_string(st) + ")" + see;
+        servers[i] = -servers[i];  // reaped: not signalled or waited for again
+      }
+    }
+    if (status != "ok") break;
+    std::string missing;  // the first port not listened on yet, with the command that should open it
+    if (!listening(ListenPort{67, false})) missing = "67/udp (DHCP) from any of the servers";
+    for (size_t i = 0; i < c.listens.size() && i < c.commands.size() && missing.empty(); ++i)
+      for (const auto& p : c.listens[i])
+        if (missing.empty() && !listening(p)) missing = p.text() + " from server `" + c.commands[i] + "`";
+    if (missing.empty()) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      status = "error: not listening on " + missing + " after " + std::to_string(c.ready_timeout_ms) + " ms" + see;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  servers.erase(std::remove_if(servers.begin(), servers.end(), [](pid_t p) { return p <= 0; }), servers.end());
   if (status != "ok") {
     stop_servers(servers);
     send_status(ctl, status, -1);
@@ -211,6 +256,22 @@ void stop_servers(std::vector<pid_t>& pids) {
 }
 
 }  // namespace
+
+std::optional<std::vector<ListenPort>> parse_listen_ports(const std::string& text) {
+  std::vector<ListenPort> out;
+  std::istringstream words(text);
+  std::string w;
+  while (words >> w) {
+    auto slash = w.find('/');
+    if (slash == std::string::npos || slash == 0 || slash > 5) return std::nullopt;
+    std::string num = w.substr(0, slash), proto = w.substr(slash + 1);
+    if (num.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    unsigned long port = std::stoul(num);
+    if (port == 0 || port > 65535 || (proto != "udp" && proto != "tcp")) return std::nullopt;
+    out.push_back(ListenPort{static_cast<std::uint16_t>(port), proto == "tcp"});
+  }
+  return out;
+}
 
 std::string NetnsServers::not_permitted() {
   if (const char* f = std::getenv("BOOTSIM_EXTERNAL_FORBID"); f && *f)
@@ -259,7 +320,8 @@ NetnsServers::NetnsServers(NetnsServersConfig config) : config_(std::move(config
   mh.msg_control = buf;
   mh.msg_controllen = sizeof buf;
   pollfd pf{ctl_fd_, POLLIN, 0};
-  ssize_t n = ::poll(&pf, 1, 10000) > 0 ? ::recvmsg(ctl_fd_, &mh, MSG_CMSG_CLOEXEC) : -1;
+  // The helper answers once the servers listen, at most ready_timeout_ms after starting them.
+  ssize_t n = ::poll(&pf, 1, config_.ready_timeout_ms + 10000) > 0 ? ::recvmsg(ctl_fd_, &mh, MSG_CMSG_CLOEXEC) : -1;
   if (n > 0) {
     for (cmsghdr* cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
       if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) std::memcpy(&tap_fd_, CMSG_DATA(cm), sizeof(int));

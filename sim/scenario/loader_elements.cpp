@@ -42,6 +42,10 @@ void Loader::read_network(pugi::xml_node n, Network& net) {
               "this scenario starts a program on this host (as root, with the host's files): '" + cmd +
                   "'; bootsim starts scenario servers only when told to: --allow-servers or BOOTSIM_ALLOW_SERVERS=1");
     net.servers.push_back(cmd);
+    std::string listens = sr.has("listens") ? *sr.text_value("listens") : std::string();
+    auto ports = parse_listen_ports(listens);
+    if (!ports) sr.fail(ScenarioErrc::kBadValue, "listens", "\"" + listens + "\": expected PORT/udp or PORT/tcp, space-separated (\"69/udp 80/tcp\")");
+    net.server_listens.push_back(*ports);
   }
   if (net.external) {
     if (net.servers.empty())

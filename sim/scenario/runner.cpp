@@ -69,6 +69,7 @@ VariantResult record_variant(const Variant& v, const RunOptions& opts, const Boo
   r.description = v.description;
   std::string base = artifact_base(v, opts);
   r.wall_seconds = wall_seconds;
+  r.pacing = out.pacing;
   r.result = out.result;
   r.events = out.trace.events();
   r.console_raw = out.console_raw;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct VariantResult {
   /// each also has "<variant>.<machine>.console.log", see `machines`).
   std::string trace_path, console_path, pcap_path;
   double wall_seconds = 0;
+  /// External servers (network mode="external"): the pacing's drift from wall time (TapHost::Stats);
+  /// absent for a virtual-time run or one that was not run.
+  std::optional<TapHost::Stats> pacing;
   /// Set when this variant's boot was forked from another's run at its first key (shared_boot.h): that
   /// variant's name, or "(no keys)" when no variant of the group was keyless. The artifacts are the
   /// same as from a boot of its own; only wall time differs.

@@ -27,6 +27,7 @@
 #include "nicmodels/nic.h"
 #include "sim/machine/keyboard.h"
 #include "sim/core/sim_time.h"
+#include "sim/net/netns_servers.h"
 
 namespace bootsim::scenario {
 
@@ -114,6 +115,7 @@ struct Network {
   /// mode="external": the user's own servers (<server command>) replace dhcp/tftp/http above.
   bool external = false;
   std::vector<std::string> servers;  ///< the commands, run with /bin/sh -c
+  std::vector<std::vector<ListenPort>> server_listens;  ///< per server: the ports it must open first
   std::string servers_cwd;           ///< the scenario file's directory
 };
 

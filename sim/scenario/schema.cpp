@@ -303,7 +303,11 @@ std::vector<ElementSpec> build() {
                "user's opt-in (--allow-servers or BOOTSIM_ALLOW_SERVERS=1): it is a program on this host",
                {req("command", T::kString,
                     "the command line (\"dnsmasq --no-daemon --conf-file=files/dnsmasq/split.conf\"); it must stay "
-                    "in the foreground")},
+                    "in the foreground"),
+                opt("listens", T::kString, "(none)",
+                    "ports this server must listen on before the run starts, space-separated PORT/udp or PORT/tcp "
+                    "(\"69/udp 80/tcp\"); 67/udp is awaited from any server in any case; a port not open within "
+                    "10 s fails the variant naming the command")},
                {}, true});
   s.push_back({"scenario/network/dhcp", "the DHCP server (ours; slirp's is disabled)", dhcp_attrs(), {"host"}});
   s.push_back({"scenario/network/dhcp/host",

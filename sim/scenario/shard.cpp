@@ -9,6 +9,7 @@
 
 #include "sim/core/trace.h"
 #include "sim/machine/console.h"
+#include "sim/scenario/pacing_json.h"
 
 namespace bootsim::scenario {
 
@@ -267,7 +268,8 @@ nlohmann::json result_to_json(const VariantResult& r, const fs::path& root) {
           {"pcap", rel_to(r.pcap_path, root)},
           {"wall_seconds", r.wall_seconds},
           {"shared_from", r.shared_from},
-          {"shared_until_ns", r.shared_until.ns}};
+          {"shared_until_ns", r.shared_until.ns},
+          {"pacing", r.pacing ? pacing_json(*r.pacing) : nlohmann::json()}};
 }
 
 VariantResult result_from_json(const fs::path& shard_dir, const nlohmann::json& j, const fs::path& merged_root) {
@@ -281,6 +283,7 @@ VariantResult result_from_json(const fs::path& shard_dir, const nlohmann::json& 
     r.wall_seconds = j.at("wall_seconds").get<double>();
     r.shared_from = j.at("shared_from").get<std::string>();
     r.shared_until = SimTime::from_ns(j.at("shared_until_ns").get<std::int64_t>());
+    if (j.contains("pacing") && !j["pacing"].is_null()) r.pacing = pacing_from_json(j["pacing"]);
     for (const auto& v : j.at("verdicts")) r.verdicts.push_back(verdict_from(v));
     r.trace_path = bring(shard_dir, j.at("trace").get<std::string>(), merged_root, true);
     r.console_path = bring(shard_dir, j.at("console").get<std::string>(), merged_root, true);

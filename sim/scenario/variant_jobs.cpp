@@ -16,6 +16,7 @@
 #include "sim/machine/console.h"
 #include "sim/machine/stretch_shelf.h"
 #include "sim/scenario/interrupt.h"
+#include "sim/scenario/pacing_json.h"
 #include "sim/scenario/shared_boot.h"
 #include "sim/scenario/worker_pool.h"
 
@@ -90,6 +91,7 @@ nlohmann::json result_json(const VariantResult& r) {
                         {"trace_path", r.trace_path},
                         {"console_path", r.console_path},
                         {"pcap_path", r.pcap_path}};
+  if (r.pacing) out["pacing"] = pacing_json(*r.pacing);
   if (!r.shared_from.empty()) {
     out["shared_from"] = r.shared_from;
     out["shared_until_ns"] = r.shared_until.ns;
@@ -149,6 +151,7 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   r.trace_path = res["trace_path"].get<std::string>();
   r.console_path = res["console_path"].get<std::string>();
   r.pcap_path = res["pcap_path"].get<std::string>();
+  if (res.contains("pacing")) r.pacing = pacing_from_json(res["pacing"]);
   r.shared_from = res.value("shared_from", std::string());
   r.shared_until = SimTime::from_ns(res.value("shared_until_ns", std::int64_t{0}));
   r.events = Trace::parse_jsonl(slurp(r.trace_path));

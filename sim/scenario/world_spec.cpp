@@ -57,6 +57,7 @@ NetworkConfig network_config(const Network& n, std::uint64_t seed) {
   if (n.external) {
     NetnsServersConfig ext;
     ext.commands = n.servers;
+    ext.listens = n.server_listens;
     ext.cwd = n.servers_cwd;
     ext.address = net.gateway;  // the subnet's .2, where the built-in servers would be
     ext.prefix_len = n.prefix_len;

@@ -60,6 +60,8 @@ struct BootRunOutcome {
   std::string console_text;
   Machine::Stats stats;
   BootNetwork::Stats net_stats;  ///< zero unless spec.network was set
+  /// External servers (NetworkConfig::external): how virtual time kept to the wall clock (TapHost::Stats).
+  std::optional<TapHost::Stats> pacing;
   /// Every machine, spec.machine first, then more_machines in order (one entry for a single machine,
   /// equal to the fields above).
   std::vector<MachineOutcome> machines;

@@ -168,6 +168,7 @@ BootRunOutcome World::run() {
   out_.stats = out_.machines.front().stats;
   if (net_) {
     out_.net_stats = net_->stats();
+    if (const TapHost* tap = net_->tap()) out_.pacing = tap->stats();
     net_->flush();
   }
   return std::move(out_);
