@@ -19,6 +19,11 @@ inline const std::filesystem::path& scratch_root() {
   struct Root {
     std::filesystem::path path;
     pid_t owner;
+    Root() : path(std::filesystem::path(::testing::TempDir()) / ("bootsim-tests." + std::to_string(::getpid()))),
+             owner(::getpid()) {
+      std::filesystem::create_directories(path);  // it exists, like the temp folder it stands in for
+    }
+    Root(const Root&) = delete;
     ~Root() {
       // A forked child that exits normally runs this too: only the process that made the root removes it.
       if (::getpid() != owner || std::getenv("BOOTSIM_KEEP_TEST_DIRS")) return;
@@ -26,8 +31,7 @@ inline const std::filesystem::path& scratch_root() {
       std::filesystem::remove_all(path, ec);
     }
   };
-  static const Root root{std::filesystem::path(::testing::TempDir()) / ("bootsim-tests." + std::to_string(::getpid())),
-                         ::getpid()};
+  static const Root root;
   return root.path;
 }
 
