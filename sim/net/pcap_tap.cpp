@@ -63,11 +63,14 @@ void PcapTap::continue_in(const std::string& path) {
   // Only the records written before the fork are ours: the parent keeps appending to its file. Their
   // count (frames_, copied with our memory at the fork) says where they end. Not the FILE's position:
   // after fork() parent and child share one open file description, so its offset moves with every
-  // record the parent writes meanwhile, and the copy took a varying share of the parent's frames.
-  pcap_dump_close(dumper_);  // its buffer is empty (flushed before the fork): closes our copy of the fd
+  // record the parent writes meanwhile. The file is opened anew through the inherited descriptor's
+  // /proc/self/fd link, not by its name: an interrupted parent may already have moved or removed it.
+  const int fd = ::fileno(pcap_dump_file(dumper_));  // its buffer is empty: flushed before the fork
+  std::ifstream in("/proc/self/fd/" + std::to_string(fd), std::ios::binary);
+  if (!in) in.open(path_, std::ios::binary);  // no /proc: by name, as before
+  pcap_dump_close(dumper_);  // closes our copy of the descriptor; the parent's stays open
   dumper_ = nullptr;
   {
-    std::ifstream in(path_, std::ios::binary);
     std::vector<char> head(kFileHeader);
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     std::uint64_t copied = 0;
@@ -84,9 +87,17 @@ void PcapTap::continue_in(const std::string& path) {
       in.read(head.data() + at + kRecordHeader, incl);
     }
     if (in && copied != frames_) in.setstate(std::ios::failbit);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (in) out.write(head.data(), static_cast<std::streamsize>(head.size()));
-    if (!in || !out) throw std::runtime_error("pcap: cannot copy " + path_ + " to " + path);
+    if (!in) throw std::runtime_error("pcap: cannot copy " + path_ + " to " + path);
+    // As in the constructor: NAME.part renamed once complete, so that a child killed while it copies (a
+    // signal right after the fork) leaves no NAME rather than an empty one.
+    const std::string part = path + ".part";
+    {
+      std::ofstream out(part, std::ios::binary | std::ios::trunc);
+      out.write(head.data(), static_cast<std::streamsize>(head.size()));
+      out.flush();
+      if (!out) throw std::runtime_error("pcap: cannot write " + part);
+    }
+    if (std::rename(part.c_str(), path.c_str()) != 0) throw std::runtime_error("pcap: cannot rename " + part + " to " + path);
   }
   path_ = path;
   dumper_ = pcap_dump_open_append(pcap_, path.c_str());
