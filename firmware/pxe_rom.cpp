@@ -517,12 +517,11 @@ std::uint16_t PxeRom::file_api_check(std::uint32_t) {
 
 std::uint16_t PxeRom::file_cmdline(std::uint32_t p) {
   if (observe_) observe_("machine/cmdline");
-  // FNV-1a over "asked", then the text answered (if any): "unsupported" and "" differ.
+  // FNV-1a over "asked" and whether there was a command line to give, not its text: a guest branches on
+  // the first, while the text is only copied (to where the stretch may not look: stretch_shelf.h).
   auto mix = [this](std::uint8_t b) { cmdline_answers_ = (cmdline_answers_ ^ b) * 0x100000001B3ull; };
   if (cmdline_answers_ == 0) cmdline_answers_ = 0xCBF29CE484222325ull;
   mix(config_.cmdline ? 1 : 0);
-  if (config_.cmdline)
-    for (char c : *config_.cmdline) mix(static_cast<std::uint8_t>(c));
   if (!config_.cmdline) return STATUS_UNSUPPORTED;
   Cpu& cpu = host_.cpu();
   std::uint16_t size = cpu.read16(AT(FileCmdline, BufferSize));

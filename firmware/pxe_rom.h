@@ -67,9 +67,9 @@ class PxeRom {
   void observe_with(std::function<void(std::string_view section)> hook) { observe_ = std::move(hook); }
   void set_cmdline(std::optional<std::string> cmdline) { config_.cmdline = std::move(cmdline); }
 
-  /// A hash of every PXENV_FILE_CMDLINE answer given so far (0: none asked). The guest copies its command
-  /// line into memory it later reads, so machines that differ in it compute differently from there on
-  /// (sim/machine/stretch_shelf.h keys start-up stretches by it).
+  /// A hash of the PXENV_FILE_CMDLINE calls answered so far, each as "there was a command line" or not
+  /// (0: none asked). A guest branches on that, so machines that differ in it may compute differently
+  /// from there on; sim/machine/stretch_shelf.h does not make them wait for each other's start-up.
   std::uint64_t cmdline_answers() const { return cmdline_answers_; }
 
   std::uint64_t isr_polls() const { return isr_polls_; }

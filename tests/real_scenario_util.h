@@ -56,13 +56,6 @@ inline std::filesystem::path fresh_dir(const std::string& group, const std::stri
   return d;
 }
 
-/// A whole file's bytes ("" when it cannot be read).
-inline std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 #ifdef BOOTSIM_EXE
 /// Runs the built bootsim with `args` (shell words) and returns its exit code (-1 when it did not exit);

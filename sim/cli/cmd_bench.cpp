@@ -19,6 +19,7 @@
 #include "sim/cli/option_checks.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/core/errors.h"
+#include "sim/machine/snapshot_cache.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/worker_pool.h"
 #include "sim/scenario/world_spec.h"
@@ -131,21 +132,27 @@ double median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-/// Wall time of `bootsim scenario FILE` without its printing: every variant, through the worker pool.
-double scenario_wall(const std::string& file, int jobs) {
-  scenario::Scenario s = scenario::load_scenario(resolve_scenario(file), load_options());
+/// A fresh folder under $TMPDIR (or /tmp) named after `stem`.
+std::string temp_dir(const std::string& stem) {
   const char* tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/bootsim-bench-XXXXXX";
+  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + stem + "-XXXXXX";
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   if (!::mkdtemp(buf.data())) throw std::runtime_error("cannot create " + templ);
+  return buf.data();
+}
+
+/// Wall time of `bootsim scenario FILE` without its printing: every variant, through the worker pool.
+double scenario_wall(const std::string& file, int jobs) {
+  scenario::Scenario s = scenario::load_scenario(resolve_scenario(file), load_options());
+  const std::string out = temp_dir("bootsim-bench");
   scenario::RunOptions ro;
-  ro.out_dir = buf.data();
+  ro.out_dir = out;
   ro.jobs = jobs;
   auto t0 = Clock::now();
   auto results = scenario::run_scenario(s, ro);
   double wall = seconds_since(t0);
-  std::filesystem::remove_all(buf.data());
+  std::filesystem::remove_all(out);
   for (const auto& r : results)
     for (const auto& v : r.verdicts)
       if (v.status == scenario::VerdictStatus::kFail) throw std::runtime_error("bench: " + file + " [" + r.name + "] failed: " + v.expectation);
@@ -153,7 +160,8 @@ double scenario_wall(const std::string& file, int jobs) {
 }
 
 int bench(const std::string& nbp, int repeat, const std::string& scenario_file, bool idle_skip, bool quiet) {
-  Progress progress("runs", repeat * (scenario_file.empty() ? 1 : 3), progress_style(quiet));
+  SnapshotCache::use(nullptr);  // emulation speed: every start-up runs (warm is measured below, apart)
+  Progress progress("runs", repeat * (scenario_file.empty() ? 1 : 4), progress_style(quiet));
   auto nth = [&](const std::string& what, int i) { return what + " " + std::to_string(i + 1) + "/" + std::to_string(repeat); };
   std::vector<Sample> samples;
   for (int i = 0; i < repeat; ++i) {
@@ -181,8 +189,11 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
   std::printf("  peak RSS                         %ld MiB\n", ru.ru_maxrss / 1024);
   if (!scenario_file.empty()) {
     int cpus = scenario::default_jobs();
-    std::vector<double> par, seq;
+    std::vector<double> par, seq, warm;
     std::fflush(stdout);
+    // Cold: no snapshot cache, every start-up runs (shared within a run only). Warm: a cache of the
+    // bench's own, filled by one run that is not counted (sim/machine/snapshot_cache.h).
+    SnapshotCache::use(nullptr);
     for (int i = 0; i < repeat; ++i) {
       par.push_back(scenario_wall(scenario_file, cpus));
       progress.done(nth("scenario -j " + std::to_string(cpus), i), "", -1);
@@ -191,12 +202,23 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
       seq.push_back(scenario_wall(scenario_file, 1));
       progress.done(nth("scenario -j 1", i), "", -1);
     }
+    const std::string cache_dir = temp_dir("bootsim-bench-cache");
+    SnapshotCache cache(cache_dir);
+    SnapshotCache::use(&cache);
+    scenario_wall(scenario_file, cpus);
+    for (int i = 0; i < repeat; ++i) {
+      warm.push_back(scenario_wall(scenario_file, cpus));
+      progress.done(nth("scenario -j " + std::to_string(cpus) + ", warm cache", i), "", -1);
+    }
+    SnapshotCache::use(nullptr);
+    std::filesystem::remove_all(cache_dir);
     progress.finish();
     rusage rc{};
     getrusage(RUSAGE_CHILDREN, &rc);
     std::printf("  bootsim scenario %s\n", scenario_file.c_str());
     std::printf("    every variant, -j %d (workers, shared boots)  wall %7.3f s\n", cpus, median(par));
     std::printf("    every variant, -j 1 (one after another)      wall %7.3f s\n", median(seq));
+    std::printf("    every variant, -j %d, warm snapshot cache     wall %7.3f s\n", cpus, median(warm));
     std::printf("    peak RSS of one worker                       %ld MiB\n", rc.ru_maxrss / 1024);
   }
   return kExitOk;
@@ -206,6 +228,7 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
 /// runs each, medians printed. Works for any NBP the scenario boots.
 int bench_variants(const std::string& scenario_file, const std::vector<std::string>& variants, int repeat,
                    bool idle_skip, bool quiet) {
+  SnapshotCache::use(nullptr);  // emulation speed: every start-up runs
   scenario::Scenario s = scenario::load_scenario(resolve_scenario(scenario_file), load_options());
   std::vector<const scenario::Variant*> chosen;
   for (const auto& name : variants) {

@@ -8,6 +8,7 @@
 
 #include "sim/core/log.h"
 #include "sim/machine/machine.h"
+#include "sim/machine/snapshot_cache.h"
 
 namespace bootsim {
 
@@ -45,8 +46,16 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
   // A pending interrupt would be taken inside the stretch: not a function of CPU and memory alone.
   if (irq_->pending()) return;
   std::vector<std::uint8_t> cpu = cpu_->save_context();
-  // Same CPU as a learner, but memory that differs where its stretch looks (the guest has recorded a
-  // command line of its own, say): this machine learns the stretch itself, for the machines like it.
+  const std::uint64_t cpu_hash = StretchShelf::hash_cpu(cpu);
+  // Learned by an earlier run (snapshot_cache.h): read once per start and World, then known here like
+  // a snapshot learned in this World, and taken only if it matches as exactly.
+  if (SnapshotCache* cache = snapshots_->cache(); cache && snapshots_->first_look(nbp_hash_, pc, cpu_hash))
+    for (StretchSnapshot& s : cache->load(nbp_hash_, pc, cpu_hash)) {
+      s.origin = StretchSnapshot::Origin::kCache;
+      snapshots_->publish(std::move(s));
+    }
+  // Same CPU as a learner, but memory that differs where its stretch looks (the guest keeps something
+  // of its own there): this machine learns the stretch itself, for the machines like it.
   bool refused = false;
   for (const StretchSnapshot& s : snapshots_->all()) {
     if (s.nbp_hash != nbp_hash_ || s.start_pc != pc || s.start_cpu != cpu) continue;
@@ -54,14 +63,22 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
       restore(s);
       return;
     }
-    refused = true;
+    refused |= s.origin == StretchSnapshot::Origin::kThisKind;
   }
   // Not learned in this World: another process of the run may have learned it, or be learning it now.
   StretchShelf* shelf = snapshots_->shelf();
   bool claimed = false;
-  StretchShelf::Key key{nbp_hash_, pc, 0, rom_->cmdline_answers()};
+  StretchShelf::Key key{nbp_hash_, pc, cpu_hash, rom_->cmdline_answers()};
   if (shelf && !refused) {
-    key.cpu_hash = StretchShelf::hash_cpu(cpu);
+    for (StretchSnapshot& s : shelf->fetch_like(key)) {
+      s.origin = StretchSnapshot::Origin::kOtherInputs;
+      snapshots_->publish(std::move(s));  // the other machines of this World find it here
+      const StretchSnapshot& theirs = snapshots_->all().back();
+      if (matches(theirs, pc, cpu)) {
+        restore(theirs);
+        return;
+      }
+    }
     switch (shelf->claim(key)) {
       case StretchShelf::Claim::kPublished:
         if (std::optional<StretchSnapshot> s = shelf->fetch(key)) {
@@ -151,6 +168,7 @@ void Machine::publish(std::uint32_t end_pc, bool to_shelf) {
                "start-up snapshot learned: " + std::to_string(s.blocks) + " blocks, " + std::to_string(s.pages.size()) +
                    " pages");
   if (to_shelf) snapshots_->shelf()->publish(stretch_.key, s);
+  if (SnapshotCache* cache = snapshots_->cache()) cache->store(s, StretchShelf::hash_cpu(s.start_cpu));
   snapshots_->publish(std::move(s));
   // One stretch per machine. Sharing the later ones too (iPXE's relocation, 0.7 M blocks, and its first
   // initialisation) gave different consoles: one of them reads the cached DHCPACK, a host answer that
@@ -179,16 +197,16 @@ bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vec
     const std::uint8_t* here = cpu_->ram() + std::size_t{p} * kPage;
     const std::uint8_t* there = theirs->written ? theirs->before.data() : theirs->after.data();
     if (std::memcmp(here, there, kPage) == 0) continue;
-    // Only the machines' own answers may differ: bytes the host wrote in both. On a page the stretch
-    // writes, also only bytes it left as they were (the BIOS tick count next to the FBMS word it
-    // rewrites, say); restore() keeps this machine's value there.
-    auto a = mine.find(p);
-    auto b = s.host_writes.find(p);
-    if (a == mine.end() || b == s.host_writes.end()) return refuse(p, "differs where the guest wrote");
-    const std::bitset<4096> both = a->second & b->second;
+    // Only the machines' own answers may differ: bytes the host wrote in one machine or both (the
+    // cached DHCPACK, a command line given to one and not the other). On a page the stretch writes,
+    // also only bytes it left as they were (the BIOS tick count next to the FBMS word it rewrites,
+    // say); restore() keeps this machine's value there.
+    std::bitset<4096> answers;
+    if (auto a = mine.find(p); a != mine.end()) answers |= a->second;
+    if (auto b = s.host_writes.find(p); b != s.host_writes.end()) answers |= b->second;
     for (std::uint32_t i = 0; i < kPage; ++i) {
       if (here[i] == there[i]) continue;
-      if (!both[i]) return refuse(p, "differs where the guest wrote");
+      if (!answers[i]) { if (getenv("DBGSNAP")) for (std::uint32_t j = 0; j < kPage; ++j) if (here[j]!=there[j]) fprintf(stderr, "DBG off %x here %02x there %02x ans %d\n", j, here[j], there[j], (int)answers[j]); return refuse(p, "differs where the guest wrote"); }
       if (theirs->written && theirs->after[i] != there[i]) return refuse(p, "differs where the stretch writes");
     }
   }
@@ -218,7 +236,7 @@ void Machine::restore(const StretchSnapshot& s) {
   snapshots_->count_restore(s.blocks);
   if (log::enabled(log::Level::kDebug))
     log::write(log::Level::kDebug, sched_.now(), config_.name,
-               "start-up snapshot of " + s.learner + " used: " + std::to_string(s.blocks) + " blocks skipped");
+               "start-up snapshot of " + s.learner + (s.origin == StretchSnapshot::Origin::kCache ? " (snapshot cache)" : "") + " used: " + std::to_string(s.blocks) + " blocks skipped");
   restored_ = true;
 }
 

@@ -39,11 +39,14 @@
 #include <bitset>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace bootsim {
 
+class SnapshotCache;
 class StretchShelf;
 
 /// What one learner saw of one stretch. Pages not listed were not accessed by it (page_journal.h): what
@@ -66,6 +69,9 @@ struct StretchSnapshot {
   std::uint64_t int_dispatches = 0;      ///< real-mode INTs dispatched in it (counted in Machine::Stats)
   std::vector<std::uint32_t> windows;    ///< interrupt windows first seen in it
   std::string learner;                   ///< the machine that ran it
+  /// Where this process got it: a machine refused by a snapshot of its own kind learned in this run
+  /// learns the stretch itself at once; one refused by another kind's may still find its own on the shelf.
+  enum class Origin { kThisKind, kOtherInputs, kCache } origin = Origin::kThisKind;
 };
 
 /// The stretches learned so far in one World, and what they saved.
@@ -92,9 +98,19 @@ class StartupSnapshots {
   void set_shelf(StretchShelf* shelf) { shelf_ = shelf; }
   StretchShelf* shelf() const { return shelf_; }
 
+  /// The snapshot cache on disk (snapshot_cache.h), kept from one run to the next; nullptr: none.
+  void set_cache(SnapshotCache* cache) { cache_ = cache; }
+  SnapshotCache* cache() const { return cache_; }
+  /// True the first time a stretch start is asked about: the cache is read once per start and World.
+  bool first_look(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) {
+    return looked_up_.emplace(nbp_hash, pc, cpu_hash).second;
+  }
+
  private:
   std::vector<StretchSnapshot> snapshots_;
   StretchShelf* shelf_ = nullptr;
+  SnapshotCache* cache_ = nullptr;
+  std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint64_t>> looked_up_;
   std::uint64_t restores_ = 0, blocks_saved_ = 0;
 };
 

@@ -2,6 +2,8 @@
 // them, in one MAP_SHARED mapping guarded by a process-shared mutex.
 #include "sim/machine/stretch_shelf.h"
 
+#include "sim/machine/stretch_codec.h"
+
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -25,119 +27,6 @@ constexpr long kMaxWaitMs = 60000;
 enum State : std::uint32_t { kEmpty = 0, kLearning, kPublished, kFailed };
 
 StretchShelf* g_current = nullptr;
-
-// --- serialization: plain little-endian fields, only ever read back by the same binary -----------------
-
-struct Writer {
-  std::vector<std::uint8_t> out;
-  void raw(const void* p, std::size_t n) {
-    const auto* b = static_cast<const std::uint8_t*>(p);
-    out.insert(out.end(), b, b + n);
-  }
-  template <typename T> void num(T v) { raw(&v, sizeof v); }
-  void bytes(const std::vector<std::uint8_t>& v) {
-    num<std::uint64_t>(v.size());
-    raw(v.data(), v.size());
-  }
-};
-
-struct Reader {
-  const std::uint8_t* p;
-  const std::uint8_t* end;
-  bool ok = true;
-  void raw(void* dst, std::size_t n) {
-    if (static_cast<std::size_t>(end - p) < n) {
-      ok = false;
-      std::memset(dst, 0, n);
-      return;
-    }
-    std::memcpy(dst, p, n);
-    p += n;
-  }
-  template <typename T> T num() {
-    T v{};
-    raw(&v, sizeof v);
-    return v;
-  }
-  std::vector<std::uint8_t> bytes() {
-    auto n = num<std::uint64_t>();
-    if (!ok || static_cast<std::uint64_t>(end - p) < n) {
-      ok = false;
-      return {};
-    }
-    std::vector<std::uint8_t> v(p, p + n);
-    p += n;
-    return v;
-  }
-};
-
-std::vector<std::uint8_t> encode(const StretchSnapshot& s) {
-  Writer w;
-  w.num(s.nbp_hash);
-  w.num(s.start_pc);
-  w.bytes(s.start_cpu);
-  w.num(s.end_pc);
-  w.num(s.end_cs_base);
-  w.bytes(s.end_cpu);
-  w.num<std::uint64_t>(s.pages.size());
-  for (const auto& page : s.pages) {
-    w.num(page.index);
-    w.num<std::uint8_t>(page.written ? 1 : 0);
-    w.bytes(page.before);
-    w.bytes(page.after);
-  }
-  w.num<std::uint64_t>(s.host_writes.size());
-  for (const auto& [page, bits] : s.host_writes) {
-    w.num(page);
-    std::uint8_t packed[4096 / 8] = {};
-    for (std::size_t i = 0; i < bits.size(); ++i)
-      if (bits[i]) packed[i / 8] |= static_cast<std::uint8_t>(1u << (i % 8));
-    w.raw(packed, sizeof packed);
-  }
-  w.num(s.blocks);
-  w.num(s.int_dispatches);
-  w.num<std::uint64_t>(s.windows.size());
-  for (std::uint32_t win : s.windows) w.num(win);
-  w.bytes(std::vector<std::uint8_t>(s.learner.begin(), s.learner.end()));
-  return std::move(w.out);
-}
-
-std::optional<StretchSnapshot> decode(const std::uint8_t* p, std::size_t n) {
-  Reader r{p, p + n};
-  StretchSnapshot s;
-  s.nbp_hash = r.num<std::uint64_t>();
-  s.start_pc = r.num<std::uint32_t>();
-  s.start_cpu = r.bytes();
-  s.end_pc = r.num<std::uint32_t>();
-  s.end_cs_base = r.num<std::uint32_t>();
-  s.end_cpu = r.bytes();
-  auto pages = r.num<std::uint64_t>();
-  for (std::uint64_t i = 0; i < pages && r.ok; ++i) {
-    StretchSnapshot::Page page;
-    page.index = r.num<std::uint32_t>();
-    page.written = r.num<std::uint8_t>() != 0;
-    page.before = r.bytes();
-    page.after = r.bytes();
-    s.pages.push_back(std::move(page));
-  }
-  auto hosts = r.num<std::uint64_t>();
-  for (std::uint64_t i = 0; i < hosts && r.ok; ++i) {
-    auto page = r.num<std::uint32_t>();
-    std::uint8_t packed[4096 / 8];
-    r.raw(packed, sizeof packed);
-    std::bitset<4096> bits;
-    for (std::size_t b = 0; b < bits.size(); ++b) bits[b] = (packed[b / 8] >> (b % 8)) & 1;
-    s.host_writes[page] = bits;
-  }
-  s.blocks = r.num<std::uint64_t>();
-  s.int_dispatches = r.num<std::uint64_t>();
-  auto windows = r.num<std::uint64_t>();
-  for (std::uint64_t i = 0; i < windows && r.ok; ++i) s.windows.push_back(r.num<std::uint32_t>());
-  auto learner = r.bytes();
-  s.learner.assign(learner.begin(), learner.end());
-  if (!r.ok || r.p != r.end) return std::nullopt;
-  return s;
-}
 
 bool alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
@@ -209,7 +98,8 @@ std::uint64_t StretchShelf::hash_cpu(const std::vector<std::uint8_t>& context) {
 
 StretchShelf::Slot* StretchShelf::find(const Key& key, bool insert) {
   auto* h = static_cast<Header*>(base_);
-  std::uint64_t mix = key.cpu_hash ^ (key.nbp_hash * 31) ^ (key.inputs_hash * 131) ^ key.pc;
+  // Keys that differ only in their inputs share a probe chain, for fetch_like().
+  std::uint64_t mix = key.cpu_hash ^ (key.nbp_hash * 31) ^ key.pc;
   for (std::uint32_t probe = 0; probe < kSlots; ++probe) {
     Slot& s = h->slots[(mix + probe) & (kSlots - 1)];
     if (s.state == kEmpty) {
@@ -257,7 +147,7 @@ StretchShelf::Claim StretchShelf::claim(const Key& key) {
 }
 
 void StretchShelf::publish(const Key& key, const StretchSnapshot& snap) {
-  std::vector<std::uint8_t> bytes = encode(snap);
+  std::vector<std::uint8_t> bytes = encode_stretch(snap);
   auto* h = static_cast<Header*>(base_);
   Locked lock(&h->mutex);
   Slot* s = find(key, true);
@@ -283,6 +173,26 @@ void StretchShelf::fail(const Key& key) {
   if (s && s->state != kPublished) s->state = kFailed;
 }
 
+std::vector<StretchSnapshot> StretchShelf::fetch_like(const Key& key) const {
+  auto* h = static_cast<Header*>(base_);
+  std::vector<std::pair<const std::uint8_t*, std::size_t>> found;
+  {
+    Locked lock(&h->mutex);
+    std::uint64_t mix = key.cpu_hash ^ (key.nbp_hash * 31) ^ key.pc;
+    for (std::uint32_t probe = 0; probe < kSlots; ++probe) {
+      const Slot& s = h->slots[(mix + probe) & (kSlots - 1)];
+      if (s.state == kEmpty) break;
+      if (s.state == kPublished && s.nbp_hash == key.nbp_hash && s.cpu_hash == key.cpu_hash && s.pc == key.pc &&
+          s.inputs_hash != key.inputs_hash)
+        found.emplace_back(static_cast<const std::uint8_t*>(base_) + sizeof(Header) + s.offset, s.length);
+    }
+  }
+  std::vector<StretchSnapshot> out;
+  for (auto [data, length] : found)
+    if (auto s = decode_stretch(data, length)) out.push_back(std::move(*s));
+  return out;
+}
+
 std::optional<StretchSnapshot> StretchShelf::fetch(const Key& key) const {
   auto* h = static_cast<Header*>(base_);
   const std::uint8_t* data = nullptr;
@@ -297,7 +207,7 @@ std::optional<StretchSnapshot> StretchShelf::fetch(const Key& key) const {
   }
   // Published data is never moved or rewritten, so it is decoded outside the lock.
   if (!data) return std::nullopt;
-  return decode(data, length);
+  return decode_stretch(data, length);
 }
 
 }  // namespace bootsim

@@ -12,8 +12,13 @@
 // (the stretch was not pure or too short). A machine of another process that arrives while the key is
 // claimed waits for the outcome instead of running the same stretch beside it, then matches and restores
 // as it would a snapshot learned in its own World. Machines whose guests were given different command
-// lines have different keys (Key::inputs_hash): they would wait only to find the snapshot unusable, so
-// each kind learns its own, side by side, for the machines like it.
+// lines, one and the other none, have different keys (Key::inputs_hash): they do not wait for each
+// other's learner, since the guest branches on having one (undionly.kpxe leaves a different byte on its
+// stack page, which its decompressor uses). Each kind learns its own, side by side, for the machines
+// like it; a machine that arrives after a snapshot of the other kind was published tries that one too
+// (fetch_like). Command lines that differ only in their text (a sweep's cells whose scripts differ in
+// one number) share a key: the prefix copies the text where its decompressor never reads it, so the
+// snapshot fits them all.
 // What a machine restores is checked exactly as in a fleet (Machine::matches), so the shelf changes
 // only how long a run takes, never what it computes; waiting reads the host clock for that reason only.
 #pragma once
@@ -66,6 +71,9 @@ class StretchShelf {
   void fail(const Key& key);
   /// The snapshot published for `key` (nullopt when there is none, or it does not decode).
   std::optional<StretchSnapshot> fetch(const Key& key) const;
+  /// The snapshots published for the same start with other inputs: usable when the difference lies
+  /// where the stretch does not look (Machine::matches decides), never waited for.
+  std::vector<StretchSnapshot> fetch_like(const Key& key) const;
 
  private:
   struct Header;

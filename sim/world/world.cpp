@@ -8,6 +8,7 @@
 
 #include "sim/core/baton.h"
 #include "sim/core/errors.h"
+#include "sim/machine/snapshot_cache.h"
 #include "sim/net/mini_lan.h"
 
 namespace bootsim {
@@ -86,10 +87,11 @@ static bool snapshots_wanted() {
 
 std::vector<RunResult> World::run_alone() {
   // Alone in its World, a machine shares its start-up only with the run's other processes (forks of a
-  // shared boot, other workers), through the run's shelf.
-  if (StretchShelf* shelf = StretchShelf::current(); shelf && snapshots_wanted()) {
+  // shared boot, other workers), through the run's shelf, and with earlier runs, through the cache.
+  if (snapshots_wanted() && (StretchShelf::current() || SnapshotCache::process())) {
     snapshots_ = std::make_unique<StartupSnapshots>();
-    snapshots_->set_shelf(shelf);
+    snapshots_->set_shelf(StretchShelf::current());
+    snapshots_->set_cache(SnapshotCache::process());
     machines_.front()->set_snapshots(snapshots_.get());
   }
   return {machines_.front()->run(spec_.until)};
@@ -102,6 +104,7 @@ std::vector<RunResult> World::run_with_baton() {
   snapshots_ = std::make_unique<StartupSnapshots>();
   snapshots_->set_shelf(StretchShelf::current());
   const bool share = snapshots_wanted();
+  if (share) snapshots_->set_cache(SnapshotCache::process());
   for (size_t i = 0; i < n; ++i) {
     machines_[i]->set_baton(&baton, i);
     if (share) machines_[i]->set_snapshots(snapshots_.get());

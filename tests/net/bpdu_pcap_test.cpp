@@ -20,10 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
+using test::slurp;
 
 /// tshark's "time<TAB>forwarding flag" lines for the spanning-tree frames of `pcap`.
 std::vector<std::string> tshark_stp(const fs::path& pcap, const fs::path& out) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "scratch_root.h"
 #include "sim/net/pcap_tap.h"
 
 namespace bootsim {
@@ -21,13 +22,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
+using test::slurp;
 
 TEST(PcapTap, ContinueInCopiesOnlyTheRecordsWrittenBeforeTheFork) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("pcap_tap_test." + std::to_string(::getpid()));
+  const fs::path dir = test::scratch_root() / "pcap_tap";
   fs::create_directories(dir);
   const fs::path shared = dir / "shared.pcap", mine = dir / "mine.pcap";
   const std::vector<std::uint8_t> a(60, 0xAA), b(64, 0xBB), parents(70, 0xCC), c(62, 0xDD);
@@ -60,7 +58,6 @@ TEST(PcapTap, ContinueInCopiesOnlyTheRecordsWrittenBeforeTheFork) {
   EXPECT_EQ(got.substr(before_fork.size() + 16), std::string(c.begin(), c.end()));
   // The parent's file keeps everything it wrote.
   EXPECT_EQ(slurp(shared).size(), before_fork.size() + 16 + parents.size());
-  fs::remove_all(dir);
 }
 
 }  // namespace

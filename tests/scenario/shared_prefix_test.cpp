@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -20,10 +21,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Runs bootsim with `args` (shell words) into `out`; returns its exit code.
-int bootsim(const std::string& args, const fs::path& out, bool share) {
-  std::string cmd = std::string(share ? "" : "BOOTSIM_NO_SHARE=1 BOOTSIM_SNAPSHOT=off ") + "'" + BOOTSIM_EXE + "' " + args + " --out '" +
-                    out.string() + "' >'" + out.string() + ".stdout' 2>&1";
+/// Each job alone, every instruction executed: no shared boot, no start-up snapshot, no cache.
+const char* const kAlone = "BOOTSIM_NO_SHARE=1 BOOTSIM_SNAPSHOT=off ";
+
+/// Runs bootsim with `args` (shell words) into `out`, with `env` (shell assignments) before it; returns
+/// its exit code. Its stdout and stderr go to OUT.stdout.
+int bootsim(const std::string& env, const std::string& args, const fs::path& out) {
+  std::string cmd = env + "'" + BOOTSIM_EXE + "' " + args + " --out '" + out.string() + "' >'" + out.string() + ".stdout' 2>&1";
   int st = std::system(cmd.c_str());
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -60,13 +64,8 @@ bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-/// Runs `args` both ways and compares what they wrote; returns how many artifacts were compared.
-size_t expect_same_shared_and_alone(const std::string& name, const std::string& args) {
-  fs::path dir = test::fresh_dir("bootsim-shared-prefix", name);
-  fs::path shared = dir / "shared", alone = dir / "alone";
-  const int a = bootsim(args, shared, true);
-  const int b = bootsim(args, alone, false);
-  EXPECT_EQ(a, b) << name << ": exit codes differ\n" << test::slurp(shared.string() + ".stdout");
+/// Compares what two runs wrote into `shared` and `alone`; returns how many artifacts were compared.
+size_t expect_same_artifacts(const std::string& name, const fs::path& shared, const fs::path& alone) {
   std::vector<std::string> fa = files_under(shared), fb = files_under(alone);
   EXPECT_EQ(fa, fb) << name << ": not the same files";
   size_t artifacts = 0;
@@ -83,6 +82,23 @@ size_t expect_same_shared_and_alone(const std::string& name, const std::string& 
     }
   }
   return artifacts;
+}
+
+/// Runs `args` both ways and compares what they wrote; returns how many artifacts were compared.
+size_t expect_same_shared_and_alone(const std::string& name, const std::string& args) {
+  fs::path dir = test::fresh_dir("bootsim-shared-prefix", name);
+  fs::path shared = dir / "shared", alone = dir / "alone";
+  const int a = bootsim("", args, shared);
+  const int b = bootsim(kAlone, args, alone);
+  EXPECT_EQ(a, b) << name << ": exit codes differ\n" << test::slurp(shared.string() + ".stdout");
+  return expect_same_artifacts(name, shared, alone);
+}
+
+/// How often `needle` occurs in `text`.
+size_t count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
 }
 
 class shared_prefix : public ::testing::TestWithParam<std::string> {};
@@ -106,6 +122,62 @@ TEST(shared_prefix_sweep, AutonegAndSleepGridGivesTheSameArtifactsSharedAndAlone
       "sweep", "sweep '" + xml + "' --variant stock --variant embedded-sleep --vary 'machine[r640-01]/nic/@autoneg=4s,9s,14s'" +
                    " --vary 'param[sleep]/@value=2,10' -j 2");
   EXPECT_GE(n, 3u * 2 * 2 * 3);  // 12 cells, a trace, a console log and a pcap each
+}
+
+TEST(snapshot_cache, AWarmCacheGivesTheSameArtifactsAsEveryInstructionRun) {
+  // sim/machine/snapshot_cache.h: the first run leaves its start-ups in a cache folder of its own; the
+  // second restores them (stock's and embedded-sleep's: the one guest was given a command line and the
+  // other not) instead of decompressing iPXE again, and must write what a run that executes every
+  // instruction writes.
+  const std::string xml = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml";
+  const fs::path dir = test::fresh_dir("bootsim-snapshot-cache", "run");
+  const fs::path cache = dir / "cache";
+  fs::create_directories(cache);
+  fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace);
+  const std::string env = "BOOTSIM_CACHE_DIR='" + cache.string() + "' ";
+  const std::string args = "scenario '" + xml + "' -j 2 --log-level debug";
+  ASSERT_EQ(bootsim(env, args, dir / "cold"), 0) << test::slurp(dir.string() + "/cold.stdout");
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(cache)) files += e.path().extension() == ".snap";
+  EXPECT_EQ(files, 1u) << "one start (iPXE's decompression), its snapshots in one file";
+  ASSERT_EQ(bootsim(env, args, dir / "warm"), 0) << test::slurp(dir.string() + "/warm.stdout");
+  const std::string warm_log = test::slurp(dir.string() + "/warm.stdout");
+  EXPECT_EQ(count(warm_log, "(snapshot cache) used"), 2u) << warm_log;
+  EXPECT_EQ(count(warm_log, "start-up snapshot learned"), 0u) << warm_log;
+  ASSERT_EQ(bootsim(kAlone, args, dir / "alone"), 0);
+  EXPECT_EQ(count(test::slurp(dir.string() + "/alone.stdout"), "start-up snapshot"), 0u);
+  EXPECT_GE(expect_same_artifacts("warm", dir / "warm", dir / "alone"), 9u);
+  EXPECT_GE(expect_same_artifacts("cold", dir / "cold", dir / "alone"), 9u);
+}
+
+TEST(snapshot_cache, ADamagedCacheFileChangesNothing) {
+  // A cache file damaged on disk (one bit) is not restored into the guest: the run executes its start-up
+  // again, writes what it wrote before, and stores the stretch anew.
+  const std::string xml = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml";
+  const fs::path dir = test::fresh_dir("bootsim-snapshot-cache", "damaged");
+  const fs::path cache = dir / "cache";
+  fs::create_directories(cache);
+  fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace);
+  const std::string env = "BOOTSIM_CACHE_DIR='" + cache.string() + "' ";
+  const std::string args = "scenario '" + xml + "' --variant stock --log-level debug";
+  ASSERT_EQ(bootsim(env, args, dir / "first"), 0);
+  fs::path file;
+  for (const auto& e : fs::directory_iterator(cache))
+    if (e.path().extension() == ".snap") file = e.path();
+  ASSERT_FALSE(file.empty());
+  // Flip a byte: the checksum refuses the file, so the next run learns (and stores) the stretch again.
+  std::string bytes = test::slurp(file);
+  ASSERT_GT(bytes.size(), 100000u);
+  bytes[bytes.size() / 2] ^= 0x01;
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  ASSERT_EQ(bootsim(env, args, dir / "second"), 0);
+  const std::string log = test::slurp(dir.string() + "/second.stdout");
+  EXPECT_EQ(count(log, "(snapshot cache) used"), 0u) << log;
+  EXPECT_EQ(count(log, "start-up snapshot learned"), 1u) << log;
+  EXPECT_GE(expect_same_artifacts("damaged", dir / "first", dir / "second"), 3u);
 }
 
 }  // namespace
