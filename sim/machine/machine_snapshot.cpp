@@ -179,11 +179,11 @@ void Machine::publish(std::uint32_t end_pc, bool to_shelf) {
 bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vector<std::uint8_t>& cpu) const {
   if (s.nbp_hash != nbp_hash_ || s.start_pc != pc || s.start_cpu != cpu) return false;
   // From here on the CPU is where the stretch started: say why memory keeps it from being skipped.
-  auto refuse = [&](std::uint32_t page, const char* why) {
+  auto refuse = [&](std::uint32_t page, const char* why, std::uint32_t offset = 0) {
     if (log::enabled(log::Level::kDebug)) {
       char buf[160];
-      std::snprintf(buf, sizeof buf, "start-up snapshot of %s not used: page 0x%05x %s", s.learner.c_str(),
-                    page * kPage, why);
+      std::snprintf(buf, sizeof buf, "start-up snapshot of %s not used: 0x%05x %s", s.learner.c_str(),
+                    page * kPage + offset, why);
       log::write(log::Level::kDebug, sched_.now(), config_.name, buf);
     }
     return false;
@@ -206,8 +206,8 @@ bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vec
     if (auto b = s.host_writes.find(p); b != s.host_writes.end()) answers |= b->second;
     for (std::uint32_t i = 0; i < kPage; ++i) {
       if (here[i] == there[i]) continue;
-      if (!answers[i]) { if (getenv("DBGSNAP")) for (std::uint32_t j = 0; j < kPage; ++j) if (here[j]!=there[j]) fprintf(stderr, "DBG off %x here %02x there %02x ans %d\n", j, here[j], there[j], (int)answers[j]); return refuse(p, "differs where the guest wrote"); }
-      if (theirs->written && theirs->after[i] != there[i]) return refuse(p, "differs where the stretch writes");
+      if (!answers[i]) return refuse(p, "differs where the guest wrote", i);
+      if (theirs->written && theirs->after[i] != there[i]) return refuse(p, "differs where the stretch writes", i);
     }
   }
   return true;
