@@ -128,7 +128,14 @@ std::string man_page(const CLI::App& app) {
   m << ".SH ENVIRONMENT\n"
     << ".TP\n.B NO_COLOR\n" << roff("no colour, as --color=never (unless CLICOLOR_FORCE is set)") << "\n"
     << ".TP\n.B CLICOLOR_FORCE\n" << roff("colour even when the output is not a terminal") << "\n"
-    << ".TP\n.B BOOTSIM_CUSTOM_IPXE\n" << roff("your own iPXE build, for variants that name it") << "\n";
+    << ".TP\n.B BOOTSIM_CUSTOM_IPXE\n" << roff("your own iPXE build, for variants that name it") << "\n"
+    << ".TP\n.B BOOTSIM_ALLOW_SERVERS\n" << roff("1: as --allow-servers") << "\n"
+    << ".TP\n.B BOOTSIM_CACHE_DIR\n"
+    << roff("the snapshot cache folder, where start-ups learned by one run are kept for the next (default "
+            "$XDG_CACHE_HOME/bootsim, else ~/.cache/bootsim)") << "\n"
+    << ".TP\n.B BOOTSIM_CACHE\n" << roff("off: no snapshot cache") << "\n"
+    << ".TP\n.B BOOTSIM_SNAPSHOT\n" << roff("off: every machine runs its whole start-up (no sharing, no cache)") << "\n"
+    << ".TP\n.B BOOTSIM_NO_SHARE\n" << roff("1: every variant or cell boots on its own, no shared boots") << "\n";
   m << ".SH \"SEE ALSO\"\n" << roff("README.md and scenarios/README.md in bootsim's source tree.") << "\n";
   return m.str();
 }

@@ -1,6 +1,8 @@
 // The snapshot cache on disk (snapshot_cache.h).
 #include "sim/machine/snapshot_cache.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unicorn/unicorn.h>
 #include <unistd.h>
@@ -160,8 +162,30 @@ std::vector<StretchSnapshot> SnapshotCache::load(std::uint64_t nbp_hash, std::ui
   return out;
 }
 
+namespace {
+
+/// Holds an exclusive flock(2) on DIR/.lock: two runs that learn two kinds of one start at once (stock
+/// and embedded-sleep, side by side) must not each write the file with only their own snapshot in it.
+class FolderLock {
+ public:
+  explicit FolderLock(const fs::path& dir) : fd_(::open((dir / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~FolderLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
 void SnapshotCache::store(const StretchSnapshot& s, std::uint64_t cpu_hash) {
   std::lock_guard<std::mutex> lock(mutex_);
+  FolderLock folder(dir_);
   const fs::path file = file_for(s.nbp_hash, s.start_pc, cpu_hash);
   std::vector<std::string> entries = read_entries(file);
   const std::vector<std::uint8_t> mine = encode_stretch(s);
