@@ -45,6 +45,8 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
   }
   // A pending interrupt would be taken inside the stretch: not a function of CPU and memory alone.
   if (irq_->pending()) return;
+  // A machine that only restores has nothing to do where the cache names no start.
+  if (!snapshots_->learning() && !(snapshots_->cache() && snapshots_->cache()->names_start(nbp_hash_, pc))) return;
   std::vector<std::uint8_t> cpu = cpu_->save_context();
   const std::uint64_t cpu_hash = StretchShelf::hash_cpu(cpu);
   // Learned by an earlier run (snapshot_cache.h): read once per start and World, then known here like
@@ -94,6 +96,7 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
       case StretchShelf::Claim::kRunOn: break;
     }
   }
+  if (!snapshots_->learning()) return;
   stretch_.active = true;
   stretch_.claimed = claimed;
   stretch_.key = key;
@@ -166,7 +169,7 @@ void Machine::publish(std::uint32_t end_pc, bool to_shelf) {
   if (log::enabled(log::Level::kDebug))
     log::write(log::Level::kDebug, sched_.now(), config_.name,
                "start-up snapshot learned: " + std::to_string(s.blocks) + " blocks, " + std::to_string(s.pages.size()) +
-                   " pages");
+                   " pages, after " + std::to_string(learn_entries_) + " code-hook entries");
   if (to_shelf) snapshots_->shelf()->publish(stretch_.key, s);
   if (SnapshotCache* cache = snapshots_->cache()) cache->store(s, StretchShelf::hash_cpu(s.start_cpu));
   snapshots_->publish(std::move(s));

@@ -153,6 +153,22 @@ fs::path SnapshotCache::file_for(std::uint64_t nbp_hash, std::uint32_t pc, std::
   return dir_ / name;
 }
 
+bool SnapshotCache::names_start(std::uint64_t nbp_hash, std::uint32_t pc) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!listed_) {
+    listed_ = true;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir_, ec)) {
+      std::uint64_t nbp = 0, cpu = 0;
+      std::uint32_t start = 0;
+      const std::string name = e.path().filename().string();
+      if (std::sscanf(name.c_str(), "%16" SCNx64 "-%8" SCNx32 "-%16" SCNx64 ".snap", &nbp, &start, &cpu) == 3)
+        starts_.emplace(nbp, start);
+    }
+  }
+  return starts_.count({nbp_hash, pc}) != 0;
+}
+
 std::vector<StretchSnapshot> SnapshotCache::load(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<StretchSnapshot> out;

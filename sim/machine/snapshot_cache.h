@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,9 @@ class SnapshotCache {
 
   const std::filesystem::path& dir() const { return dir_; }
 
+  /// True when a stretch of this NBP is stored to start at `pc` (from the file names; the folder is
+  /// listed once per process), so that a machine that only restores looks nowhere else.
+  bool names_start(std::uint64_t nbp_hash, std::uint32_t pc) const;
   /// The snapshots stored for a stretch that starts at `pc` of this NBP in this CPU state.
   std::vector<StretchSnapshot> load(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) const;
   /// Adds `s` (learned by this process) to its start's file. Failing to write only costs a later run time.
@@ -57,6 +62,8 @@ class SnapshotCache {
 
   std::filesystem::path dir_;
   mutable std::mutex mutex_;  ///< machines of one World call from their own threads
+  mutable bool listed_ = false;
+  mutable std::set<std::pair<std::uint64_t, std::uint32_t>> starts_;  ///< (NBP hash, start) of each file
 };
 
 }  // namespace bootsim

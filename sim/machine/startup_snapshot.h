@@ -81,7 +81,9 @@ class StartupSnapshots {
   /// undionly.kpxe that is the decompression (7.6 M blocks; the stretch before it has 0.2 M).
   static constexpr std::uint64_t kMinBlocks = 1000000;
   /// A machine stops learning after this many code-hook entries without finding a long stretch.
-  static constexpr std::uint64_t kMaxLearnEntries = 20000;
+  /// (undionly.kpxe's decompression starts after 238 of them, PXELINUX's after 581; GRUB and lpxelinux
+  /// have no such stretch, and arming the journal at each entry cost them ~1 ms: 20 s over 20000.)
+  static constexpr std::uint64_t kMaxLearnEntries = 1200;
 
   void publish(StretchSnapshot s) { snapshots_.push_back(std::move(s)); }
   const std::vector<StretchSnapshot>& all() const { return snapshots_; }
@@ -101,6 +103,11 @@ class StartupSnapshots {
   /// The snapshot cache on disk (snapshot_cache.h), kept from one run to the next; nullptr: none.
   void set_cache(SnapshotCache* cache) { cache_ = cache; }
   SnapshotCache* cache() const { return cache_; }
+  /// False: machines only restore (from the cache) and never arm the page journal to learn. A lone
+  /// machine with no other process to share with learns nothing: for an NBP without a long stretch the
+  /// journal would cost it more than the cache could ever give back.
+  void set_learning(bool on) { learning_ = on; }
+  bool learning() const { return learning_; }
   /// True the first time a stretch start is asked about: the cache is read once per start and World.
   bool first_look(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) {
     return looked_up_.emplace(nbp_hash, pc, cpu_hash).second;
@@ -110,6 +117,7 @@ class StartupSnapshots {
   std::vector<StretchSnapshot> snapshots_;
   StretchShelf* shelf_ = nullptr;
   SnapshotCache* cache_ = nullptr;
+  bool learning_ = true;
   std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint64_t>> looked_up_;
   std::uint64_t restores_ = 0, blocks_saved_ = 0;
 };

@@ -92,6 +92,7 @@ std::vector<RunResult> World::run_alone() {
     snapshots_ = std::make_unique<StartupSnapshots>();
     snapshots_->set_shelf(StretchShelf::current());
     snapshots_->set_cache(SnapshotCache::process());
+    snapshots_->set_learning(StretchShelf::current() != nullptr);
     machines_.front()->set_snapshots(snapshots_.get());
   }
   return {machines_.front()->run(spec_.until)};

@@ -159,7 +159,8 @@ TEST(snapshot_cache, ADamagedCacheFileChangesNothing) {
   fs::create_directories(cache);
   fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace);
   const std::string env = "BOOTSIM_CACHE_DIR='" + cache.string() + "' ";
-  const std::string args = "scenario '" + xml + "' --variant stock --log-level debug";
+  // Two variants: a lone machine only restores from the cache and never learns (startup_snapshot.h).
+  const std::string args = "scenario '" + xml + "' --variant stock --variant embedded-sleep --log-level debug";
   ASSERT_EQ(bootsim(env, args, dir / "first"), 0);
   fs::path file;
   for (const auto& e : fs::directory_iterator(cache))
@@ -176,8 +177,30 @@ TEST(snapshot_cache, ADamagedCacheFileChangesNothing) {
   ASSERT_EQ(bootsim(env, args, dir / "second"), 0);
   const std::string log = test::slurp(dir.string() + "/second.stdout");
   EXPECT_EQ(count(log, "(snapshot cache) used"), 0u) << log;
-  EXPECT_EQ(count(log, "start-up snapshot learned"), 1u) << log;
-  EXPECT_GE(expect_same_artifacts("damaged", dir / "first", dir / "second"), 3u);
+  EXPECT_EQ(count(log, "start-up snapshot learned"), 2u) << log;  // one per kind: with and without a command line
+  EXPECT_GE(expect_same_artifacts("damaged", dir / "first", dir / "second"), 6u);
+}
+
+TEST(snapshot_cache, ALoneMachineRestoresButNeverLearns) {
+  // One variant, one machine: nothing to share with inside the run, so it arms no page journal (whose cost
+  // an NBP without a long stretch would pay at every host entry) and stores nothing; with a filled cache
+  // it restores iPXE's decompression all the same, and writes what a run of every instruction writes.
+  const std::string xml = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml";
+  const fs::path dir = test::fresh_dir("bootsim-snapshot-cache", "lone");
+  const fs::path cache = dir / "cache";
+  fs::create_directories(cache);
+  fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace);
+  const std::string env = "BOOTSIM_CACHE_DIR='" + cache.string() + "' ";
+  const std::string lone = "scenario '" + xml + "' --variant stock --log-level debug";
+  ASSERT_EQ(bootsim(env, lone, dir / "empty"), 0);
+  EXPECT_EQ(count(test::slurp(dir.string() + "/empty.stdout"), "start-up snapshot"), 0u);
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(cache)) files += e.path().extension() == ".snap";
+  EXPECT_EQ(files, 0u);
+  ASSERT_EQ(bootsim(env, "scenario '" + xml + "' --variant stock --variant embedded-sleep", dir / "fill"), 0);
+  ASSERT_EQ(bootsim(env, lone, dir / "warm"), 0);
+  EXPECT_EQ(count(test::slurp(dir.string() + "/warm.stdout"), "(snapshot cache) used"), 1u);
+  EXPECT_GE(expect_same_artifacts("lone", dir / "warm", dir / "empty"), 3u);
 }
 
 }  // namespace
