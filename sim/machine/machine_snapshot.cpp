@@ -171,7 +171,7 @@ void Machine::publish(std::uint32_t end_pc, bool to_shelf) {
                "start-up snapshot learned: " + std::to_string(s.blocks) + " blocks, " + std::to_string(s.pages.size()) +
                    " pages, after " + std::to_string(learn_entries_) + " code-hook entries");
   if (to_shelf) snapshots_->shelf()->publish(stretch_.key, s);
-  if (SnapshotCache* cache = snapshots_->cache()) cache->store(s, StretchShelf::hash_cpu(s.start_cpu));
+  if (SnapshotCache* cache = snapshots_->cache()) cache->store(s, stretch_.key.cpu_hash);
   snapshots_->publish(std::move(s));
   // One stretch per machine. Sharing the later ones too (iPXE's relocation, 0.7 M blocks, and its first
   // initialisation) gave different consoles: one of them reads the cached DHCPACK, a host answer that

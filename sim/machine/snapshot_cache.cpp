@@ -31,12 +31,6 @@ constexpr std::uint32_t kFormat = 1;
 /// A cache file is at most kPerStart snapshots of a few MB; anything far larger is not one of ours.
 constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{256} << 20;
 
-std::uint64_t fnv(const std::uint8_t* p, std::size_t n) {
-  std::uint64_t h = 0xCBF29CE484222325ull;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001B3ull;
-  return h;
-}
-
 /// The Unicorn build the CPU states come from: uc_context's bytes are its CPUX86State.
 std::uint32_t unicorn_version() {
   unsigned major = 0, minor = 0;
@@ -75,7 +69,7 @@ std::vector<std::string> read_entries(const fs::path& file) {
     if (!get(bytes, at, length) || !get(bytes, at, sum) || bytes.size() - at < length) return {};
     std::string entry = bytes.substr(at, length);
     at += length;
-    if (fnv(reinterpret_cast<const std::uint8_t*>(entry.data()), entry.size()) != sum) return {};
+    if (fnv1a64(reinterpret_cast<const std::uint8_t*>(entry.data()), entry.size()) != sum) return {};
     entries.push_back(std::move(entry));
   }
   if (at != bytes.size()) return {};
@@ -213,7 +207,7 @@ void SnapshotCache::store(const StretchSnapshot& s, std::uint64_t cpu_hash) {
   put(bytes, static_cast<std::uint32_t>(entries.size()));
   for (const std::string& e : entries) {
     put(bytes, static_cast<std::uint64_t>(e.size()));
-    put(bytes, fnv(reinterpret_cast<const std::uint8_t*>(e.data()), e.size()));
+    put(bytes, fnv1a64(reinterpret_cast<const std::uint8_t*>(e.data()), e.size()));
     bytes += e;
   }
   const fs::path part = dir_ / ("." + file.filename().string() + "." + std::to_string(::getpid()) + ".part");

@@ -129,4 +129,10 @@ std::optional<StretchSnapshot> decode_stretch(const std::uint8_t* p, std::size_t
   return s;
 }
 
+std::uint64_t fnv1a64(const std::uint8_t* p, std::size_t n) {
+  std::uint64_t h = 0xCBF29CE484222325ull;
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001B3ull;
+  return h;
+}
+
 }  // namespace bootsim

@@ -19,4 +19,7 @@ std::vector<std::uint8_t> encode_stretch(const StretchSnapshot& s);
 /// nullopt when the bytes are not one well-formed snapshot.
 std::optional<StretchSnapshot> decode_stretch(const std::uint8_t* p, std::size_t n);
 
+/// 64-bit FNV-1a of `n` bytes: the shelf's CPU-state hash (also in cache file names) and the cache's checksum.
+std::uint64_t fnv1a64(const std::uint8_t* p, std::size_t n);
+
 }  // namespace bootsim

@@ -91,15 +91,15 @@ StretchShelf* StretchShelf::current() { return g_current; }
 void StretchShelf::install(StretchShelf* shelf) { g_current = shelf; }
 
 std::uint64_t StretchShelf::hash_cpu(const std::vector<std::uint8_t>& context) {
-  std::uint64_t h = 0xCBF29CE484222325ull;
-  for (std::uint8_t b : context) h = (h ^ b) * 0x100000001B3ull;
-  return h;
+  return fnv1a64(context.data(), context.size());
 }
+
+/// Where a key's probe chain starts. Keys that differ only in their inputs share one, for fetch_like().
+std::uint64_t StretchShelf::chain(const Key& key) { return key.cpu_hash ^ (key.nbp_hash * 31) ^ key.pc; }
 
 StretchShelf::Slot* StretchShelf::find(const Key& key, bool insert) {
   auto* h = static_cast<Header*>(base_);
-  // Keys that differ only in their inputs share a probe chain, for fetch_like().
-  std::uint64_t mix = key.cpu_hash ^ (key.nbp_hash * 31) ^ key.pc;
+  const std::uint64_t mix = chain(key);
   for (std::uint32_t probe = 0; probe < kSlots; ++probe) {
     Slot& s = h->slots[(mix + probe) & (kSlots - 1)];
     if (s.state == kEmpty) {
@@ -178,7 +178,7 @@ std::vector<StretchSnapshot> StretchShelf::fetch_like(const Key& key) const {
   std::vector<std::pair<const std::uint8_t*, std::size_t>> found;
   {
     Locked lock(&h->mutex);
-    std::uint64_t mix = key.cpu_hash ^ (key.nbp_hash * 31) ^ key.pc;
+    const std::uint64_t mix = chain(key);
     for (std::uint32_t probe = 0; probe < kSlots; ++probe) {
       const Slot& s = h->slots[(mix + probe) & (kSlots - 1)];
       if (s.state == kEmpty) break;

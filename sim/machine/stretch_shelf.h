@@ -78,6 +78,7 @@ class StretchShelf {
  private:
   struct Header;
   struct Slot;
+  static std::uint64_t chain(const Key& key);
   Slot* find(const Key& key, bool insert);
   const Slot* find(const Key& key) const;
 

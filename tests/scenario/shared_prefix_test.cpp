@@ -124,21 +124,39 @@ TEST(shared_prefix_sweep, AutonegAndSleepGridGivesTheSameArtifactsSharedAndAlone
   EXPECT_GE(n, 3u * 2 * 2 * 3);  // 12 cells, a trace, a console log and a pcap each
 }
 
+/// A fresh folder for one cache test: broadcom_timeout.xml, a snapshot cache of its own (0700) and the
+/// environment that points bootsim at it.
+struct CacheDir {
+  const std::string xml = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml";
+  const fs::path dir, cache;
+  const std::string env;
+  explicit CacheDir(const std::string& name)
+      : dir(test::fresh_dir("bootsim-snapshot-cache", name)), cache(dir / "cache"),
+        env("BOOTSIM_CACHE_DIR='" + cache.string() + "' ") {
+    fs::create_directories(cache);
+    fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace);
+  }
+  /// The cache files (one per stretch start).
+  std::vector<fs::path> files() const {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(cache))
+      if (e.path().extension() == ".snap") out.push_back(e.path());
+    return out;
+  }
+};
+
 TEST(snapshot_cache, AWarmCacheGivesTheSameArtifactsAsEveryInstructionRun) {
   // sim/machine/snapshot_cache.h: the first run leaves its start-ups in a cache folder of its own; the
   // second restores them (stock's and embedded-sleep's: the one guest was given a command line and the
   // other not) instead of decompressing iPXE again, and must write what a run that executes every
   // instruction writes.
-  const std::string xml = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml";
-  const fs::path dir = test::fresh_dir("bootsim-snapshot-cache", "run");
-  const fs::path cache = dir / "cache";
-  fs::create_directories(cache);
-  fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace);
-  const std::string env = "BOOTSIM_CACHE_DIR='" + cache.string() + "' ";
+  const CacheDir c("run");
+  const std::string& xml = c.xml;
+  const fs::path& dir = c.dir;
+  const std::string& env = c.env;
   const std::string args = "scenario '" + xml + "' -j 2 --log-level debug";
   ASSERT_EQ(bootsim(env, args, dir / "cold"), 0) << test::slurp(dir.string() + "/cold.stdout");
-  size_t files = 0;
-  for (const auto& e : fs::directory_iterator(cache)) files += e.path().extension() == ".snap";
+  const size_t files = c.files().size();
   EXPECT_EQ(files, 1u) << "one start (iPXE's decompression), its snapshots in one file";
   ASSERT_EQ(bootsim(env, args, dir / "warm"), 0) << test::slurp(dir.string() + "/warm.stdout");
   const std::string warm_log = test::slurp(dir.string() + "/warm.stdout");
@@ -153,19 +171,16 @@ TEST(snapshot_cache, AWarmCacheGivesTheSameArtifactsAsEveryInstructionRun) {
 TEST(snapshot_cache, ADamagedCacheFileChangesNothing) {
   // A cache file damaged on disk (one bit) is not restored into the guest: the run executes its start-up
   // again, writes what it wrote before, and stores the stretch anew.
-  const std::string xml = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml";
-  const fs::path dir = test::fresh_dir("bootsim-snapshot-cache", "damaged");
-  const fs::path cache = dir / "cache";
-  fs::create_directories(cache);
-  fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace);
-  const std::string env = "BOOTSIM_CACHE_DIR='" + cache.string() + "' ";
+  const CacheDir c("damaged");
+  const std::string& xml = c.xml;
+  const fs::path& dir = c.dir;
+  const std::string& env = c.env;
   // Two variants: a lone machine only restores from the cache and never learns (startup_snapshot.h).
   const std::string args = "scenario '" + xml + "' --variant stock --variant embedded-sleep --log-level debug";
   ASSERT_EQ(bootsim(env, args, dir / "first"), 0);
-  fs::path file;
-  for (const auto& e : fs::directory_iterator(cache))
-    if (e.path().extension() == ".snap") file = e.path();
-  ASSERT_FALSE(file.empty());
+  const std::vector<fs::path> files = c.files();
+  ASSERT_EQ(files.size(), 1u);
+  const fs::path& file = files.front();
   // Flip a byte: the checksum refuses the file, so the next run learns (and stores) the stretch again.
   std::string bytes = test::slurp(file);
   ASSERT_GT(bytes.size(), 100000u);
@@ -185,17 +200,14 @@ TEST(snapshot_cache, ALoneMachineRestoresButNeverLearns) {
   // One variant, one machine: nothing to share with inside the run, so it arms no page journal (whose cost
   // an NBP without a long stretch would pay at every host entry) and stores nothing; with a filled cache
   // it restores iPXE's decompression all the same, and writes what a run of every instruction writes.
-  const std::string xml = std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/broadcom_timeout.xml";
-  const fs::path dir = test::fresh_dir("bootsim-snapshot-cache", "lone");
-  const fs::path cache = dir / "cache";
-  fs::create_directories(cache);
-  fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace);
-  const std::string env = "BOOTSIM_CACHE_DIR='" + cache.string() + "' ";
+  const CacheDir c("lone");
+  const std::string& xml = c.xml;
+  const fs::path& dir = c.dir;
+  const std::string& env = c.env;
   const std::string lone = "scenario '" + xml + "' --variant stock --log-level debug";
   ASSERT_EQ(bootsim(env, lone, dir / "empty"), 0);
   EXPECT_EQ(count(test::slurp(dir.string() + "/empty.stdout"), "start-up snapshot"), 0u);
-  size_t files = 0;
-  for (const auto& e : fs::directory_iterator(cache)) files += e.path().extension() == ".snap";
+  const size_t files = c.files().size();
   EXPECT_EQ(files, 0u);
   ASSERT_EQ(bootsim(env, "scenario '" + xml + "' --variant stock --variant embedded-sleep", dir / "fill"), 0);
   ASSERT_EQ(bootsim(env, lone, dir / "warm"), 0);
