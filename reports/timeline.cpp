@@ -240,12 +240,22 @@ Timeline build_timeline(const std::vector<TraceEvent>& events, const facts::Trac
   }
   tl.unknown_kinds.assign(unknown.begin(), unknown.end());
 
+  // Each machine's phase and link events in time order, in one pass: a fleet's trace has hundreds of
+  // thousands of events, too many to scan once per machine.
+  struct MachineEvents {
+    std::vector<size_t> phases, links;
+  };
+  std::map<std::string, MachineEvents> per_machine;
+  for (size_t i : order) {
+    const Marker& m = tl.markers[i];
+    if (m.kind == "phase") per_machine[m.machine].phases.push_back(i);
+    else if (m.kind == "link") per_machine[m.machine].links.push_back(i);
+  }
+
   for (const auto& machine : tl.machines) {
+    const MachineEvents& mine = per_machine[machine];
     // Model phases: a phase lasts until the machine's next phase (or an explicit end).
-    std::vector<size_t> phase_idx;
-    for (size_t i : order)
-      if (events[i].is_object() && str_field(events[i], "machine") == machine && str_field(events[i], "kind") == "phase")
-        phase_idx.push_back(i);
+    const std::vector<size_t>& phase_idx = mine.phases;
     for (size_t p = 0; p < phase_idx.size(); ++p) {
       const auto& e = events[phase_idx[p]];
       std::string state = str_field(e, "state");
@@ -279,10 +289,7 @@ Timeline build_timeline(const std::vector<TraceEvent>& events, const facts::Trac
     }
 
     // Link intervals.
-    std::vector<size_t> link_idx;
-    for (size_t i : order)
-      if (events[i].is_object() && str_field(events[i], "machine") == machine && str_field(events[i], "kind") == "link")
-        link_idx.push_back(i);
+    const std::vector<size_t>& link_idx = mine.links;
     if (!link_idx.empty()) {
       const auto& f = events[link_idx.front()];
       if (t_of(f) > tl.start_ns) {

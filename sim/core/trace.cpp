@@ -154,14 +154,4 @@ std::string latin1_to_utf8(const std::string& bytes) {
   return out;
 }
 
-std::vector<TraceEvent> Trace::machine_share(const std::vector<TraceEvent>& events, const std::string& machine,
-                                             const std::vector<std::string>& machines) {
-  std::vector<TraceEvent> share;
-  for (const auto& ev : events) {
-    std::string source = ev.value("machine", std::string());
-    if (source == machine || std::find(machines.begin(), machines.end(), source) == machines.end()) share.push_back(ev);
-  }
-  return share;
-}
-
 }  // namespace bootsim

@@ -63,12 +63,6 @@ class Trace {
   /// Parses a JSON Lines trace written by write_file (reports and tests read traces back).
   static std::vector<TraceEvent> parse_jsonl(const std::string& text);
 
-  /// One machine's share of a trace written by several (`machines`): its own events and those of sources
-  /// that are not machines (the servers: dhcpd, httpd, tftpd, …), in order. Expectations and reports
-  /// judge each machine on its share.
-  static std::vector<TraceEvent> machine_share(const std::vector<TraceEvent>& events, const std::string& machine,
-                                               const std::vector<std::string>& machines);
-
  private:
   struct OpenText {
     SimTime t;
