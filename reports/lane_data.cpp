@@ -48,8 +48,10 @@ std::string lane_data_json(const Timeline& tl, const std::string& machine, std::
   std::map<std::pair<int, std::string>, Bin> bins;
   const std::int64_t span = std::max<std::int64_t>(1, t1_ns - t0_ns);
   size_t listed = 0;
-  for (const auto& m : tl.markers) {
-    if (m.machine != machine) continue;
+  static const std::vector<size_t> kNone;
+  auto mine = tl.machine_markers.find(machine);
+  for (size_t i : mine == tl.machine_markers.end() ? kNone : mine->second) {
+    const Marker& m = tl.markers[i];
     if (individual(m.category) && listed < limits.individual) {
       ++listed;
       J row{us(m.t_ns), m.category, clip(m.label, limits.label_chars)};

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "reports/frame_summary.h"
 #include "sim/core/trace_kinds.h"
@@ -207,12 +208,14 @@ std::string format_seconds(std::int64_t ns) {
 Timeline build_timeline(const std::vector<TraceEvent>& events, const facts::TraceFacts* facts) {
   Timeline tl;
   tl.facts = facts ? *facts : facts::derive_facts(events);
+  tl.markers.reserve(events.size());
   std::vector<size_t> order(events.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return t_of(events[a]) < t_of(events[b]); });
 
   std::set<std::string> unknown;
+  std::unordered_set<std::string> seen;  // tl.machines, for lookups
   bool first = true;
   for (size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
@@ -223,19 +226,19 @@ Timeline build_timeline(const std::vector<TraceEvent>& events, const facts::Trac
       m.lane = "other";
       m.category = "other";
       m.label = "not an object";
+      tl.machine_markers[m.machine].push_back(i);
       tl.markers.push_back(m);
       continue;
     }
     Marker m = make_marker(e, i);
-    std::string machine = m.machine;
-    if (std::find(tl.machines.begin(), tl.machines.end(), machine) == tl.machines.end())
-      tl.machines.push_back(machine);
+    if (seen.insert(m.machine).second) tl.machines.push_back(m.machine);
     std::int64_t lo = std::min(m.t_ns, t_of(e)), hi = std::max(m.end_ns, t_of(e));
     if (first) { tl.start_ns = std::min<std::int64_t>(0, lo); tl.end_ns = hi; first = false; }
     tl.start_ns = std::min(tl.start_ns, lo);
     tl.end_ns = std::max(tl.end_ns, hi);
     if (!is_known_kind(m.kind)) unknown.insert(m.kind);
     if (m.kind == "exit") tl.exit_reason = str_field(e, "reason");
+    tl.machine_markers[m.machine].push_back(i);
     tl.markers.push_back(std::move(m));
   }
   tl.unknown_kinds.assign(unknown.begin(), unknown.end());

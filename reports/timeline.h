@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,8 @@ struct Timeline {
   std::vector<Stage> stages;
   std::vector<LinkInterval> links;
   std::vector<Marker> markers;            ///< markers.size() == number of events
+  /// Per machine, the indices of its markers in trace order (a fleet's lanes are drawn one machine at a time).
+  std::map<std::string, std::vector<size_t>> machine_markers;
   std::vector<ConsoleLine> console;
   std::string exit_reason;                ///< from the exit event, "" when there is none
   std::vector<std::string> unknown_kinds; ///< kinds this version does not know, sorted
