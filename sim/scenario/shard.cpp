@@ -310,8 +310,16 @@ VariantResult result_from_json(const fs::path& shard_dir, const nlohmann::json& 
 nlohmann::json scenario_header(const Scenario& s) {
   nlohmann::json overrides = nlohmann::json::array();
   for (const auto& [path, value] : s.overrides) overrides.push_back({path, value});
+  // What the reports and the verdict lines read of each variant besides its results: its machines' NIC
+  // profiles (the fleet table) and whether its servers were external (the real-time note).
+  nlohmann::json variants = nlohmann::json::array();
+  for (const auto& v : s.variants) {
+    nlohmann::json machines = nlohmann::json::array();
+    for (const auto& m : v.machines) machines.push_back({{"name", m.name}, {"nic_profile", m.nic_profile}});
+    variants.push_back({{"name", v.name}, {"external", v.network.external}, {"machines", std::move(machines)}});
+  }
   return {{"name", s.name}, {"description", s.description}, {"file", s.file}, {"dir", s.dir}, {"seed", s.seed},
-          {"overrides", std::move(overrides)}};
+          {"overrides", std::move(overrides)}, {"variants", std::move(variants)}};
 }
 
 Scenario scenario_from_header(const nlohmann::json& j) {
@@ -323,6 +331,18 @@ Scenario scenario_from_header(const nlohmann::json& j) {
     s.dir = j.at("dir").get<std::string>();
     s.seed = j.at("seed").get<std::uint64_t>();
     for (const auto& o : j.at("overrides")) s.overrides.emplace_back(o.at(0).get<std::string>(), o.at(1).get<std::string>());
+    for (const auto& jv : j.at("variants")) {
+      Variant v;
+      v.name = jv.at("name").get<std::string>();
+      v.network.external = jv.at("external").get<bool>();
+      for (const auto& jm : jv.at("machines")) {
+        Machine m;
+        m.name = jm.at("name").get<std::string>();
+        m.nic_profile = jm.at("nic_profile").get<std::string>();
+        v.machines.push_back(std::move(m));
+      }
+      s.variants.push_back(std::move(v));
+    }
   } catch (const nlohmann::json::exception& e) {
     throw MergeError(std::string("malformed scenario header in a shard manifest (") + e.what() + ")");
   }

@@ -97,7 +97,8 @@ nlohmann::json result_to_json(const VariantResult& r, const std::filesystem::pat
 VariantResult result_from_json(const std::filesystem::path& shard_dir, const nlohmann::json& j,
                                const std::filesystem::path& merged_root);
 
-/// A scenario's header as reports read it (name, file, description, seed, overrides applied), to and from the manifest.
+/// A scenario's header as reports read it (name, file, description, seed, overrides applied, and per variant its
+/// machines' NIC profiles and whether its servers were external), to and from the manifest.
 nlohmann::json scenario_header(const Scenario& s);
 Scenario scenario_from_header(const nlohmann::json& j);
 

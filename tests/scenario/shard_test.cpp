@@ -186,6 +186,28 @@ TEST(shard, BroadcomTimeoutInThreeShardsMergesToTheUnshardedRun) {
   EXPECT_EQ(masked(out, merged), masked(one_out, root / "one"));
 }
 
+TEST(shard, FleetInTwoShardsMergesToTheUnshardedRunNicProfilesIncluded) {
+  // A fleet's report has a machine table with each machine's NIC profile, which the results alone do not
+  // hold: the merge must have it from the shards' manifests, or its report.html differs.
+  const std::string scenario = "scenario " + std::string(BOOTSIM_SOURCE_DIR) + "/scenarios/fleet_broadcom.xml -j 2";
+  fs::path root = fresh_dir("shard", "fleet");
+  std::string one_out, out, err;
+  int one_rc = bootsim(scenario + " --out " + (root / "one").string(), &one_out, &err);
+  ASSERT_EQ(one_rc, 0) << one_out << err;
+  const std::string html = slurp(root / "one" / "fleet_broadcom" / "report.html");
+  ASSERT_NE(html.find(">broadcom-like</td>"), std::string::npos) << "the machine table names the NIC profiles";
+  for (int k = 1; k <= 2; ++k)
+    ASSERT_EQ(bootsim(scenario + " --shard " + std::to_string(k) + "/2 --out " + (root / ("shard-" + std::to_string(k))).string(),
+                      &out, &err),
+              0)
+        << out << err;
+  fs::path merged = root / "merged";
+  int rc = bootsim("merge " + (root / "shard-1").string() + " " + (root / "shard-2").string() + " --out " + merged.string(), &out, &err);
+  EXPECT_EQ(rc, one_rc) << out << err;
+  expect_same_files(root / "one", merged);
+  EXPECT_EQ(masked(out, merged), masked(one_out, root / "one"));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Refusals
 
