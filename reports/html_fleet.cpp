@@ -86,7 +86,7 @@ xml_node time_cell(xml_node row, std::int64_t ns) { return cell(row, at(ns), ns 
 }  // namespace
 
 void fleet_section(xml_node parent, const VariantLayout& L, std::int64_t t0_ns, std::int64_t t1_ns) {
-  std::vector<MachineRow> rows = fleet_rows(*L.run, L.tl);
+  std::vector<MachineRow> rows = fleet_rows(*L.run, *L.tl);
   const size_t n = rows.size();
   xml_node sec = el(parent, "div");
   attr(sec, "class", "fleet");
@@ -139,7 +139,7 @@ void fleet_section(xml_node parent, const VariantLayout& L, std::int64_t t0_ns, 
     xml_node row = el(t, "tr");
     attr(row, "class", r.own_fail || r.faults ? "mrow fail" : r.own_pass ? "mrow pass" : "mrow");
     attr(row, "data-machine", r.name);
-    attr(row, "data-lane", lane_data_json(L.tl, r.name, t0_ns, t1_ns));
+    attr(row, "data-lane", lane_data_json(*L.tl, r.name, t0_ns, t1_ns));
     xml_node name = cell(row, "", r.name, false);
     attr(name, "class", "lane-toggle");
     attr(el(name, "span", "\u25b8 "), "class", "arrow");

@@ -34,8 +34,8 @@ std::string render_html(const ScenarioReport& report) {
   for (const auto& v : report.variants) {
     VariantLayout L;
     L.run = &v;
-    L.tl = build_timeline(v.events, v.facts.get());
-    L.booted = booted_machines(L.tl);
+    L.tl = timeline_of(v);
+    L.booted = booted_machines(*L.tl);
     L.fleet = L.booted.size() > kFleetMachines;
     layouts.push_back(std::move(L));
   }
@@ -71,7 +71,7 @@ std::string render_html(const ScenarioReport& report) {
       for (const auto& [label, href] : v.artifacts) attr(el(p, "a", label), "href", safe_href(href));
     }
     // A chainload loop is the finding of the run, expected or not: say it above the verdicts.
-    for (const auto& mf : L.tl.facts.sources) {
+    for (const auto& mf : L.tl->facts.sources) {
       std::string loop = mf.chainload_loop_note();
       if (!loop.empty()) attr(el(sec, "p", loop), "class", "finding fail");
     }
@@ -82,19 +82,19 @@ std::string render_html(const ScenarioReport& report) {
     if (L.booted.size() > 1) fleet_section(sec, L, t0, t1);
     if (!L.fleet) {
       el(sec, "h3", "Stages derived from the trace");
-      stage_table(sec, L.tl);
+      stage_table(sec, *L.tl);
     }
-    if (!L.tl.unknown_kinds.empty()) {
+    if (!L.tl->unknown_kinds.empty()) {
       std::string kinds;
-      for (const auto& k : L.tl.unknown_kinds) {
+      for (const auto& k : L.tl->unknown_kinds) {
         int n = 0;
-        for (const auto& m : L.tl.markers) n += m.kind == k;
+        for (const auto& m : L.tl->markers) n += m.kind == k;
         kinds += (kinds.empty() ? "" : ", ") + k + " (" + std::to_string(n) + ")";
       }
       el(sec, "p", "Event kinds this report does not know (drawn in the \u201cother events\u201d lane): " + kinds);
     }
-    if (!L.fleet) console_block(sec, L.tl);
-    event_log(sec, v, L.tl, L.fleet ? 1000 : 4000);
+    if (!L.fleet) console_block(sec, *L.tl);
+    event_log(sec, v, *L.tl, L.fleet ? 1000 : 4000);
   }
 
   xml_node det = el(body, "div", "Hover or click a marker in the timeline to see its details here.");

@@ -14,7 +14,7 @@ namespace bootsim::reports {
 /// then per variant the verdicts, derived stages, rendered console and the event log. Every trace event
 /// becomes exactly one SVG element with `data-kind`, `data-t-ns` and `data-i` (its index in the trace).
 /// A variant with several machines also gets the fleet view: counts, histograms of DHCP and handoff
-/// times, a sortable machine table. A fleet of more than html::kFleetMachines (8) machines is drawn
+/// times, a sortable machine table. A fleet of more than kFleetMachines (8) machines is drawn
 /// only that way: its machines' lanes open on demand from the table (drawn by the page's script from
 /// compact per-machine data, lane_data.h), its evidence is digested ("98/100 machines: …"), its
 /// stages and consoles are in the lanes, its event log lists 1000 events: a few kB per machine.

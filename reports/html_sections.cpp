@@ -68,12 +68,12 @@ std::string tally(const std::vector<std::string>& answers) {
 
 /// A fleet's summary row: each cell counts the machines' answers instead of listing 100 lines.
 void fleet_summary_cells(xml_node r, const VariantLayout& L) {
-  std::vector<MachineRow> rows = fleet_rows(*L.run, L.tl);
+  std::vector<MachineRow> rows = fleet_rows(*L.run, *L.tl);
   std::vector<std::string> exits, configuring, dhcp, link;
   std::uint64_t drops = 0;
   int faults = 0;
   for (const auto& m : rows) {
-    const facts::MachineFacts& mf = *L.tl.facts.find(m.name);
+    const facts::MachineFacts& mf = *L.tl->facts.find(m.name);
     exits.push_back(m.exit);
     const Stage* s = mf.stage("configuring");
     configuring.push_back(s ? s->outcome : "");
@@ -115,11 +115,11 @@ void summary_table(xml_node body, const std::vector<VariantLayout>& layouts) {
     std::vector<std::string> machines = machines_of(L.run->events);
     std::vector<std::pair<std::string, Facts>> facts;
     if (machines.size() <= 1) {
-      const facts::MachineFacts* mf = machines.empty() ? nullptr : L.tl.facts.find(machines.front());
+      const facts::MachineFacts* mf = machines.empty() ? nullptr : L.tl->facts.find(machines.front());
       facts::MachineFacts merged = mf ? facts::MachineFacts{} : facts::merged_facts(L.run->events);
-      facts.push_back({"", facts_of(mf ? *mf : merged, L.tl, L.run->exit_reason)});
+      facts.push_back({"", facts_of(mf ? *mf : merged, *L.tl, L.run->exit_reason)});
     } else {
-      for (const auto& m : machines) facts.push_back({m + ": ", facts_of(*L.tl.facts.find(m), L.tl, "")});
+      for (const auto& m : machines) facts.push_back({m + ": ", facts_of(*L.tl->facts.find(m), *L.tl, "")});
     }
     // One machine: the text itself; several: one line (div) per machine.
     auto cell = [&](const std::string& cls, auto text_of) {

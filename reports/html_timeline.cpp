@@ -162,7 +162,7 @@ void draw_stage_bar(xml_node parent, const Stage& s, const Scale& sc, double y, 
 }
 
 void draw_variant(xml_node svg, const VariantLayout& v, const Scale& sc, int vindex) {
-  const Timeline& tl = v.tl;
+  const Timeline& tl = *v.tl;
   xml_node block = el(svg, "g");
   attr(block, "class", "variant");
   attr(block, "data-variant", v.run->variant);
@@ -364,10 +364,10 @@ std::pair<std::int64_t, std::int64_t> shared_axis(const std::vector<VariantLayou
   std::int64_t t0 = 0, t1 = 1;
   bool first = true;
   for (const auto& L : layouts) {
-    if (L.tl.markers.empty()) continue;
-    if (first) { t0 = L.tl.start_ns; t1 = L.tl.end_ns; first = false; }
-    t0 = std::min(t0, L.tl.start_ns);
-    t1 = std::max(t1, L.tl.end_ns);
+    if (L.tl->markers.empty()) continue;
+    if (first) { t0 = L.tl->start_ns; t1 = L.tl->end_ns; first = false; }
+    t0 = std::min(t0, L.tl->start_ns);
+    t1 = std::max(t1, L.tl->end_ns);
   }
   if (t1 <= t0) t1 = t0 + 1000000000;
   std::int64_t step = nice_step(t1 - t0, 12);
@@ -387,8 +387,8 @@ void draw_timeline(xml_node body, std::vector<VariantLayout>& layouts) {
     y += 24;
     // A fleet's machines get no lanes here: the machine table opens each one on demand.
     if (L.fleet) y += 18;
-    else for (const auto& m : L.tl.machines) {
-      auto lanes = lanes_for(L.tl, m);
+    else for (const auto& m : L.tl->machines) {
+      auto lanes = lanes_for(*L.tl, m);
       for (auto& l : lanes) { l.y = y; y += l.h + 1; }
       L.machines.emplace_back(m, std::move(lanes));
     }

@@ -3,11 +3,13 @@
 // Internal to the HTML reports (html_report.cpp); not a public interface.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "reports/html_dom.h"
+#include "reports/report_model.h"
 #include "reports/timeline.h"
 
 namespace bootsim::reports::html {
@@ -19,14 +21,14 @@ struct Lane {
   double y = 0, h = 0;
 };
 
-/// Variants with more booted machines than this are drawn as a fleet: in the shared timeline a header
-/// only, each machine's lanes drawn on demand from its row of the machine table (html_fleet.h).
-constexpr size_t kFleetMachines = 8;
+// Variants with more booted machines than kFleetMachines (report_model.h) are drawn as a fleet: in the
+// shared timeline a header only, each machine's lanes drawn on demand from its row of the machine table
+// (html_fleet.h).
 
 /// A variant's run and its timeline, and where draw_timeline() put it.
 struct VariantLayout {
   const VariantRun* run;
-  Timeline tl;
+  std::shared_ptr<const Timeline> tl;  ///< timeline_of(*run): shared with the other reports when the caller built it
   std::vector<std::string> booted;  ///< booted_machines(tl)
   bool fleet = false;               ///< booted.size() > kFleetMachines
   std::vector<std::pair<std::string, std::vector<Lane>>> machines;  // machine -> lanes

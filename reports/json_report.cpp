@@ -17,7 +17,8 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
   out["overrides"] = std::move(overrides);
   J variants = J::array();
   for (const auto& v : report.variants) {
-    Timeline tl = build_timeline(v.events, v.facts.get());
+    const std::shared_ptr<const Timeline> shared = timeline_of(v);
+    const Timeline& tl = *shared;
     J jv;
     jv["variant"] = v.variant;
     jv["description"] = v.description;

@@ -34,7 +34,7 @@ Verdict run_case(const VariantRun& v) {
       std::string kind = ev.value("fault", std::string("guest_fault"));
       return run(VerdictStatus::kError, kind + ": " + ev.value("message", std::string()), kind);
     }
-  std::string exit = v.exit_reason.empty() ? build_timeline(v.events, v.facts.get()).exit_reason : v.exit_reason;
+  std::string exit = v.exit_reason.empty() ? timeline_of(v)->exit_reason : v.exit_reason;
   if (exit == "skipped") return run(VerdictStatus::kSkip, "variant skipped");
   if (exit.empty()) return run(VerdictStatus::kError, "run ended without an exit event", "internal_error");
   if (exit == "internal_error") return run(VerdictStatus::kError, "run ended: " + exit, "internal_error");
@@ -43,7 +43,9 @@ Verdict run_case(const VariantRun& v) {
 
 /// Every machine's rendered screen (sim/facts), one after another; with several, each under its name.
 std::string consoles_of(const VariantRun& v) {
-  const facts::TraceFacts f = v.facts ? *v.facts : facts::derive_facts(v.events);
+  std::shared_ptr<const facts::TraceFacts> derived;
+  if (!v.facts) derived = std::make_shared<const facts::TraceFacts>(facts::derive_facts(v.events));
+  const facts::TraceFacts& f = v.facts ? *v.facts : *derived;
   std::vector<const facts::MachineFacts*> shown;
   for (const auto& m : f.sources)
     if (!m.console.raw().empty()) shown.push_back(&m);
@@ -113,15 +115,14 @@ std::string save(pugi::xml_document& doc) {
   return os.str();
 }
 
-}  // namespace
-
-std::string render_junit(const std::vector<ScenarioReport>& reports, const std::string& name) {
+/// The reports by address: one scenario's report is rendered without copying its trace.
+std::string render_suites(const std::vector<const ScenarioReport*>& reports, const std::string& name) {
   pugi::xml_document doc;
   pugi::xml_node root = doc.append_child("testsuites");
   set(root, "name", name);
   SuiteCounts total;
-  for (const auto& r : reports) {
-    SuiteCounts c = add_suite(root, r);
+  for (const ScenarioReport* r : reports) {
+    SuiteCounts c = add_suite(root, *r);
     total.tests += c.tests; total.failures += c.failures; total.errors += c.errors; total.skipped += c.skipped;
   }
   root.append_attribute("tests").set_value(total.tests);
@@ -131,8 +132,16 @@ std::string render_junit(const std::vector<ScenarioReport>& reports, const std::
   return save(doc);
 }
 
+}  // namespace
+
+std::string render_junit(const std::vector<ScenarioReport>& reports, const std::string& name) {
+  std::vector<const ScenarioReport*> all;
+  for (const auto& r : reports) all.push_back(&r);
+  return render_suites(all, name);
+}
+
 std::string render_junit(const ScenarioReport& report) {
-  return render_junit(std::vector<ScenarioReport>{report}, report.id.empty() ? report.scenario : report.id);
+  return render_suites({&report}, report.id.empty() ? report.scenario : report.id);
 }
 
 }  // namespace bootsim::reports

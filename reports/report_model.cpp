@@ -23,6 +23,11 @@ VerdictCounts count_verdicts(const ScenarioReport& r) {
   return c;
 }
 
+std::shared_ptr<const Timeline> timeline_of(const VariantRun& v) {
+  if (v.timeline) return v.timeline;
+  return std::make_shared<const Timeline>(build_timeline(v.events, v.facts.get()));
+}
+
 IndexEntry make_index_entry(const ScenarioReport& r, const std::string& href) {
   IndexEntry e;
   e.scenario = r.id.empty() ? r.scenario : r.id;

@@ -3,6 +3,7 @@
 // traces); the renderers in this folder only read them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "reports/timeline.h"
 #include "sim/core/trace.h"
 #include "sim/facts/trace_facts.h"
 #include "sim/scenario/verdict.h"
@@ -21,6 +23,10 @@ namespace bootsim::reports {
 using scenario::Verdict;
 using scenario::VerdictStatus;
 
+/// A variant with more machines than this is shown as a fleet: the HTML draws each machine's lanes on
+/// demand, and the printout and the HTML group the machines' verdict evidence (evidence_digest.h).
+constexpr std::size_t kFleetMachines = 8;
+
 /// One variant of a scenario as it ran.
 struct VariantRun {
   std::string variant;      ///< e.g. "stock", "embedded-sleep"
@@ -28,6 +34,9 @@ struct VariantRun {
   std::vector<TraceEvent> events;  ///< the whole trace, in file order
   /// Facts of `events` per source as the runner derived them (sim/facts); null: the reports derive them.
   std::shared_ptr<const facts::TraceFacts> facts;
+  /// build_timeline(events, facts) when the caller built it once for every report (a fleet's timeline is
+  /// the costliest part of its reports); null: each report builds its own (timeline_of).
+  std::shared_ptr<const Timeline> timeline;
   std::vector<Verdict> verdicts;
   std::string exit_reason;  ///< e.g. "time_limit", "nbp_returned", "fault"; empty = take it from the exit event
   /// Label -> path relative to the report's own location ("trace" -> "stock/trace.jsonl",
@@ -47,6 +56,9 @@ struct VariantRun {
   };
   std::optional<Pacing> pacing;
 };
+
+/// `v.timeline`, or one built from its events when it has none.
+std::shared_ptr<const Timeline> timeline_of(const VariantRun& v);
 
 /// A scenario file's run: every variant, shown on one shared time axis.
 struct ScenarioReport {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "reports/evidence_digest.h"
 #include "reports/html_report.h"
 #include "sim/cli/colour.h"
 #include "reports/json_report.h"
@@ -74,6 +75,22 @@ std::string claim_output_name(const std::string& name, std::set<std::string>& ta
   return id;
 }
 
+namespace {
+
+/// `head` and the digest's first line, then its further lines indented under it.
+void print_digest(const std::string& variant, const std::string& head, const std::string& digest) {
+  size_t start = 0;
+  for (bool first = true;; first = false) {
+    size_t end = digest.find('\n', start);
+    std::string line = digest.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::printf("  [%s] %s%s\n", variant.c_str(), first ? head.c_str() : "      ", line.c_str());
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
 int print_verdicts(const ScenarioOutcome& o) {
   using scenario::VerdictStatus;
   for (const auto& v : o.variants) {
@@ -100,6 +117,11 @@ int print_verdicts(const ScenarioOutcome& o) {
     // A run paced to the wall clock by external servers: say so, its timings are not reproducible.
     if (const scenario::Variant* sv = o.scenario.find_variant(v.name); sv && sv->network.external)
       shared += ", real-time (external server)";
+    // A fleet prints like its report: machines whose ending or evidence reads alike on one line.
+    const bool fleet = v.machines.size() > reports::kFleetMachines;
+    std::vector<std::string> machine_names;
+    for (const auto& m : v.machines) machine_names.push_back(m.name);
+    bool digested = false;
     if (v.machines.size() <= 1) {
       std::string machine = v.machines.empty() ? std::string() : v.machines.front().name;
       std::printf("  [%s] ran %s virtual in %.2f s wall%s, ended: %s%s\n", v.name.c_str(), format_time(v.result.end_time).c_str(),
@@ -109,10 +131,20 @@ int print_verdicts(const ScenarioOutcome& o) {
       for (const auto& m : v.machines) last = std::max(last, m.result.end_time);
       std::printf("  [%s] ran %zu machines, %s virtual in %.2f s wall%s\n", v.name.c_str(), v.machines.size(),
                   format_time(last).c_str(), v.wall_seconds, shared.c_str());
-      for (const auto& m : v.machines)
-        std::printf("  [%s] %s ended: %s at %s%s%s\n", v.name.c_str(), m.name.c_str(), stop_reason_name(m.result.reason),
-                    format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str(),
-                    unmodeled(m.name).c_str());
+      if (!fleet) {
+        for (const auto& m : v.machines)
+          std::printf("  [%s] %s ended: %s at %s%s%s\n", v.name.c_str(), m.name.c_str(), stop_reason_name(m.result.reason),
+                      format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str(),
+                      unmodeled(m.name).c_str());
+      } else {
+        // One line per way of ending ("98/100 machines (…): handoff at 31.8s…37.7s (…)"), as the report does.
+        std::string endings;
+        for (const auto& m : v.machines)
+          endings += (endings.empty() ? "" : "; ") + m.name + ": " + stop_reason_name(m.result.reason) + " at " +
+                     format_time(m.result.end_time) + (m.result.detail.empty() ? "" : " (" + m.result.detail + ")") +
+                     unmodeled(m.name);
+        print_digest(v.name, "ended: ", reports::digest_evidence(endings, machine_names));
+      }
     }
     // Real time: how closely virtual time kept to the wall clock (README "Real time: external servers").
     if (v.pacing)
@@ -131,8 +163,17 @@ int print_verdicts(const ScenarioOutcome& o) {
                               : verdict.status == VerdictStatus::kError
                                   ? paint(verdict.internal_error() ? "INTERNAL ERROR" : "FAULT", Tone::kFault)
                                   : paint("FAIL", Tone::kFail);
-      std::printf("  [%s] %s  %s — %s\n", v.name.c_str(), tag.c_str(), verdict.expectation.c_str(), verdict.evidence.c_str());
+      if (!fleet) {
+        std::printf("  [%s] %s  %s — %s\n", v.name.c_str(), tag.c_str(), verdict.expectation.c_str(), verdict.evidence.c_str());
+        continue;
+      }
+      std::string digest = reports::digest_evidence(verdict.evidence, machine_names);
+      digested |= digest != verdict.evidence;
+      print_digest(v.name, tag + "  " + verdict.expectation + " — ", digest);
     }
+    if (digested)
+      std::printf("  [%s] (evidence of machines that read alike is grouped; every machine's own is in junit.xml and report.json)\n",
+                  v.name.c_str());
     std::printf("  [%s] trace %s, console %s, pcap %s\n", v.name.c_str(), v.trace_path.c_str(), v.console_path.c_str(),
                 v.pcap_path.c_str());
   }
@@ -227,6 +268,8 @@ std::string prepare_out_dir(const std::string& dir) {
 
 void write_reports(const ScenarioOutcome& o, bool announce) {
   reports::ScenarioReport r = to_report(o);
+  // One timeline per variant for all three reports: with a fleet's 300k events it is most of their cost.
+  for (auto& v : r.variants) v.timeline = reports::timeline_of(v);
   fs::path dir(o.out_dir);
   write_text(dir / "report.html", reports::render_html(r));
   write_text(dir / "report.json", reports::render_json(r));
