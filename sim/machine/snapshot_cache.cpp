@@ -229,8 +229,12 @@ void SnapshotCache::store(const StretchSnapshot& s, std::uint64_t cpu_hash) {
 void SnapshotCache::prune() const {
   std::error_code ec;
   std::vector<std::pair<fs::file_time_type, fs::path>> files;
-  for (const auto& e : fs::directory_iterator(dir_, ec))
+  for (const auto& e : fs::directory_iterator(dir_, ec)) {
     if (e.path().extension() == ".snap") files.emplace_back(e.last_write_time(ec), e.path());
+    // A writer holds the folder lock from its temporary file to the rename, and so do we here: a
+    // temporary file now is what a writer that was killed left behind.
+    if (e.path().extension() == ".part") fs::remove(e.path(), ec);
+  }
   if (files.size() <= kMaxFiles) return;
   std::sort(files.begin(), files.end());
   for (std::size_t i = 0; i + kMaxFiles < files.size(); ++i) fs::remove(files[i].second, ec);

@@ -14,7 +14,8 @@
 // kPerStart snapshots (machines that reach the same start with different memory, such as a different
 // command line where the stretch reads it); the folder keeps at most kMaxFiles files, the oldest go first.
 // Files are written whole under a temporary name and renamed, so concurrent runs never see half of one,
-// and a writer holds DIR/.lock (flock) while it reads, adds to and rewrites a file.
+// and a writer holds DIR/.lock (flock) while it reads, adds to and rewrites a file (and removes the
+// temporary files that writers killed mid-write left).
 // A file of another format or another Unicorn build, or that fails its checksum, is ignored.
 #pragma once
 

@@ -220,6 +220,7 @@ Verdict check_handoff(const ExpectHandoff& h, const VariantResult& v, const fact
     std::string first = cmdline.substr(0, cmdline.find(' '));
     bool named = first == h.kernel || (first.size() > h.kernel.size() &&
                                        first.compare(first.size() - h.kernel.size() - 1, std::string::npos, "/" + h.kernel) == 0);
+    // Reads the events: reads_events() must say so, or a fleet's machines are judged on an empty list.
     for (size_t i = 0; i < v.events.size() && !named; ++i)
       if (const auto& e = v.events[i]; (e["kind"] == "http" || e["kind"] == "tftp") && e.value("path", e.value("file", std::string())).find(h.kernel) != std::string::npos)
         named = true;
@@ -296,6 +297,7 @@ Verdict check_phase(const ExpectPhaseDuration& p, const VariantResult& v, const 
     case Phase::kKernelDownload: {
       int wanted = p.phase == Phase::kScriptDownload ? 0 : 1;
       int i = 0;
+      // Reads the events: reads_events() must say so, or a fleet's machines are judged on an empty list.
       for (const auto& ev : v.events)
         if (ev["kind"] == "http" && i++ == wanted) {
           start = ev.value("start_ns", t_of(ev));
@@ -348,7 +350,8 @@ VariantResult view_of(const VariantResult& v, size_t index, const std::vector<in
   return view;
 }
 
-/// Whether checking `e` reads the trace's events rather than only the machine's facts and result.
+/// Whether checking `e` reads the trace's events rather than only the machine's facts and result: a
+/// fleet's machine views get their events only then (check_handoff and check_phase mark where they read).
 bool reads_events(const Expectation& e) {
   if (const auto* h = std::get_if<ExpectHandoff>(&e.body)) return h->kind == ExpectHandoff::Kind::kKernel;
   if (const auto* p = std::get_if<ExpectPhaseDuration>(&e.body))
@@ -404,11 +407,12 @@ Verdict check(const Expectation& e, const VariantResult& v, const facts::TraceFa
   };
   if (v.machines.size() <= 1) return check_one(e, v, f.sources.empty() ? kNoEvents : f.sources.front());
   Verdict all{describe(e), VerdictStatus::kPass, "", e.where};
-  const std::vector<int> sources = reads_events(e) ? event_machines(v) : std::vector<int>{};
+  const bool with_events = reads_events(e);
+  const std::vector<int> sources = with_events ? event_machines(v) : std::vector<int>{};
   for (size_t i = 0; i < v.machines.size(); ++i) {
     const MachineRun& m = v.machines[i];
     if (!e.machine.empty() && e.machine != m.name) continue;
-    Verdict one = check_one(e, view_of(v, i, reads_events(e) ? &sources : nullptr), *facts_for(m.name));
+    Verdict one = check_one(e, view_of(v, i, with_events ? &sources : nullptr), *facts_for(m.name));
     if (one.status != VerdictStatus::kPass) all.status = one.status;
     all.evidence += (all.evidence.empty() ? "" : "; ") + m.name + ": " + one.evidence;
   }

@@ -172,6 +172,23 @@ TEST(unit_SnapshotCache, TheFolderHoldsAtMostItsLimitOfFiles) {
   EXPECT_EQ(cache.load(s.nbp_hash, s.start_pc, cpu_hash(s)).size(), 1u);
 }
 
+TEST(unit_SnapshotCache, AWriteRemovesWhatAKilledWriterLeft) {
+  const fs::path dir = fresh("cache-leftover");
+  SnapshotCache cache(dir);
+  StretchSnapshot s = sample();
+  cache.store(s, cpu_hash(s));
+  // A writer killed between writing its temporary file and renaming it (the name store() gives it).
+  const fs::path leftover = dir / ".0123456789abcdef-7c00-0123456789abcdef.snap.99999.part";
+  { std::ofstream(leftover) << "half a file"; }
+  ASSERT_TRUE(fs::exists(leftover));
+  s.start_pc += 1;
+  cache.store(s, cpu_hash(s));
+  EXPECT_FALSE(fs::exists(leftover));
+  std::size_t snaps = 0;
+  for (const auto& e : fs::directory_iterator(dir)) snaps += e.path().extension() == ".snap";
+  EXPECT_EQ(snaps, 2u) << "the cache's own files stay";
+}
+
 /// Sets environment variables for one test and puts them back after it.
 class Env {
  public:
