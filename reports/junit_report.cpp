@@ -1,5 +1,6 @@
 #include "reports/junit_report.h"
 
+#include <optional>
 #include <sstream>
 
 #include <pugixml.hpp>
@@ -43,8 +44,8 @@ Verdict run_case(const VariantRun& v) {
 
 /// Every machine's rendered screen (sim/facts), one after another; with several, each under its name.
 std::string consoles_of(const VariantRun& v) {
-  std::shared_ptr<const facts::TraceFacts> derived;
-  if (!v.facts) derived = std::make_shared<const facts::TraceFacts>(facts::derive_facts(v.events));
+  std::optional<facts::TraceFacts> derived;
+  if (!v.facts) derived = facts::derive_facts(v.events);
   const facts::TraceFacts& f = v.facts ? *v.facts : *derived;
   std::vector<const facts::MachineFacts*> shown;
   for (const auto& m : f.sources)

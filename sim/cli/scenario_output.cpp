@@ -120,7 +120,8 @@ int print_verdicts(const ScenarioOutcome& o) {
     // A fleet prints like its report: machines whose ending or evidence reads alike on one line.
     const bool fleet = v.machines.size() > reports::kFleetMachines;
     std::vector<std::string> machine_names;
-    for (const auto& m : v.machines) machine_names.push_back(m.name);
+    if (fleet)
+      for (const auto& m : v.machines) machine_names.push_back(m.name);
     bool digested = false;
     if (v.machines.size() <= 1) {
       std::string machine = v.machines.empty() ? std::string() : v.machines.front().name;
@@ -131,18 +132,16 @@ int print_verdicts(const ScenarioOutcome& o) {
       for (const auto& m : v.machines) last = std::max(last, m.result.end_time);
       std::printf("  [%s] ran %zu machines, %s virtual in %.2f s wall%s\n", v.name.c_str(), v.machines.size(),
                   format_time(last).c_str(), v.wall_seconds, shared.c_str());
+      auto ending = [&](const scenario::MachineRun& m) {
+        return std::string(stop_reason_name(m.result.reason)) + " at " + format_time(m.result.end_time) +
+               (m.result.detail.empty() ? "" : " (" + m.result.detail + ")") + unmodeled(m.name);
+      };
       if (!fleet) {
-        for (const auto& m : v.machines)
-          std::printf("  [%s] %s ended: %s at %s%s%s\n", v.name.c_str(), m.name.c_str(), stop_reason_name(m.result.reason),
-                      format_time(m.result.end_time).c_str(), m.result.detail.empty() ? "" : (" (" + m.result.detail + ")").c_str(),
-                      unmodeled(m.name).c_str());
+        for (const auto& m : v.machines) std::printf("  [%s] %s ended: %s\n", v.name.c_str(), m.name.c_str(), ending(m).c_str());
       } else {
         // One line per way of ending ("98/100 machines (…): handoff at 31.8s…37.7s (…)"), as the report does.
         std::string endings;
-        for (const auto& m : v.machines)
-          endings += (endings.empty() ? "" : "; ") + m.name + ": " + stop_reason_name(m.result.reason) + " at " +
-                     format_time(m.result.end_time) + (m.result.detail.empty() ? "" : " (" + m.result.detail + ")") +
-                     unmodeled(m.name);
+        for (const auto& m : v.machines) endings += (endings.empty() ? "" : "; ") + m.name + ": " + ending(m);
         print_digest(v.name, "ended: ", reports::digest_evidence(endings, machine_names));
       }
     }
