@@ -10,14 +10,53 @@ Baton::Baton(Scheduler& sched, size_t machines)
     : sched_(sched), slots_(std::make_unique<Slot[]>(machines)), count_(machines) {
   for (size_t i = 0; i < count_; ++i) slots_[i].wanted = sched_.now();
   // Everyone wants now, so machine 0 goes first. Events already due run at its first advance, as they
-  // do for a lone machine, not here on the constructing thread.
+  // do for a lone machine, not here.
   if (count_ > 0) holder_ = 0;
 }
 
-void Baton::start(size_t i) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (i >= count_) throw std::logic_error("baton: no machine " + std::to_string(i));
-  slots_[i].cv.wait(lock, [&] { return holder_ == i; });
+void Baton::run(const std::function<void(size_t)>& body) {
+  if (ran_ || running_ != kNobody) throw std::logic_error("baton: run called twice");
+  ran_ = true;
+  if (count_ == 0) return;
+  struct Start {
+    Baton* baton;
+    size_t index;
+  };
+  // Every stack first: a machine that cannot have one must not leave the others waiting half-way.
+  std::vector<Start> starts(count_);
+  for (size_t i = 0; i < count_; ++i) {
+    starts[i] = {this, i};
+    slots_[i].fiber = std::make_unique<Fiber>(
+        [](void* p) {
+          auto* s = static_cast<Start*>(p);
+          s->baton->fiber_main(s->index);
+        },
+        &starts[i]);
+  }
+  body_ = &body;
+  switch_to(holder_);
+  // Back here only when every machine has finished (fiber_main).
+  body_ = nullptr;
+  for (size_t i = 0; i < count_; ++i) slots_[i].fiber.reset();
+}
+
+void Baton::fiber_main(size_t i) {
+  try {
+    (*body_)(i);
+  } catch (...) {
+    if (!error_) error_ = std::current_exception();
+  }
+  slots_[i].active = false;
+  slots_[i].on_event = false;
+  switch_to(hand_over(true), true);
+}
+
+void Baton::switch_to(size_t to, bool finished) {
+  if (to == running_) return;
+  Fiber::Context& from = running_ == kNobody ? caller_ : slots_[running_].fiber->context();
+  Fiber::Context& next = to == kNobody ? caller_ : slots_[to].fiber->context();
+  running_ = to;
+  from.switch_to(next, finished);
 }
 
 SimTime Baton::effective(const Slot& s) const {
@@ -25,7 +64,7 @@ SimTime Baton::effective(const Slot& s) const {
   return std::min(s.wanted, std::max(sched_.next_event_time(), sched_.now()));
 }
 
-void Baton::hand_over(bool finishing) {
+size_t Baton::hand_over(bool finishing) {
   size_t next = kNobody;
   SimTime at{};
   for (size_t j = 0; j < count_; ++j) {
@@ -38,53 +77,32 @@ void Baton::hand_over(bool finishing) {
   }
   if (next == kNobody) {
     holder_ = kNobody;
-    return;
+    return kNobody;
   }
   // The same two steps as a lone machine's Machine::advance_to. If an event throws, the baton stays
-  // where it is (the caller's holder_), so that thread can still pass it on with done().
+  // where it is (holder_), so that machine can still pass it on when it finishes.
   if (at > sched_.now()) sched_.advance_to(at);
   try {
     sched_.run_due();
   } catch (...) {
     if (!finishing) throw;
-    // A finished machine's thread has nobody to report to but run_boot: keep the first error for it
-    // and still pass the baton on, or the other machines would wait forever.
+    // A finished machine has nobody to report to but run()'s caller: keep the first error for it and
+    // still pass the baton on, or the other machines would never run again.
     if (!error_) error_ = std::current_exception();
   }
   slots_[next].on_event = false;
-  if (next == holder_) return;  // the giver goes on: nobody to wake
-  ++handovers_;
+  if (next != holder_) ++handovers_;
   holder_ = next;
-  // Only the chosen thread: notify under the lock, so that it cannot miss the change of holder_.
-  slots_[next].cv.notify_one();
+  return next;
 }
 
 void Baton::advance(size_t i, SimTime t, Wake wake) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (i >= count_ || holder_ != i || !slots_[i].active)
+  if (i >= count_ || running_ != i || holder_ != i || !slots_[i].active)
     throw std::logic_error("baton: machine " + std::to_string(i) + " advanced without holding the baton");
   slots_[i].wanted = std::max(t, sched_.now());
   slots_[i].on_event = wake == Wake::kOnEvent;
-  hand_over();
-  slots_[i].cv.wait(lock, [&] { return holder_ == i; });
-}
-
-void Baton::done(size_t i) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (i >= count_ || !slots_[i].active) return;
-  slots_[i].active = false;
-  slots_[i].on_event = false;
-  if (holder_ == i) hand_over(true);
-}
-
-std::exception_ptr Baton::error() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return error_;
-}
-
-std::uint64_t Baton::handovers() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return handovers_;
+  switch_to(hand_over());
+  // Continued: whoever handed over chose i (hand_over set holder_ = i before switching here).
 }
 
 }  // namespace bootsim

@@ -11,7 +11,8 @@ namespace bootsim::log {
 namespace {
 
 // What write() is logging, for the pattern's flags. spdlog formats on the calling thread, inside write();
-// thread_local because machines of one run log from threads of their own (they take turns, baton.h).
+// thread_local because Worlds may run on several threads (tests); a machine never gives the baton away
+// inside write(), so the fibers of one World (baton.h) cannot mix their lines' context.
 struct LineContext {
   SimTime t;
   const std::string* object = nullptr;

@@ -102,7 +102,7 @@ class Machine final : public FirmwareHost {
   void give_keys(std::vector<KeyTrigger> keys);
 
   /// Shares the clock with other machines (sim/core/baton.h): from now on this machine lets virtual time pass
-  /// through `baton` as machine `index`, and run() must be called on a thread that did baton->start(index).
+  /// through `baton` as machine `index`, and run() must be called as body(index) of baton->run().
   /// Without a baton (one machine) the machine moves the scheduler itself. Call before run().
   void set_baton(Baton* baton, size_t index) {
     baton_ = baton;

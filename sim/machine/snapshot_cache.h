@@ -62,7 +62,7 @@ class SnapshotCache {
   void prune() const;
 
   std::filesystem::path dir_;
-  mutable std::mutex mutex_;  ///< machines of one World call from their own threads
+  mutable std::mutex mutex_;  ///< process-wide: Worlds on several threads (tests) share it
   mutable bool listed_ = false;
   mutable std::set<std::pair<std::uint64_t, std::uint32_t>> starts_;  ///< (NBP hash, start) of each file
 };

@@ -32,7 +32,7 @@
 // Other processes of the same run (forks of a shared boot, other workers) share stretches through the
 // run's shelf (stretch_shelf.h) the same way.
 //
-// Only the machines' threads touch a store, one at a time (the baton), so it has no lock of its own.
+// Only the machines touch a store, one at a time (the baton), so it has no lock of its own.
 // Turn snapshots off with BOOTSIM_SNAPSHOT=off in the environment (World reads it).
 #pragma once
 

@@ -33,7 +33,7 @@ struct BootRunSpec {
   bool echo_console = false;
   bool echo_timestamps = false;  ///< prefix them with the virtual time
   /// Called for every trace event as it happens (benchmarks, live logs). Returning true stops the run
-  /// (every machine). With several machines it is called on whichever machine's thread holds the baton.
+  /// (every machine). With several machines it is called on whichever machine's fiber holds the baton.
   std::function<bool(const TraceEvent&)> watch;
   /// A shared boot's observation hook (sim/scenario/shared_boot.h): with one machine, its NIC, its PXE
   /// ROM (command line) and the boot network's DHCP server call it with a section name just before they

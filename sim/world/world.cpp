@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 
 #include "sim/core/baton.h"
 #include "sim/core/errors.h"
@@ -112,27 +111,18 @@ std::vector<RunResult> World::run_with_baton() {
   }
   std::vector<RunResult> results(n);
   std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
   std::exception_ptr spawn_error;
-  for (size_t i = 0; i < n; ++i) {
-    try {
-      threads.emplace_back([&, i] {
-        try {
-          baton.start(i);
-          results[i] = machines_[i]->run(spec_.until);
-        } catch (...) {
-          errors[i] = std::current_exception();
-        }
-        baton.done(i);
-      });
-    } catch (...) {
-      // No thread for machines i..n-1: they never run, and the others must not wait for them.
-      spawn_error = std::current_exception();
-      for (size_t j = i; j < n; ++j) baton.done(j);
-      break;
-    }
+  try {
+    baton.run([&](size_t i) {
+      try {
+        results[i] = machines_[i]->run(spec_.until);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  } catch (...) {
+    spawn_error = std::current_exception();  // no machine ran: their fibers could not be had
   }
-  for (auto& t : threads) t.join();
   for (auto& m : machines_) m->set_snapshots(nullptr);
   out_.trace.set_listener(nullptr);
   if (net_) net_->flush();
@@ -179,7 +169,8 @@ BootRunOutcome World::run() {
 }
 
 bool World::can_fork() const {
-  if (machines_.size() != 1) return false;  // the other machines' threads would not follow into the child
+  // A shared boot forks at one machine's observation; the others would be forked in the middle of their turns.
+  if (machines_.size() != 1) return false;
   if (!net_) return true;
   // Without a listing of descriptors we cannot tell a live transfer from none: do not share.
   std::optional<std::set<int>> fds = open_fds();

@@ -121,7 +121,7 @@ TEST(firmware_multi_machine, SeveralMachinesNeedTheBootNetworkAndCannotBeForked)
   EXPECT_THROW(run_boot(spec), InputError) << "no network: nothing to share";
   spec.network = NetworkConfig{};
   World world(spec);
-  EXPECT_FALSE(world.can_fork()) << "the other machines' threads would not follow a fork";
+  EXPECT_FALSE(world.can_fork()) << "a shared boot forks one machine's run, not a fleet's";
 }
 
 TEST(firmware_multi_machine, AWatcherStopsEveryMachine) {

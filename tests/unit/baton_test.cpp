@@ -1,13 +1,12 @@
-// The baton (sim/core/baton.h) with fake machines: threads that only ask for virtual time. Whatever the host
-// does with the threads, they must run one at a time, in (wanted time, index) order, with the scheduler
-// at exactly the time each asked for, and the same way on every run.
+// The baton (sim/core/baton.h) with fake machines: fibers that only ask for virtual time. They must run one
+// at a time, in (wanted time, index) order, with the scheduler at exactly the time each asked for, and the
+// same way on every run.
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <mutex>
+#include <functional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -25,36 +24,23 @@ struct Slice {
 };
 std::ostream& operator<<(std::ostream& os, const Slice& s) { return os << s.who << "@" << s.t_ns; }
 
-/// Runs machines i = 0..steps.size()-1 on threads of their own; machine i wakes every steps[i] ns until
+/// Runs machines i = 0..steps.size()-1 on fibers of their own; machine i wakes every steps[i] ns until
 /// `limit`, logging each slice. Checks that no two slices overlap and that now() is the asked-for time.
 std::vector<Slice> run_fake_machines(const std::vector<std::int64_t>& steps, std::int64_t limit) {
   Scheduler sched;
   Baton baton(sched, steps.size());
-  std::vector<Slice> log;  // written only by the holder: the baton orders every access
+  std::vector<Slice> log;
   int running = 0;
-  std::mutex overlap_guard;  // only to detect overlap; the baton alone must prevent it
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < steps.size(); ++i) {
-    threads.emplace_back([&, i] {
-      baton.start(i);
-      for (std::int64_t t = 0; t <= limit; t += steps[i]) {
-        EXPECT_EQ(sched.now().ns, t) << "machine " << i << " continues at the time it asked for";
-        {
-          std::lock_guard<std::mutex> g(overlap_guard);
-          EXPECT_EQ(++running, 1) << "two machines ran at once";
-        }
-        log.push_back({t, "m" + std::to_string(i)});
-        std::this_thread::yield();  // give the host every chance to interleave wrongly
-        {
-          std::lock_guard<std::mutex> g(overlap_guard);
-          --running;
-        }
-        if (t + steps[i] <= limit) baton.advance(i, SimTime::from_ns(t + steps[i]));
-      }
-      baton.done(i);
-    });
-  }
-  for (auto& t : threads) t.join();
+  baton.run([&](size_t i) {
+    for (std::int64_t t = 0; t <= limit; t += steps[i]) {
+      EXPECT_EQ(sched.now().ns, t) << "machine " << i << " continues at the time it asked for";
+      EXPECT_EQ(++running, 1) << "two machines ran at once";
+      log.push_back({t, "m" + std::to_string(i)});
+      --running;
+      if (t + steps[i] <= limit) baton.advance(i, SimTime::from_ns(t + steps[i]));
+    }
+  });
+  EXPECT_FALSE(baton.error());
   return log;
 }
 
@@ -89,14 +75,11 @@ TEST(baton, SchedulerEventsRunAtTheirTimeBeforeTheMachineThatWantsIt) {
   sched.schedule_at(SimTime::from_ns(10), "e10", [&] { log.push_back({sched.now().ns, "e10"}); });
   sched.schedule_at(SimTime::from_ns(20), "e20", [&] { log.push_back({sched.now().ns, "e20"}); });
   Baton baton(sched, 1);
-  std::thread th([&] {
-    baton.start(0);
+  baton.run([&](size_t) {
     log.push_back({sched.now().ns, "m0"});
     baton.advance(0, SimTime::from_ns(20));
     log.push_back({sched.now().ns, "m0"});
-    baton.done(0);
   });
-  th.join();
   // Then the events ran when the clock passed them (the clock jumps as for a lone machine: both at 20),
   // and before the machine continued at 20
   EXPECT_EQ(log, (std::vector<Slice>{{0, "m0"}, {20, "e10"}, {20, "e20"}, {20, "m0"}}));
@@ -107,60 +90,97 @@ TEST(baton, AnIdleMachineWakesAtAnEventAnotherMachineSchedules) {
   Scheduler sched;
   Baton baton(sched, 2);
   std::vector<Slice> log;
-  std::thread m0([&] {
-    baton.start(0);
-    baton.advance(0, SimTime::from_ns(10));
-    log.push_back({sched.now().ns, "m0"});
-    sched.schedule_at(SimTime::from_ns(30), "frame", [&] { log.push_back({sched.now().ns, "frame"}); });
-    baton.advance(0, SimTime::from_ns(50));
-    log.push_back({sched.now().ns, "m0"});
-    baton.done(0);
+  baton.run([&](size_t i) {
+    if (i == 0) {
+      baton.advance(0, SimTime::from_ns(10));
+      log.push_back({sched.now().ns, "m0"});
+      sched.schedule_at(SimTime::from_ns(30), "frame", [&] { log.push_back({sched.now().ns, "frame"}); });
+      baton.advance(0, SimTime::from_ns(50));
+      log.push_back({sched.now().ns, "m0"});
+    } else {
+      baton.advance(1, SimTime::from_ns(100), Baton::Wake::kOnEvent);
+      log.push_back({sched.now().ns, "m1"});
+      baton.advance(1, SimTime::from_ns(100), Baton::Wake::kAtTime);
+      log.push_back({sched.now().ns, "m1"});
+    }
   });
-  std::thread m1([&] {
-    baton.start(1);
-    baton.advance(1, SimTime::from_ns(100), Baton::Wake::kOnEvent);
-    log.push_back({sched.now().ns, "m1"});
-    baton.advance(1, SimTime::from_ns(100), Baton::Wake::kAtTime);
-    log.push_back({sched.now().ns, "m1"});
-    baton.done(1);
-  });
-  m0.join();
-  m1.join();
   // Then machine 1 continues at 30, right after the event, not at 100
   EXPECT_EQ(log, (std::vector<Slice>{{10, "m0"}, {30, "frame"}, {30, "m1"}, {50, "m0"}, {100, "m1"}}));
 }
 
-TEST(baton, DoneHandsOnAndAMachineThatThrowsDoesNotBlockTheOthers) {
+TEST(baton, AMachineThatThrowsDoesNotBlockTheOthersAndItsErrorIsKept) {
   Scheduler sched;
   Baton baton(sched, 3);
   std::vector<std::string> log;
-  std::string error;
-  auto body = [&](size_t i) {
-    try {
-      baton.start(i);
-      baton.advance(i, SimTime::from_ns(static_cast<std::int64_t>(10 * (i + 1))));
-      if (i == 1) throw std::runtime_error("machine 1 failed");
-      log.push_back("m" + std::to_string(i) + "@" + std::to_string(sched.now().ns));
-    } catch (const std::exception& e) {
-      error = e.what();  // the holder's thread: no other runs now
-    }
-    baton.done(i);
-  };
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < 3; ++i) threads.emplace_back(body, i);
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(error, "machine 1 failed");
+  baton.run([&](size_t i) {
+    baton.advance(i, SimTime::from_ns(static_cast<std::int64_t>(10 * (i + 1))));
+    if (i == 1) throw std::runtime_error("machine 1 failed");
+    log.push_back("m" + std::to_string(i) + "@" + std::to_string(sched.now().ns));
+  });
   EXPECT_EQ(log, (std::vector<std::string>{"m0@10", "m2@30"}));
+  ASSERT_TRUE(baton.error());
+  try {
+    std::rethrow_exception(baton.error());
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "machine 1 failed");
+  }
   EXPECT_GT(baton.handovers(), 0u);
+}
+
+TEST(baton, AnEventThatThrowsReachesTheMachineThatMovedTheClock) {
+  // Given an event at 15 that throws, and machine 0 stepping to 20 while machine 1 waits for 40
+  Scheduler sched;
+  sched.schedule_at(SimTime::from_ns(15), "bad", [] { throw std::runtime_error("event failed"); });
+  Baton baton(sched, 2);
+  std::vector<std::string> log;
+  baton.run([&](size_t i) {
+    try {
+      baton.advance(i, SimTime::from_ns(i == 0 ? 20 : 40));
+      log.push_back("m" + std::to_string(i) + "@" + std::to_string(sched.now().ns));
+    } catch (const std::runtime_error& e) {
+      log.push_back("m" + std::to_string(i) + ": " + e.what());
+    }
+  });
+  // Then machine 1, whose advance ran the event, sees its exception and still holds the baton; machine 0
+  // continues once machine 1 finishes
+  EXPECT_EQ(log, (std::vector<std::string>{"m1: event failed", "m0@20"}));
 }
 
 TEST(baton, AdvancingWithoutTheBatonIsABug) {
   Scheduler sched;
-  Baton baton(sched, 2);  // machine 0 holds it
-  EXPECT_THROW(baton.advance(1, SimTime::from_ns(5)), std::logic_error);
-  baton.done(1);  // a machine that never ran may be finished from any thread
-  baton.done(0);
+  Baton baton(sched, 2);  // machine 0 holds it, but nothing runs yet
   EXPECT_THROW(baton.advance(0, SimTime::from_ns(5)), std::logic_error);
+  std::vector<std::string> errors;
+  baton.run([&](size_t i) {
+    try {
+      baton.advance(1 - i, SimTime::from_ns(5));  // the other machine's index
+    } catch (const std::logic_error&) {
+      errors.push_back("m" + std::to_string(i));
+    }
+  });
+  EXPECT_EQ(errors, (std::vector<std::string>{"m0", "m1"}));
+  EXPECT_THROW(baton.run([](size_t) {}), std::logic_error);
+}
+
+TEST(baton, AHundredMachinesWithDeepStacksEachKeepTheirOwn) {
+  // Each fiber recurses, hands the baton on at the bottom, and checks its frames on the way back up:
+  // stacks of their own, not one shared stack.
+  Scheduler sched;
+  const size_t n = 100;
+  Baton baton(sched, n);
+  std::vector<std::uint64_t> sums(n);
+  std::function<std::uint64_t(size_t, int)> dive = [&](size_t i, int depth) -> std::uint64_t {
+    volatile std::uint64_t mine[64];
+    for (int k = 0; k < 64; ++k) mine[k] = i * 1000 + static_cast<std::uint64_t>(depth);
+    if (depth == 0) baton.advance(i, SimTime::from_ns(static_cast<std::int64_t>(n - i)));
+    else dive(i, depth - 1);
+    std::uint64_t s = 0;
+    for (int k = 0; k < 64; ++k) s += mine[k];
+    return s;
+  };
+  baton.run([&](size_t i) { sums[i] = dive(i, 200); });
+  ASSERT_FALSE(baton.error());
+  for (size_t i = 0; i < n; ++i) EXPECT_EQ(sums[i], 64 * (i * 1000 + 200)) << "machine " << i;
 }
 
 }  // namespace
