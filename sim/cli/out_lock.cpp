@@ -8,33 +8,25 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "sim/core/errors.h"
+#include "sim/core/file_text.h"
 #include "sim/scenario/interrupt.h"
 
 namespace bootsim::cli {
 
 namespace {
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 /// "pid 1234: bootsim scenario x.xml --out d": what the holder wrote, on one line.
 std::string holder(const std::string& path) {
-  std::string s = read_all(path);
+  std::string s = read_file_bytes(path);
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s.empty() ? "another process (it has not said which yet)" : s;
 }
 
 /// Our pid and command line (arguments joined by spaces), for a run that finds the folder taken.
 std::string self_description() {
-  std::string args = read_all("/proc/self/cmdline");
+  std::string args = read_file_bytes("/proc/self/cmdline");
   for (char& c : args)
     if (c == '\0') c = ' ';
   while (!args.empty() && args.back() == ' ') args.pop_back();

@@ -1,12 +1,11 @@
 #include "sim/cli/stale_outputs.h"
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "sim/core/errors.h"
+#include "sim/core/file_text.h"
 #include "sim/core/host_paths.h"
 
 namespace bootsim::cli {
@@ -16,11 +15,9 @@ namespace fs = std::filesystem;
 namespace {
 
 nlohmann::json read_json(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return nullptr;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return nlohmann::json::parse(ss.str(), nullptr, false);  // discarded (not an exception) when malformed
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return nullptr;
+  return nlohmann::json::parse(read_file_bytes(file), nullptr, false);  // discarded (not an exception) when malformed
 }
 
 /// `name` is one plain path component: not empty, no separator, not "." or "..".

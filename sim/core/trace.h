@@ -49,6 +49,8 @@ class Trace {
 
   /// The events appended so far; open events (append_text) are not among them until closed.
   const std::vector<TraceEvent>& events() const { return events_; }
+  /// The events, moved out (the trace is empty afterwards): a fleet's run hands ~10^5 of them on.
+  std::vector<TraceEvent> take_events() { return std::move(events_); }
   /// Copies of the events of one `kind`, in order.
   std::vector<TraceEvent> events_of(const std::string& kind) const;
 

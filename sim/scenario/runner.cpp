@@ -61,10 +61,10 @@ VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOpti
   spec.watch = [](const TraceEvent&) { return interrupt::received() != 0; };
   auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
   BootRunOutcome out = run_boot(spec);
-  return record_variant(v, opts, out, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return record_variant(v, opts, std::move(out), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
-VariantResult record_variant(const Variant& v, const RunOptions& opts, const BootRunOutcome& out, double wall_seconds) {
+VariantResult record_variant(const Variant& v, const RunOptions& opts, BootRunOutcome out, double wall_seconds) {
   VariantResult r;
   r.name = v.name;
   r.description = v.description;
@@ -72,13 +72,13 @@ VariantResult record_variant(const Variant& v, const RunOptions& opts, const Boo
   r.wall_seconds = wall_seconds;
   r.pacing = out.pacing;
   r.result = out.result;
-  r.events = out.trace.events();
   r.console_raw = out.console_raw;
   r.console_text = out.console_text;
   r.pcap_path = base + ".pcap";
   r.trace_path = base + ".trace.jsonl";
   r.console_path = base + ".console.log";
   out.trace.write_file(r.trace_path);
+  r.events = out.trace.take_events();
   std::ofstream(r.console_path, std::ios::binary) << out.console_raw;
   for (const auto& m : out.machines) {
     MachineRun run{m.name, m.result, m.console_raw, m.console_text, r.console_path};

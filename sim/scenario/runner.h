@@ -94,8 +94,8 @@ VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOpti
 std::string artifact_base(const Variant& v, const RunOptions& opts);
 
 /// Writes a finished boot's trace and console log(s) next to its pcap; returns the variant's result
-/// without verdicts.
-VariantResult record_variant(const Variant& v, const RunOptions& opts, const BootRunOutcome& out, double wall_seconds);
+/// without verdicts. `out` is taken: its trace events move into the result (pass a copy to keep them).
+VariantResult record_variant(const Variant& v, const RunOptions& opts, BootRunOutcome out, double wall_seconds);
 
 /// The exit code of a run of these variants, from their verdicts (exit_code(int, const Verdict&)): 0 all
 /// hold, 1 an expectation failed, 3 a guest fault no expectation covered, 4 bootsim failed.

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <fstream>
 #include <map>
-#include <sstream>
 
+#include "sim/core/file_text.h"
 #include "sim/core/trace.h"
 #include "sim/machine/console.h"
 #include "sim/scenario/pacing_json.h"
@@ -132,15 +132,8 @@ std::string digest_of(const std::vector<std::string>& parts) {
   return hex64(h);
 }
 
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string build_digest() {
-  static const std::string digest = digest_of({read_bytes("/proc/self/exe")});
+  static const std::string digest = digest_of({read_file_bytes("/proc/self/exe")});
   return digest;
 }
 
@@ -176,7 +169,7 @@ ShardManifest read_manifest(const fs::path& dir) {
   if (!fs::is_directory(dir, ec)) throw MergeError(dir.string() + ": no such folder (a shard's --out)");
   if (!fs::exists(m.file(), ec))
     throw MergeError(file + ": missing: " + dir.string() + " is not the output of a --shard run (or it did not finish)");
-  nlohmann::json j = nlohmann::json::parse(read_bytes(m.file()), nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(read_file_bytes(m.file()), nullptr, false);
   if (j.is_discarded() || !j.is_object() || j.value("schema", "") != kSchema)
     throw MergeError(file + ": not a bootsim shard manifest (" + std::string(kSchema) + ")");
   try {
@@ -293,15 +286,15 @@ VariantResult result_from_json(const fs::path& shard_dir, const nlohmann::json& 
       run.name = m.at("name").get<std::string>();
       run.result = run_result_from(m);
       run.console_path = bring(shard_dir, m.at("console").get<std::string>(), merged_root, true);
-      if (!run.console_path.empty()) run.console_raw = read_bytes(run.console_path);
+      if (!run.console_path.empty()) run.console_raw = read_file_bytes(run.console_path);
       run.console_text = rendered(run.console_raw);
       r.machines.push_back(std::move(run));
     }
   } catch (const nlohmann::json::exception& e) {
     throw MergeError((shard_dir / "shard.json").string() + ": malformed result record (" + e.what() + ")");
   }
-  if (!r.trace_path.empty()) r.events = Trace::parse_jsonl(read_bytes(r.trace_path));
-  if (!r.console_path.empty()) r.console_raw = read_bytes(r.console_path);
+  if (!r.trace_path.empty()) r.events = Trace::parse_jsonl(read_file_bytes(r.trace_path));
+  if (!r.console_path.empty()) r.console_raw = read_file_bytes(r.console_path);
   r.console_text = rendered(r.console_raw);
   r.facts = std::make_shared<const facts::TraceFacts>(facts::derive_facts(r.events));  // as judge() derives them
   return r;

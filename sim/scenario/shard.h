@@ -57,9 +57,6 @@ std::string digest_of(const std::vector<std::string>& parts);
 /// one build (results may differ between builds, byte-identical within one).
 std::string build_digest();
 
-/// A file's bytes (empty when unreadable).
-std::string read_bytes(const std::filesystem::path& p);
-
 /// The manifest of one shard's output folder (`shard.json`).
 struct ShardManifest {
   std::filesystem::path dir;   ///< the shard's output folder (where shard.json was read or goes)

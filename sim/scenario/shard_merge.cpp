@@ -1,5 +1,7 @@
 #include "sim/scenario/shard_merge.h"
 
+#include "sim/core/file_text.h"
+
 namespace bootsim::scenario {
 
 namespace fs = std::filesystem;
@@ -54,7 +56,7 @@ T get(const ShardManifest& m, const nlohmann::json& j, const char* key) {
 
 std::string scenario_inputs_digest(const Scenario& s, const std::string& path,
                                    const std::vector<std::pair<std::string, std::string>>& overrides) {
-  std::vector<std::string> parts{"scenario", path, read_bytes(path)};
+  std::vector<std::string> parts{"scenario", path, read_file_bytes(path)};
   for (const auto& [k, v] : overrides) {
     parts.push_back(k);
     parts.push_back(v);
@@ -105,7 +107,7 @@ std::vector<std::string> sweep_job_names(const SweepResult& r) {
 }
 
 std::string sweep_inputs_digest(const SweepResult& r, const std::string& path) {
-  std::vector<std::string> parts{"sweep", path, read_bytes(path), r.judge == SweepJudge::kBoot ? "boot" : "expectations"};
+  std::vector<std::string> parts{"sweep", path, read_file_bytes(path), r.judge == SweepJudge::kBoot ? "boot" : "expectations"};
   for (const auto& a : r.axes) {
     parts.push_back(a.path);
     parts.push_back(std::to_string(a.values.size()));

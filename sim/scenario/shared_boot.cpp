@@ -175,20 +175,23 @@ std::vector<VariantResult> SharedBoot::run() {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::vector<VariantResult> results;
+  const SimTime boot_end = boot.result.end_time;
   const VariantJob& mine = jobs_[static_cast<size_t>(me_)];
   const std::string my_pcap = artifact_base(*mine.variant, mine.options) + ".pcap";
   for (size_t k = 0; k < undecided_.size(); ++k) {
     const VariantJob& j = jobs_[undecided_[k]];
     if (k > 0 && fs::exists(my_pcap))
       fs::copy_file(my_pcap, artifact_base(*j.variant, j.options) + ".pcap", fs::copy_options::overwrite_existing);
-    VariantResult r = record_variant(*j.variant, j.options, boot, wall);
+    // The last member takes the boot's outcome; the others record a copy of it.
+    VariantResult r = k + 1 == undecided_.size() ? record_variant(*j.variant, j.options, std::move(boot), wall)
+                                                 : record_variant(*j.variant, j.options, boot, wall);
     if (k == 0) {
       r.shared_from = shared_from;
       r.shared_until = shared_from.empty() ? SimTime{} : fork_time;
     } else {
       // Nothing told it apart: its whole boot was this one.
       r.shared_from = label(static_cast<size_t>(me_));
-      r.shared_until = boot.result.end_time;
+      r.shared_until = boot_end;
     }
     results.push_back(std::move(r));
   }

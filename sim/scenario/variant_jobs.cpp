@@ -9,10 +9,10 @@
 #include <memory>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
 
 #include "sim/core/errors.h"
+#include "sim/core/file_text.h"
 #include "sim/machine/console.h"
 #include "sim/machine/stretch_shelf.h"
 #include "sim/scenario/interrupt.h"
@@ -48,13 +48,6 @@ VariantResult not_run(const Variant& v) {
   r.skip_reason.clear();
   r.interrupted = true;
   return r;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 void write_result(const VariantJob& j, const nlohmann::json& out) {
@@ -119,7 +112,7 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   if (interrupt::received()) {
     // Stopped by the parent: a result file that is whole belongs to a variant that finished (a fork of
     // a shared boot may finish while the group's first process is killed); anything else did not.
-    res = nlohmann::json::parse(slurp(result_file(j)), nullptr, false);
+    res = nlohmann::json::parse(read_file_bytes(result_file(j)), nullptr, false);
     if (res.is_discarded() || res.contains("error")) {
       r.interrupted = true;
       return r;
@@ -128,7 +121,7 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
     why = WIFSIGNALED(wait_status) ? "worker process killed by signal " + std::to_string(WTERMSIG(wait_status))
                                    : "worker process exited with status " + std::to_string(WEXITSTATUS(wait_status));
   } else {
-    res = nlohmann::json::parse(slurp(result_file(j)), nullptr, false);
+    res = nlohmann::json::parse(read_file_bytes(result_file(j)), nullptr, false);
     if (res.is_discarded()) why = "worker left an unreadable " + result_file(j).string();
   }
   if (why.empty() && res.contains("error")) {
@@ -154,8 +147,8 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   if (res.contains("pacing")) r.pacing = pacing_from_json(res["pacing"]);
   r.shared_from = res.value("shared_from", std::string());
   r.shared_until = SimTime::from_ns(res.value("shared_until_ns", std::int64_t{0}));
-  r.events = Trace::parse_jsonl(slurp(r.trace_path));
-  r.console_raw = slurp(r.console_path);
+  r.events = Trace::parse_jsonl(read_file_bytes(r.trace_path));
+  r.console_raw = read_file_bytes(r.console_path);
   r.console_text = rendered(r.console_raw);
   for (const auto& m : res.value("machines", nlohmann::json::array())) {
     MachineRun run;
@@ -164,7 +157,7 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
     run.result.detail = m["detail"].get<std::string>();
     run.result.end_time = SimTime::from_ns(m["end_ns"].get<std::int64_t>());
     run.console_path = m["console_path"].get<std::string>();
-    run.console_raw = slurp(run.console_path);
+    run.console_raw = read_file_bytes(run.console_path);
     run.console_text = rendered(run.console_raw);
     r.machines.push_back(std::move(run));
   }
@@ -257,7 +250,7 @@ std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int
         [&](size_t u) {  // progress only: each member with a result file, at the time it reached
           if (progress)
             for (size_t i : units[u]) {
-              nlohmann::json res = nlohmann::json::parse(slurp(result_file(jobs[i])), nullptr, false);
+              nlohmann::json res = nlohmann::json::parse(read_file_bytes(result_file(jobs[i])), nullptr, false);
               if (res.is_object()) tell(progress, jobs[i], SimTime::from_ns(res.value("end_ns", std::int64_t{0})));
             }
         });
