@@ -67,6 +67,7 @@ void Machine::snapshot_entry_end(std::uint32_t pc) {
     }
     refused |= s.origin == StretchSnapshot::Origin::kThisKind;
   }
+  if (snapshots_->known_short(nbp_hash_, pc, cpu_hash)) return;
   // Not learned in this World: another process of the run may have learned it, or be learning it now.
   StretchShelf* shelf = snapshots_->shelf();
   bool claimed = false;
@@ -134,6 +135,7 @@ void Machine::snapshot_entry_begin(std::uint32_t pc) {
     publish(pc, claimed);
     return;
   }
+  if (!stopping() && !faulted_) snapshots_->mark_short(nbp_hash_, stretch_.pc, stretch_.key.cpu_hash);
   if (claimed) snapshots_->shelf()->fail(stretch_.key);
 }
 

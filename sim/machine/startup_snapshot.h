@@ -112,13 +112,24 @@ class StartupSnapshots {
   bool first_look(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) {
     return looked_up_.emplace(nbp_hash, pc, cpu_hash).second;
   }
+  /// A machine learned that the stretch from this start was too short or impure to share. The other
+  /// machines of the World, arriving there in the same CPU state, do not arm the page journal for it:
+  /// in a fleet each of ~240 short stretches of undionly.kpxe's prefix cost every machine an mprotect of
+  /// its RAM and the page faults after it. (A machine whose memory would have made it long there only
+  /// runs it in full: skipping the journal never changes what the guest does.)
+  void mark_short(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) {
+    short_.emplace(nbp_hash, pc, cpu_hash);
+  }
+  bool known_short(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) const {
+    return short_.count({nbp_hash, pc, cpu_hash}) != 0;
+  }
 
  private:
   std::vector<StretchSnapshot> snapshots_;
   StretchShelf* shelf_ = nullptr;
   SnapshotCache* cache_ = nullptr;
   bool learning_ = true;
-  std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint64_t>> looked_up_;
+  std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint64_t>> looked_up_, short_;
   std::uint64_t restores_ = 0, blocks_saved_ = 0;
 };
 
