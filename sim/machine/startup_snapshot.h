@@ -120,9 +120,13 @@ class StartupSnapshots {
   void mark_short(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) {
     short_.emplace(nbp_hash, pc, cpu_hash);
   }
-  bool known_short(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) const {
-    return short_.count({nbp_hash, pc, cpu_hash}) != 0;
+  /// True (and counted in short_skips()) when mark_short() was told of this start.
+  bool known_short(std::uint64_t nbp_hash, std::uint32_t pc, std::uint64_t cpu_hash) {
+    if (short_.count({nbp_hash, pc, cpu_hash}) == 0) return false;
+    ++short_skips_;
+    return true;
   }
+  std::uint64_t short_skips() const { return short_skips_; }
 
  private:
   std::vector<StretchSnapshot> snapshots_;
@@ -130,7 +134,7 @@ class StartupSnapshots {
   SnapshotCache* cache_ = nullptr;
   bool learning_ = true;
   std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint64_t>> looked_up_, short_;
-  std::uint64_t restores_ = 0, blocks_saved_ = 0;
+  std::uint64_t restores_ = 0, blocks_saved_ = 0, short_skips_ = 0;
 };
 
 }  // namespace bootsim

@@ -48,6 +48,8 @@ class World {
   /// how many translated blocks that saved. Zero with one machine or BOOTSIM_SNAPSHOT=off.
   std::uint64_t snapshot_restores() const { return snapshots_ ? snapshots_->restores() : 0; }
   std::uint64_t snapshot_blocks_saved() const { return snapshots_ ? snapshots_->blocks_saved() : 0; }
+  /// Host entries where a machine did not arm its page journal: another had found the stretch short.
+  std::uint64_t snapshot_short_skips() const { return snapshots_ ? snapshots_->short_skips() : 0; }
 
   /// True when fork() now would give two independent worlds: one machine, and no host resource the
   /// child would share with the parent (an open HTTP connection, a descriptor the run opened such as a

@@ -45,7 +45,7 @@ struct FleetRun {
   std::string trace, pcap;
   std::vector<std::string> consoles;
   std::vector<SimTime> ends;
-  std::uint64_t restores = 0, blocks_saved = 0;
+  std::uint64_t restores = 0, blocks_saved = 0, short_skips = 0;
 };
 
 FleetRun run_fleet(const Scenario& s, const fs::path& out, bool snapshots) {
@@ -65,6 +65,7 @@ FleetRun run_fleet(const Scenario& s, const fs::path& out, bool snapshots) {
     }
     r.restores = world.snapshot_restores();
     r.blocks_saved = world.snapshot_blocks_saved();
+    r.short_skips = world.snapshot_short_skips();
   }  // the pcap is complete once the world is gone
   ::unsetenv("BOOTSIM_SNAPSHOT");
   r.pcap = slurp((out / "wire.pcap").string());
@@ -92,6 +93,10 @@ TEST(firmware_fleet_snapshot, AFleetWithSnapshotsLeavesTheSameTraceConsolesAndPc
   // so their memory differs where the guest wrote) and each learn their own.
   EXPECT_EQ(shared.restores, 2u);
   EXPECT_GE(shared.blocks_saved, shared.restores * 1000000u);
+  // The short stretches before it (~240 code-hook entries into undionly.kpxe's prefix) were journaled by
+  // a alone: b and e, in the same CPU state there, knew them short and ran them without the journal.
+  EXPECT_EQ(full.short_skips, 0u);
+  EXPECT_GE(shared.short_skips, 2u * 100u);
 
   // And nothing anyone can see changed.
   EXPECT_TRUE(full.trace == shared.trace) << "traces differ";
