@@ -15,7 +15,7 @@ Baton::Baton(Scheduler& sched, size_t machines)
 }
 
 void Baton::run(const std::function<void(size_t)>& body) {
-  if (ran_ || running_ != kNobody) throw std::logic_error("baton: run called twice");
+  if (ran_) throw std::logic_error("baton: run called twice");
   ran_ = true;
   if (count_ == 0) return;
   struct Start {
@@ -97,7 +97,8 @@ size_t Baton::hand_over(bool finishing) {
 }
 
 void Baton::advance(size_t i, SimTime t, Wake wake) {
-  if (i >= count_ || running_ != i || holder_ != i || !slots_[i].active)
+  // From machine i's own fiber only (whenever a fiber runs, it is the holder: hand_over picks, then switches).
+  if (i >= count_ || running_ != i || !slots_[i].active)
     throw std::logic_error("baton: machine " + std::to_string(i) + " advanced without holding the baton");
   slots_[i].wanted = std::max(t, sched_.now());
   slots_[i].on_event = wake == Wake::kOnEvent;

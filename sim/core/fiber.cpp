@@ -66,24 +66,19 @@ Fiber::Fiber(void (*fn)(void*), void* arg, std::size_t stack_bytes) : fn_(fn), a
   const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   stack_bytes = (stack_bytes + page - 1) / page * page;
   map_bytes_ = stack_bytes + page;  // the guard page below the stack turns an overflow into a SIGSEGV
-  map_ = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
-              -1, 0);
-  if (map_ == MAP_FAILED) {
-    map_ = nullptr;
-    throw std::runtime_error(std::string("cannot map a fiber stack: ") + std::strerror(errno));
-  }
-  if (mprotect(map_, page, PROT_NONE) != 0) {
-    int err = errno;
+  void* map = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+                   -1, 0);
+  if (map == MAP_FAILED) throw std::runtime_error(std::string("cannot map a fiber stack: ") + std::strerror(errno));
+  map_ = map;
+  // The destructor does not run for a constructor that throws: give the mapping back here.
+  auto fail = [this](const char* what) {
+    const int err = errno;
     munmap(map_, map_bytes_);
     map_ = nullptr;
-    throw std::runtime_error(std::string("cannot protect a fiber stack's guard page: ") + std::strerror(err));
-  }
-  if (template_context(&ctx_.uc_) != 0) {
-    int err = errno;
-    munmap(map_, map_bytes_);
-    map_ = nullptr;
-    throw std::runtime_error(std::string("getcontext failed: ") + std::strerror(err));
-  }
+    throw std::runtime_error(std::string(what) + ": " + std::strerror(err));
+  };
+  if (mprotect(map_, page, PROT_NONE) != 0) fail("cannot protect a fiber stack's guard page");
+  if (template_context(&ctx_.uc_) != 0) fail("getcontext failed");
   ctx_.stack_ = static_cast<char*>(map_) + page;
   ctx_.stack_bytes_ = stack_bytes;
   ctx_.uc_.uc_stack.ss_sp = const_cast<void*>(ctx_.stack_);

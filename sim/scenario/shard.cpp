@@ -280,7 +280,13 @@ VariantResult result_from_json(const fs::path& shard_dir, const nlohmann::json& 
     for (const auto& v : j.at("verdicts")) r.verdicts.push_back(verdict_from(v));
     r.trace_path = bring(shard_dir, j.at("trace").get<std::string>(), merged_root, true);
     r.console_path = bring(shard_dir, j.at("console").get<std::string>(), merged_root, true);
-    r.pcap_path = bring(shard_dir, j.at("pcap").get<std::string>(), merged_root, false);
+    const std::string pcap = j.at("pcap").get<std::string>();
+    r.pcap_path = bring(shard_dir, pcap, merged_root, false);
+    // External servers' output sits next to the pcap, not in the record (scenario_output.cpp lists it
+    // among the artifacts when the file is there): it comes along, or the merged report would lack it.
+    constexpr std::string_view kPcap = ".pcap";
+    if (pcap.size() > kPcap.size() && pcap.compare(pcap.size() - kPcap.size(), kPcap.size(), kPcap) == 0)
+      bring(shard_dir, pcap.substr(0, pcap.size() - kPcap.size()) + ".servers.log", merged_root, false);
     for (const auto& m : j.at("machines")) {
       MachineRun run;
       run.name = m.at("name").get<std::string>();
@@ -315,7 +321,7 @@ nlohmann::json scenario_header(const Scenario& s) {
           {"overrides", std::move(overrides)}, {"variants", std::move(variants)}};
 }
 
-Scenario scenario_from_header(const nlohmann::json& j) {
+Scenario scenario_from_header(const nlohmann::json& j, const std::string& manifest) {
   Scenario s;
   try {
     s.name = j.at("name").get<std::string>();
@@ -337,7 +343,7 @@ Scenario scenario_from_header(const nlohmann::json& j) {
       s.variants.push_back(std::move(v));
     }
   } catch (const nlohmann::json::exception& e) {
-    throw MergeError(std::string("malformed scenario header in a shard manifest (") + e.what() + ")");
+    throw MergeError(manifest + ": malformed shard manifest (scenario header: " + e.what() + ")");
   }
   return s;
 }

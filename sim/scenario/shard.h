@@ -97,6 +97,7 @@ VariantResult result_from_json(const std::filesystem::path& shard_dir, const nlo
 /// A scenario's header as reports read it (name, file, description, seed, overrides applied, and per variant its
 /// machines' NIC profiles and whether its servers were external), to and from the manifest.
 nlohmann::json scenario_header(const Scenario& s);
-Scenario scenario_from_header(const nlohmann::json& j);
+/// The header back; MergeError naming `manifest` (the shard.json it came from) when it is malformed.
+Scenario scenario_from_header(const nlohmann::json& j, const std::string& manifest);
 
 }  // namespace bootsim::scenario

@@ -81,7 +81,7 @@ ShardManifest scenario_manifest(const Scenario& s, const std::string& path, cons
 MergedScenario merge_scenario(const std::vector<ShardManifest>& shards, const fs::path& merged_root) {
   MergedScenario out;
   const ShardManifest& a = shards.front();
-  out.scenario = scenario_from_header(at(a, a.body, "scenario"));
+  out.scenario = scenario_from_header(at(a, a.body, "scenario"), a.file().string());
   out.path = get<std::string>(a, a.body, "path");
   out.id = get<std::string>(a, a.body, "id");
   if (out.id.empty() || out.id.find('/') != std::string::npos || out.id == "." || out.id == "..")
@@ -149,7 +149,7 @@ ShardManifest sweep_manifest(const SweepResult& r, const std::string& path, cons
 SweepResult merge_sweep(const std::vector<ShardManifest>& shards, const fs::path& merged_root, std::string* path) {
   SweepResult r;
   const ShardManifest& a = shards.front();
-  r.scenario = scenario_from_header(at(a, a.body, "scenario"));
+  r.scenario = scenario_from_header(at(a, a.body, "scenario"), a.file().string());
   *path = get<std::string>(a, a.body, "path");
   r.judge = get<std::string>(a, a.body, "judge") == "boot" ? SweepJudge::kBoot : SweepJudge::kExpectations;
   for (const auto& x : at(a, a.body, "axes"))
@@ -168,7 +168,7 @@ SweepResult merge_sweep(const std::vector<ShardManifest>& shards, const fs::path
       if (!r.points.empty() && r.points.back().values == values) continue;
       SweepResult::Point point;
       point.values = std::move(values);
-      point.scenario = scenario_from_header(at(m, p, "scenario"));
+      point.scenario = scenario_from_header(at(m, p, "scenario"), m.file().string());
       point.out_dir = inside(m, get<std::string>(m, p, "out_dir"));
       r.points.push_back(std::move(point));
     }

@@ -239,6 +239,15 @@ TEST(shard, MergeRefusesShardsThatDoNotMakeOneRunWithExitFiveNamingTheFile) {
   m["complete"] = false;
   std::ofstream(root / "s2-cut" / "shard.json") << m.dump();
   refused(s1 + " " + (root / "s2-cut").string(), "shard 2/3 did not finish");
+  // A manifest whose scenario header was damaged: the message names that manifest.
+  std::string s3 = shard(grid, 3, "s3");
+  fs::copy(s1, root / "s1-bad-header", fs::copy_options::recursive);
+  nlohmann::json h = nlohmann::json::parse(slurp(root / "s1-bad-header" / "shard.json"));
+  ASSERT_TRUE(h["body"]["scenario"].is_object()) << h.dump();
+  h["body"]["scenario"]["seed"] = "not a number";
+  std::ofstream(root / "s1-bad-header" / "shard.json") << h.dump();
+  refused((root / "s1-bad-header").string() + " " + s2 + " " + s3,
+          (root / "s1-bad-header" / "shard.json").string() + ": malformed shard manifest (scenario header");
   EXPECT_FALSE(fs::exists(root / "merged" / "sweep-broadcom_timeout" / "sweep.json"));
 }
 
