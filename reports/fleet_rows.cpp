@@ -14,7 +14,7 @@ std::vector<std::string> booted_machines(const Timeline& tl) {
 std::vector<MachineRow> fleet_rows(const VariantRun& run, const Timeline& tl) {
   // The ROM's lease address is in its rom_dhcp_done phase event (the facts keep only the time).
   std::map<std::string, std::string> lease;
-  for (const auto& e : run.events)
+  for (const auto& e : run.trace())
     if (e.value("kind", std::string()) == "phase" && e.value("phase", std::string()) == "rom_dhcp_done")
       lease.emplace(e.value("machine", std::string()), e.value("ip", std::string()));
   std::vector<MachineRow> rows;

@@ -112,11 +112,11 @@ void summary_table(xml_node body, const std::vector<VariantLayout>& layouts) {
     attr(vc, "class", c.fail ? "fail" : c.total() ? "pass" : "skip");
     if (L.fleet) { fleet_summary_cells(r, L); continue; }
     // Each fact is the machine's own (sim/facts): with several machines, one line per machine.
-    std::vector<std::string> machines = machines_of(L.run->events);
+    std::vector<std::string> machines = machines_of(L.run->trace());
     std::vector<std::pair<std::string, Facts>> facts;
     if (machines.size() <= 1) {
       const facts::MachineFacts* mf = machines.empty() ? nullptr : L.tl->facts.find(machines.front());
-      facts::MachineFacts merged = mf ? facts::MachineFacts{} : facts::merged_facts(L.run->events);
+      facts::MachineFacts merged = mf ? facts::MachineFacts{} : facts::merged_facts(L.run->trace());
       facts.push_back({"", facts_of(mf ? *mf : merged, *L.tl, L.run->exit_reason)});
     } else {
       for (const auto& m : machines) facts.push_back({m + ": ", facts_of(*L.tl->facts.find(m), *L.tl, "")});

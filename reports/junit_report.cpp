@@ -30,7 +30,7 @@ Verdict run_case(const VariantRun& v) {
     out.about_run = true;
     return out;
   };
-  for (const auto& ev : v.events)
+  for (const auto& ev : v.trace())
     if (ev.value("kind", std::string()) == "fault") {
       std::string kind = ev.value("fault", std::string("guest_fault"));
       return run(VerdictStatus::kError, kind + ": " + ev.value("message", std::string()), kind);
@@ -45,7 +45,7 @@ Verdict run_case(const VariantRun& v) {
 /// Every machine's rendered screen (sim/facts), one after another; with several, each under its name.
 std::string consoles_of(const VariantRun& v) {
   std::optional<facts::TraceFacts> derived;
-  if (!v.facts) derived = facts::derive_facts(v.events);
+  if (!v.facts) derived = facts::derive_facts(v.trace());
   const facts::TraceFacts& f = v.facts ? *v.facts : *derived;
   std::vector<const facts::MachineFacts*> shown;
   for (const auto& m : f.sources)

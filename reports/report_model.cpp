@@ -25,7 +25,7 @@ VerdictCounts count_verdicts(const ScenarioReport& r) {
 
 std::shared_ptr<const Timeline> timeline_of(const VariantRun& v) {
   if (v.timeline) return v.timeline;
-  return std::make_shared<const Timeline>(build_timeline(v.events, v.facts.get()));
+  return std::make_shared<const Timeline>(build_timeline(v.trace(), v.facts.get()));
 }
 
 IndexEntry make_index_entry(const ScenarioReport& r, const std::string& href) {

@@ -31,7 +31,11 @@ constexpr std::size_t kFleetMachines = 8;
 struct VariantRun {
   std::string variant;      ///< e.g. "stock", "embedded-sleep"
   std::string description;
-  std::vector<TraceEvent> events;  ///< the whole trace, in file order
+  std::vector<TraceEvent> events;  ///< the whole trace, in file order (or see `borrowed`)
+  /// When set, the trace is this vector instead of `events`: the CLI lends each variant's events to the
+  /// reports rather than copying them (300k JSON events for a 100-machine fleet). It must outlive the run.
+  const std::vector<TraceEvent>* borrowed = nullptr;
+  const std::vector<TraceEvent>& trace() const { return borrowed ? *borrowed : events; }
   /// Facts of `events` per source as the runner derived them (sim/facts); null: the reports derive them.
   std::shared_ptr<const facts::TraceFacts> facts;
   /// build_timeline(events, facts) when the caller built it once for every report (a fleet's timeline is

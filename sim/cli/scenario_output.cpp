@@ -216,7 +216,7 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
     run.description = !v.skip_reason.empty() ? v.description + " (skipped: " + v.skip_reason + ")"
                       : v.interrupted        ? v.description + " (interrupted before it finished)"
                                              : v.description;
-    run.events = v.events;
+    run.borrowed = &v.events;  // `o` outlives every report built from this
     run.facts = v.facts;
     run.verdicts = v.verdicts;
     run.exit_reason = !v.skip_reason.empty() ? "skipped" : v.interrupted ? "interrupted" : stop_reason_name(v.result.reason);
