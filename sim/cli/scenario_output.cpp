@@ -233,8 +233,8 @@ reports::ScenarioReport to_report(const ScenarioOutcome& o) {
       if (v.pacing)
         run.pacing = reports::VariantRun::Pacing{v.pacing->max_ahead.ns / 1000, v.pacing->max_behind.ns / 1000, v.pacing->waits};
       if (sv->network.external && !v.pcap_path.empty()) {
-        std::string log = v.pcap_path.substr(0, v.pcap_path.size() - 5) + ".servers.log";
-        if (fs::exists(log)) run.artifacts["servers log"] = rel(log);
+        std::string log = scenario::servers_log_path(v.pcap_path);
+        if (!log.empty() && fs::exists(log)) run.artifacts["servers log"] = rel(log);
       }
     }
     // A killed worker reports nothing, but its capture is on disk and ends on a whole record.

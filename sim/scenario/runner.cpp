@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_map>
 #include <stdexcept>
+#include <string_view>
 #include <variant>
 
 #include "sim/machine/console.h"
@@ -44,6 +45,13 @@ void check_output_paths(const Variant& v, const RunOptions& opts) {
 
 std::string artifact_base(const Variant& v, const RunOptions& opts) {
   return fs::absolute(fs::path(opts.out_dir) / v.name).string();
+}
+
+std::string servers_log_path(const std::string& pcap_path) {
+  constexpr std::string_view kPcap = ".pcap";
+  if (pcap_path.size() <= kPcap.size() || pcap_path.compare(pcap_path.size() - kPcap.size(), kPcap.size(), kPcap) != 0)
+    return {};
+  return pcap_path.substr(0, pcap_path.size() - kPcap.size()) + ".servers.log";
 }
 
 std::string default_staging_dir(const std::string& out_dir) {

@@ -93,6 +93,10 @@ VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOpti
 /// with several machines ".<machine>.console.log" for each.
 std::string artifact_base(const Variant& v, const RunOptions& opts);
 
+/// The external servers' log that sits next to a variant's pcap (`<base>.pcap` -> `<base>.servers.log`),
+/// for those that read it back (the reports, a merge); "" when `pcap_path` is not such a pcap.
+std::string servers_log_path(const std::string& pcap_path);
+
 /// Writes a finished boot's trace and console log(s) next to its pcap; returns the variant's result
 /// without verdicts. `out` is taken: its trace events move into the result (pass a copy to keep them).
 VariantResult record_variant(const Variant& v, const RunOptions& opts, BootRunOutcome out, double wall_seconds);

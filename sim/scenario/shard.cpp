@@ -284,9 +284,7 @@ VariantResult result_from_json(const fs::path& shard_dir, const nlohmann::json& 
     r.pcap_path = bring(shard_dir, pcap, merged_root, false);
     // External servers' output sits next to the pcap, not in the record (scenario_output.cpp lists it
     // among the artifacts when the file is there): it comes along, or the merged report would lack it.
-    constexpr std::string_view kPcap = ".pcap";
-    if (pcap.size() > kPcap.size() && pcap.compare(pcap.size() - kPcap.size(), kPcap.size(), kPcap) == 0)
-      bring(shard_dir, pcap.substr(0, pcap.size() - kPcap.size()) + ".servers.log", merged_root, false);
+    if (std::string log = servers_log_path(pcap); !log.empty()) bring(shard_dir, log, merged_root, false);
     for (const auto& m : j.at("machines")) {
       MachineRun run;
       run.name = m.at("name").get<std::string>();
