@@ -42,9 +42,9 @@ struct Printout {
   std::string out;  ///< stdout only
 };
 
-Printout run_fleet(const std::string& test, int handoffs, int faults) {
+Printout run_xml(const std::string& test, const std::string& xml) {
   fs::path dir = test::fresh_dir("fleet_printout", test);
-  std::ofstream(dir / "fleet.xml") << fleet_xml(handoffs, faults);
+  std::ofstream(dir / "fleet.xml") << xml;
   std::string cmd = std::string(BOOTSIM_EXE) + " scenario '" + (dir / "fleet.xml").string() + "' --out '" +
                     (dir / "out").string() + "' -j 1 > '" + (dir / "stdout").string() + "' 2>/dev/null";
   int st = std::system(cmd.c_str());
@@ -53,6 +53,8 @@ Printout run_fleet(const std::string& test, int handoffs, int faults) {
   p.out = test::slurp(dir / "stdout");
   return p;
 }
+
+Printout run_fleet(const std::string& test, int handoffs, int faults) { return run_xml(test, fleet_xml(handoffs, faults)); }
 
 size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -89,6 +91,29 @@ TEST(FleetPrintout, EightMachinesOrFewerPrintEveryMachine) {
   EXPECT_EQ(std::distance(std::sregex_iterator(p.out.begin(), p.out.end(), own), std::sregex_iterator()), 8) << p.out;
   for (const char* m : {"a01", "a06", "b01", "b02"}) EXPECT_NE(p.out.find(std::string("] ") + m + " ended: "), std::string::npos) << m;
   EXPECT_EQ(p.out.find("machines ("), std::string::npos) << "nothing grouped\n" << p.out;
+}
+
+TEST(FleetPrintout, AGroupsExpectationPrintsOneLinePerOutcomeNotOnePerMachine) {
+  // Given 7 machines a01… that hand off and 3 b01… that fault, each group with an expectation of its own
+  // (judged once per machine: "a01: run ends with handoff", …)
+  std::string xml = fleet_xml(7, 3);
+  xml.replace(xml.find("  <variant"), std::string::npos,
+              "  <expect machine=\"a{n:02}\"><exit reason=\"handoff\"/></expect>\n"
+              "  <expect machine=\"b{n:02}\"><exit reason=\"handoff\"/></expect>\n"
+              "</scenario>\n");
+  Printout p = run_xml("groups", xml);
+  ASSERT_EQ(p.rc, 3) << p.out;
+  // Then each group's verdicts are one line, named by the expectation alone, its machines digested
+  EXPECT_TRUE(std::regex_search(
+      p.out, std::regex(R"(PASS  run ends with handoff — 7/7 machines \(a01, a02, a03, … 4 more\): run ended: handoff)")))
+      << p.out;
+  EXPECT_TRUE(std::regex_search(
+      p.out, std::regex(R"(FAIL  run ends with handoff — 3/3 machines \(b01, b02, b03\): run ended: guest_fault)")))
+      << p.out;
+  EXPECT_EQ(count(p.out, "PASS  "), 1u) << p.out;
+  EXPECT_EQ(count(p.out, "FAIL  "), 1u) << p.out;
+  // and no machine's verdict has a line of its own
+  EXPECT_EQ(p.out.find("a04: run ends"), std::string::npos) << p.out;
 }
 
 }  // namespace
