@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <map>
+#include <set>
+#include <utility>
 
 namespace bootsim::reports {
 
@@ -111,6 +113,47 @@ std::string digest_evidence(const std::string& evidence, const std::vector<std::
     out += (i ? "\n" : "") + group_line(groups[i], clauses.size());
   if (groups.size() > max_lines)
     out += "\n\u2026 " + std::to_string(groups.size() - max_lines) + " more kinds of evidence (the full text is in junit.xml and report.json)";
+  return out;
+}
+
+std::vector<VerdictGroup> group_verdicts(const std::vector<scenario::Verdict>& verdicts,
+                                         const std::vector<std::string>& machines) {
+  const std::set<std::string> names(machines.begin(), machines.end());
+  // "r640-01: text" -> ("r640-01", "text") when r640-01 is one of the machines; else ("", "")
+  auto split = [&](const std::string& s) -> std::pair<std::string, std::string> {
+    size_t colon = s.find(": ");
+    if (colon == std::string::npos || !names.count(s.substr(0, colon))) return {};
+    return {s.substr(0, colon), s.substr(colon + 2)};
+  };
+  auto clause = [](const std::string& machine, const std::string& evidence) {
+    return evidence.rfind(machine + ": ", 0) == 0 ? evidence : machine + ": " + evidence;
+  };
+  std::vector<VerdictGroup> out;
+  for (size_t i = 0; i < verdicts.size();) {
+    const scenario::Verdict& v = verdicts[i];
+    VerdictGroup g{&v, 1, v.expectation, v.evidence, {}};
+    auto [machine, text] = split(v.expectation);
+    if (!machine.empty() && v.where.line != 0) {
+      std::vector<std::string> group{machine};
+      std::string evidence = clause(machine, v.evidence);
+      for (size_t k = i + 1; k < verdicts.size(); ++k) {
+        const scenario::Verdict& w = verdicts[k];
+        auto [m, rest] = split(w.expectation);
+        if (m.empty() || rest != text || w.status != v.status || w.where.line != v.where.line || w.where.file != v.where.file)
+          break;
+        group.push_back(m);
+        evidence += "; " + clause(m, w.evidence);
+      }
+      if (group.size() > 1) {
+        g.count = group.size();
+        g.expectation = text;
+        g.evidence = std::move(evidence);
+        g.machines = std::move(group);
+      }
+    }
+    out.push_back(std::move(g));
+    i += out.back().count;
+  }
   return out;
 }
 

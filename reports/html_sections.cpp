@@ -156,12 +156,18 @@ void verdict_table(xml_node parent, const VariantRun& v, const std::vector<std::
   attr(t, "class", "verdicts");
   xml_node hr = el(t, "tr");
   for (const char* h : {"expectation", "verdict", "evidence", "line"}) el(hr, "th", h);
-  for (const auto& vd : v.verdicts) {
+  // A fleet's group expectations are one row per outcome, not one per machine (group_verdicts).
+  std::vector<VerdictGroup> rows;
+  if (fleet) rows = group_verdicts(v.verdicts, *fleet);
+  else
+    for (const auto& vd : v.verdicts) rows.push_back({&vd, 1, vd.expectation, vd.evidence, {}});
+  for (const auto& g : rows) {
+    const scenario::Verdict& vd = *g.first;
     xml_node r = el(t, "tr");
     attr(r, "class", status_class(vd.status));
-    el(r, "td", vd.expectation);
+    el(r, "td", g.expectation);
     el(el(r, "td"), "b", vd.fault.empty() ? to_string(vd.status) : to_string(vd.status) + std::string(" (") + vd.fault + ")");
-    xml_node ev = el(r, "td", fleet ? digest_evidence(vd.evidence, *fleet) : vd.evidence);
+    xml_node ev = el(r, "td", fleet ? digest_evidence(g.evidence, g.machines.empty() ? *fleet : g.machines) : g.evidence);
     attr(ev, "style", "white-space: pre-wrap");
     attr(el(r, "td", vd.where.line ? std::to_string(vd.where.line) : ""), "class", "num");
   }

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
-#include <set>
 
 #include "reports/evidence_digest.h"
 #include "reports/html_report.h"
@@ -91,43 +90,12 @@ void print_digest(const std::string& variant, const std::string& head, const std
   }
 }
 
-/// Consecutive verdicts that print as one line of a fleet: a group's expectation (`<expect machine="x11-{n}">`)
-/// is judged once per machine ("x11-01: …", "x11-02: …", all from one line of the file); those with the same
-/// status and the same text after the machine's name are one line, their evidence digested together.
-struct VerdictGroup {
-  size_t end = 0;                  ///< one past the group's last verdict
-  std::string expectation;         ///< without a machine's name when the group has several
-  std::string evidence;            ///< "machine: clause; machine: clause"
-  std::vector<std::string> names;  ///< the group's machines (empty: a verdict of its own)
-};
-
-VerdictGroup group_at(const std::vector<scenario::Verdict>& vs, size_t i, const std::set<std::string>& machines) {
-  // "r640-01: text" -> ("r640-01", "text") when r640-01 is one of the variant's machines
-  auto split = [&](const std::string& s) -> std::pair<std::string, std::string> {
-    size_t colon = s.find(": ");
-    if (colon == std::string::npos || !machines.count(s.substr(0, colon))) return {};
-    return {s.substr(0, colon), s.substr(colon + 2)};
-  };
-  VerdictGroup g{i + 1, vs[i].expectation, vs[i].evidence, {}};
-  auto [first, text] = split(vs[i].expectation);
-  if (first.empty() || vs[i].where.line == 0) return g;
-  auto clause = [&](const std::string& machine, const std::string& evidence) {
-    return evidence.rfind(machine + ": ", 0) == 0 ? evidence : machine + ": " + evidence;
-  };
-  g.names = {first};
-  g.evidence = clause(first, vs[i].evidence);
-  for (; g.end < vs.size(); ++g.end) {
-    const scenario::Verdict& w = vs[g.end];
-    auto [machine, rest] = split(w.expectation);
-    if (machine.empty() || rest != text || w.status != vs[i].status || w.where.line != vs[i].where.line ||
-        w.where.file != vs[i].where.file)
-      break;
-    g.names.push_back(machine);
-    g.evidence += "; " + clause(machine, w.evidence);
-  }
-  if (g.names.size() > 1) g.expectation = text;
-  else g.names.clear();
-  return g;
+std::string tag_of(const scenario::Verdict& v) {
+  using scenario::VerdictStatus;
+  return v.status == VerdictStatus::kPass   ? paint("PASS", Tone::kPass)
+         : v.status == VerdictStatus::kSkip ? paint("SKIP", Tone::kSkip)
+         : v.status == VerdictStatus::kError ? paint(v.internal_error() ? "INTERNAL ERROR" : "FAULT", Tone::kFault)
+                                             : paint("FAIL", Tone::kFail);
 }
 
 }  // namespace
@@ -197,24 +165,16 @@ int print_verdicts(const ScenarioOutcome& o) {
       std::string loop = f ? f->chainload_loop_note() : "";
       if (!loop.empty()) std::printf("  [%s] %s\n", v.name.c_str(), loop.c_str());
     }
-    const std::set<std::string> machine_set(machine_names.begin(), machine_names.end());
-    for (size_t i = 0; i < v.verdicts.size();) {
-      const scenario::Verdict& verdict = v.verdicts[i];
-      const std::string tag = verdict.status == VerdictStatus::kPass ? paint("PASS", Tone::kPass)
-                              : verdict.status == VerdictStatus::kSkip ? paint("SKIP", Tone::kSkip)
-                              : verdict.status == VerdictStatus::kError
-                                  ? paint(verdict.internal_error() ? "INTERNAL ERROR" : "FAULT", Tone::kFault)
-                                  : paint("FAIL", Tone::kFail);
-      if (!fleet) {
-        std::printf("  [%s] %s  %s — %s\n", v.name.c_str(), tag.c_str(), verdict.expectation.c_str(), verdict.evidence.c_str());
-        ++i;
-        continue;
+    if (!fleet) {
+      for (const auto& verdict : v.verdicts)
+        std::printf("  [%s] %s  %s — %s\n", v.name.c_str(), tag_of(verdict).c_str(), verdict.expectation.c_str(),
+                    verdict.evidence.c_str());
+    } else {
+      for (const auto& g : reports::group_verdicts(v.verdicts, machine_names)) {
+        std::string digest = reports::digest_evidence(g.evidence, g.machines.empty() ? machine_names : g.machines);
+        digested |= digest != g.evidence;
+        print_digest(v.name, tag_of(*g.first) + "  " + g.expectation + " — ", digest);
       }
-      VerdictGroup g = group_at(v.verdicts, i, machine_set);
-      std::string digest = reports::digest_evidence(g.evidence, g.names.empty() ? machine_names : g.names);
-      digested |= digest != g.evidence;
-      print_digest(v.name, tag + "  " + g.expectation + " — ", digest);
-      i = g.end;
     }
     if (digested)
       std::printf("  [%s] (evidence of machines that read alike is grouped; every machine's own is in junit.xml and report.json)\n",

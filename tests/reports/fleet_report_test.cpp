@@ -66,7 +66,15 @@ TEST(reports_FleetReport, CountsHistogramsTableAndDigestedEvidence) {
   EXPECT_TRUE(doc.select_nodes("//svg[@class='timeline']//*[@data-kind]").empty());
   // Evidence: bounded lines, "100/100 machines: …", not 100 clauses.
   EXPECT_NE(html.find("100/100 machines (m001, m002, m003, \u2026 97 more): DHCPACK accepted at"), std::string::npos);
-  EXPECT_EQ(doc.select_nodes("//table[@class='verdicts']/tr").size(), v.verdicts.size() + 1);
+  // One row per expectation and outcome: the 400 machines' own verdicts (4 per real machine, copied to a third
+  // of the fleet each, all from one line of the file) are 12 rows, plus the fleet-wide one and the header.
+  ASSERT_EQ(v.verdicts.size(), 401u);
+  EXPECT_EQ(doc.select_nodes("//table[@class='verdicts']/tr").size(), 14u);
+  pugi::xpath_node drops = doc.select_node(
+      "//table[@class='verdicts']/tr[td[1]='at least 4 frame(s) dropped while the link was down']/td[3]");
+  ASSERT_TRUE(drops);
+  EXPECT_STREQ(drops.node().text().get(),
+               "34/34 machines (m001, m004, m007, \u2026 31 more): 23 frames dropped while the link was down");
   for (const auto& td : doc.select_nodes("//table[@class='verdicts']/tr/td[3]"))
     EXPECT_LE(std::string(td.node().text().get()).size(), 2000u);
   // The summary counts machines instead of listing them.
@@ -85,6 +93,32 @@ TEST(reports_FleetReport, ThreeRealMachinesKeepTheirLanesAndGainTheTable) {
   EXPECT_EQ(doc.select_nodes("//div[@class='console']").size(), 3u);
   // And the fleet view: three rows.
   EXPECT_EQ(doc.select_nodes("//table[@class='machines']/tr[@data-machine]").size(), 3u);
+}
+
+TEST(reports_EvidenceDigest, AGroupsVerdictsAreOneEntryPerOutcome) {
+  std::vector<std::string> ms{"a", "b", "c", "d"};
+  auto at = [](int line) { return scenario::SourceLocation{"s.xml", line, 3, ""}; };
+  std::vector<Verdict> vs{
+      {"lease", VerdictStatus::kPass, "a: x; b: y; c: z; d: w", at(5)},          // fleet-wide: alone
+      {"a: no handoff", VerdictStatus::kPass, "a: none", at(9)},                 // a group's, from line 9 ...
+      {"b: no handoff", VerdictStatus::kPass, "b: none", at(9)},
+      {"c: no handoff", VerdictStatus::kFail, "c: handoff at 2s", at(9)},        // ... another outcome
+      {"d: no handoff", VerdictStatus::kFail, "handoff at 3s", at(9)},           // (evidence without the name)
+      {"a: no handoff", VerdictStatus::kFail, "a: handoff at 1s", at(12)},       // another line: its own
+  };
+  std::vector<VerdictGroup> gs = group_verdicts(vs, ms);
+  ASSERT_EQ(gs.size(), 4u);
+  EXPECT_EQ(gs[0].expectation, "lease");
+  EXPECT_TRUE(gs[0].machines.empty());
+  EXPECT_EQ(gs[1].expectation, "no handoff");
+  EXPECT_EQ(gs[1].count, 2u);
+  EXPECT_EQ(gs[1].machines, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(gs[1].evidence, "a: none; b: none");
+  EXPECT_EQ(gs[2].first->status, VerdictStatus::kFail);
+  EXPECT_EQ(gs[2].evidence, "c: handoff at 2s; d: handoff at 3s");
+  EXPECT_EQ(digest_evidence(gs[2].evidence, gs[2].machines), "2/2 machines (c, d): handoff at 2\u20263s");
+  EXPECT_EQ(gs[3].expectation, "a: no handoff") << "one verdict keeps its machine's name";
+  EXPECT_EQ(gs[3].first, &vs[5]);
 }
 
 TEST(reports_EvidenceDigest, GroupsMachinesWhoseClausesDifferOnlyInNumbers) {
