@@ -9,6 +9,9 @@ namespace bootsim {
 RdtscTrap::RdtscTrap(Cpu& cpu, std::function<void(std::uint32_t)> on_rdtsc)
     : cpu_(cpu), on_rdtsc_(std::move(on_rdtsc)) {}
 
+RdtscTrap::~RdtscTrap() {
+  for (auto h : hooks_) uc_hook_del(cpu_.uc(), h);
+}
 
 bool RdtscTrap::check_block(std::uint64_t addr, std::uint32_t size) {
   // The hot path: every executed block passes here. memchr for the 0F escape byte keeps it to a few
@@ -27,6 +30,7 @@ bool RdtscTrap::check_block(std::uint64_t addr, std::uint32_t size) {
     uc_check(uc_hook_add(cpu_.uc(), &h, UC_HOOK_CODE, reinterpret_cast<void*>(&RdtscTrap::hook_code), this, site,
                          site),
              "uc_hook_add(RDTSC)");
+    hooks_.push_back(h);
     added = true;
   }
   if (!added) return false;

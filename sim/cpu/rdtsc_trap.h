@@ -30,9 +30,8 @@ class RdtscTrap {
  public:
   /// `on_rdtsc(linear)` runs when the guest executes RDTSC at linear address `linear`; it must call
   /// complete() (or stop the machine). It runs inside a Unicorn hook.
-  /// Its hooks stay in `cpu`'s engine, which frees them when it closes: the trap must live as long as
-  /// the engine runs (its owner, Machine, holds both).
   RdtscTrap(Cpu& cpu, std::function<void(std::uint32_t linear)> on_rdtsc);
+  ~RdtscTrap();
   RdtscTrap(const RdtscTrap&) = delete;
   RdtscTrap& operator=(const RdtscTrap&) = delete;
 
@@ -56,6 +55,7 @@ class RdtscTrap {
   Cpu& cpu_;
   std::function<void(std::uint32_t)> on_rdtsc_;
   std::set<std::uint32_t> sites_;
+  std::vector<uc_hook> hooks_;
 };
 
 }  // namespace bootsim

@@ -83,6 +83,7 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
     uc_err err = insn < 0 ? uc_hook_add(uc, &h, type, cb, this, begin, end)
                           : uc_hook_add(uc, &h, type, cb, this, begin, end, insn);
     uc_check(err, "uc_hook_add");
+    hooks_.push_back(h);
   };
   add(UC_HOOK_INTR, reinterpret_cast<void*>(&Machine::hook_intr), 1, 0);
   add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_int_stub), kIntStubBase, kIntStubBase + 255);
@@ -104,10 +105,10 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   add(UC_HOOK_MEM_UNMAPPED, reinterpret_cast<void*>(&Machine::hook_unmapped), 1, 0);
 }
 
-// No uc_hook_del: the engine goes with us (cpu_), and uc_close frees its hooks. Deleting them one by one
-// first made Unicorn 2.0.1 invalidate every block each hook had been translated into (the block hook
-// covers all code): ~5 ms per machine for nothing.
-Machine::~Machine() = default;
+Machine::~Machine() {
+  for (auto h : hooks_) uc_hook_del(cpu_->uc(), h);
+  rdtsc_.reset();  // its hooks go before the engine does
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Running
@@ -664,6 +665,7 @@ void Machine::hook_window_at(std::uint32_t addr) {
   std::uint64_t at = std::uint64_t{addr} + 1;
   uc_err err = uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_window), this, at, at);
   if (err == UC_ERR_OK) {
+    hooks_.push_back(h);
     // The block at `addr` was translated without the hook: drop it so that its next pass is retranslated.
     err = uc_ctl_remove_cache(uc, std::uint64_t{addr}, std::uint64_t{addr} + 3);
   }

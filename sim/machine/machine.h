@@ -240,6 +240,7 @@ class Machine final : public FirmwareHost {
   std::unique_ptr<RdtscTrap> rdtsc_;
   Console console_;
   Keyboard keyboard_;
+  std::vector<uc_hook> hooks_;
 
   StartupSnapshots* snapshots_ = nullptr;
   bool snapshots_settled_ = false;
