@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cstdlib>
 #include <map>
-#include <set>
 #include <utility>
 
 namespace bootsim::reports {
@@ -118,12 +117,11 @@ std::string digest_evidence(const std::string& evidence, const std::vector<std::
 
 std::vector<VerdictGroup> group_verdicts(const std::vector<scenario::Verdict>& verdicts,
                                          const std::vector<std::string>& machines) {
-  const std::set<std::string> names(machines.begin(), machines.end());
   // "r640-01: text" -> ("r640-01", "text") when r640-01 is one of the machines; else ("", "")
   auto split = [&](const std::string& s) -> std::pair<std::string, std::string> {
-    size_t colon = s.find(": ");
-    if (colon == std::string::npos || !names.count(s.substr(0, colon))) return {};
-    return {s.substr(0, colon), s.substr(colon + 2)};
+    std::string m = machine_at(s, 0, machines);
+    if (m.empty()) return {};
+    return {m, s.substr(m.size() + 2)};
   };
   auto clause = [](const std::string& machine, const std::string& evidence) {
     return evidence.rfind(machine + ": ", 0) == 0 ? evidence : machine + ": " + evidence;

@@ -101,7 +101,6 @@ std::string tag_of(const scenario::Verdict& v) {
 }  // namespace
 
 int print_verdicts(const ScenarioOutcome& o) {
-  using scenario::VerdictStatus;
   for (const auto& v : o.variants) {
     if (!v.skip_reason.empty()) {
       std::printf("  [%s] %s  %s\n", v.name.c_str(), paint("SKIP", Tone::kSkip).c_str(), v.skip_reason.c_str());
