@@ -218,11 +218,14 @@ void stop_servers(std::vector<pid_t>& pids) {
       }
     }
     if (status != "ok") break;
-    std::string missing;  // the first port not listened on yet, with the command that should open it
-    if (!listening(ListenPort{67, false})) missing = "67/udp (DHCP) from any of the servers";
-    for (size_t i = 0; i < c.listens.size() && i < c.commands.size() && missing.empty(); ++i)
+    // Every port not listened on yet, each with the command that should open it: a slow server
+    // that has not opened any of its ports yet must not hide the one that never will.
+    std::string missing;
+    auto add = [&missing](const std::string& what) { missing += (missing.empty() ? "" : ", nor on ") + what; };
+    if (!listening(ListenPort{67, false})) add("67/udp (DHCP) from any of the servers");
+    for (size_t i = 0; i < c.listens.size() && i < c.commands.size(); ++i)
       for (const auto& p : c.listens[i])
-        if (missing.empty() && !listening(p)) missing = p.text() + " from server `" + c.commands[i] + "`";
+        if (!listening(p)) add(p.text() + " from server `" + c.commands[i] + "`");
     if (missing.empty()) break;
     if (std::chrono::steady_clock::now() >= deadline) {
       status = "error: not listening on " + missing + " after " + std::to_string(c.ready_timeout_ms) + " ms" + see;
