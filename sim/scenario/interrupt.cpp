@@ -39,6 +39,11 @@ void on_signal(int sig) {
 
 void on_child(int) { poke(); }
 
+/// A worker's SIGTERM: recorded only. Its self-pipe is the parent's (inherited), which must not wake.
+void on_stop(int sig) {
+  if (g_signal == 0) g_signal = sig;
+}
+
 /// No SA_RESTART: a blocking flock() or waitpid() returns EINTR so the caller can look at received().
 void install(int sig, void (*fn)(int), struct sigaction* old) {
   struct sigaction sa {};
@@ -85,6 +90,11 @@ void wait_for_wake(int timeout_ms) {
 bool become_worker(pid_t parent, bool own_group) {
   for (int sig : kCaught) ::signal(sig, SIG_DFL);
   ::signal(SIGCHLD, SIG_DFL);
+  // g_signal stays as inherited: a fork made after the stop request (a shared boot's split) stops too.
+  struct sigaction sa {};
+  sa.sa_handler = on_stop;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGTERM, &sa, nullptr);
   if (own_group) ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   return ::getppid() == parent;

@@ -39,10 +39,13 @@ int exit_code();
 /// Sleeps until a caught signal, a child's exit (under ChildWake) or `timeout_ms` (-1: no limit).
 void wait_for_wake(int timeout_ms);
 
-/// In a freshly forked worker: default actions for the caught signals (a worker is stopped by the
-/// parent, never asked), its own process group (`own_group`) so the parent can stop it with everything
-/// it forks, and death when `parent` dies, however it dies (PR_SET_PDEATHSIG; checked against a parent
-/// that died before the call). Returns false when the parent is already gone.
+/// In a freshly forked worker: SIGTERM (how the parent stops its workers) is caught, so received()
+/// says SIGTERM and the worker's boot ends at its next event and writes what it has (its trace and
+/// console logs: a run interrupted after a minute keeps that minute); SIGINT and SIGHUP take their
+/// default actions (a worker is stopped by the parent, never asked by a terminal). Also its own process
+/// group (`own_group`) so the parent can stop it with everything it forks, and death when `parent`
+/// dies, however it dies (PR_SET_PDEATHSIG; checked against a parent that died before the call).
+/// Returns false when the parent is already gone.
 bool become_worker(pid_t parent, bool own_group);
 
 }  // namespace bootsim::scenario::interrupt

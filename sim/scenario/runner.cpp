@@ -65,11 +65,16 @@ VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOpti
   spec.network->pcap_path = artifact_base(v, opts) + ".pcap";
   if (spec.network->external) spec.network->external->log_path = artifact_base(v, opts) + ".servers.log";
   spec.echo_console = opts.echo;
-  // A signal caught in this process (the -j 1 / -v path) ends the boot at its next event.
+  // A signal caught in this process (the -j 1 / -v path, or a worker the parent stops) ends the boot at
+  // its next event; what it did until then is still written.
   spec.watch = [](const TraceEvent&) { return interrupt::received() != 0; };
   auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
   BootRunOutcome out = run_boot(spec);
-  return record_variant(v, opts, std::move(out), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  const bool cut_short = interrupt::received() != 0;
+  VariantResult r =
+      record_variant(v, opts, std::move(out), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  r.interrupted = cut_short;
+  return r;
 }
 
 VariantResult record_variant(const Variant& v, const RunOptions& opts, BootRunOutcome out, double wall_seconds) {

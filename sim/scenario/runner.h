@@ -46,7 +46,8 @@ struct VariantResult {
   std::string shared_from;
   SimTime shared_until{};  ///< where the fork happened (virtual time)
   /// The run was stopped by a signal (interrupt.h) before it finished, or never started: its result and
-  /// artifacts are whatever it had (a killed worker leaves only its pcap), its expectations "skip".
+  /// artifacts are whatever it had (its trace and console logs up to the stop; a worker killed before
+  /// it could write them leaves only its pcap), its expectations "skip".
   bool interrupted = false;
   /// The trace's facts per source (sim/facts), derived once by judge(); the reports read these too.
   std::shared_ptr<const facts::TraceFacts> facts;

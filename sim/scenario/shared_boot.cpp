@@ -133,6 +133,7 @@ std::vector<VariantResult> SharedBoot::run() {
   const fs::path lead_staging = fs::path(lead.options.staging_dir) / lead.variant->name;
   BootRunSpec spec = world_spec(*lead.scenario, *lead.variant, lead_staging.string());
   spec.machine.keys.clear();  // given at the first trigger (Machine::give_keys)
+  spec.watch = [](const TraceEvent&) { return interrupt::received() != 0; };  // as execute_variant
   if (spec.network) spec.network->pcap_path = artifact_base(*lead.variant, lead.options) + ".pcap";
   if (spec.network && spec.network->external)
     spec.network->external->log_path = artifact_base(*lead.variant, lead.options) + ".servers.log";
@@ -172,6 +173,7 @@ std::vector<VariantResult> SharedBoot::run() {
         });
   });
   BootRunOutcome boot = world.run();
+  const bool cut_short = interrupt::received() != 0;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::vector<VariantResult> results;
@@ -185,6 +187,7 @@ std::vector<VariantResult> SharedBoot::run() {
     // The last member takes the boot's outcome; the others record a copy of it.
     VariantResult r = k + 1 == undecided_.size() ? record_variant(*j.variant, j.options, std::move(boot), wall)
                                                  : record_variant(*j.variant, j.options, boot, wall);
+    r.interrupted = cut_short;
     if (k == 0) {
       r.shared_from = shared_from;
       r.shared_until = shared_from.empty() ? SimTime{} : fork_time;

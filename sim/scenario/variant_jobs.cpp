@@ -83,7 +83,8 @@ nlohmann::json result_json(const VariantResult& r) {
                         {"wall_seconds", r.wall_seconds},
                         {"trace_path", r.trace_path},
                         {"console_path", r.console_path},
-                        {"pcap_path", r.pcap_path}};
+                        {"pcap_path", r.pcap_path},
+                        {"interrupted", r.interrupted}};
   if (r.pacing) out["pacing"] = pacing_json(*r.pacing);
   if (!r.shared_from.empty()) {
     out["shared_from"] = r.shared_from;
@@ -110,8 +111,9 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   std::string why;
   nlohmann::json res;
   if (interrupt::received()) {
-    // Stopped by the parent: a result file that is whole belongs to a variant that finished (a fork of
-    // a shared boot may finish while the group's first process is killed); anything else did not.
+    // Stopped by the parent: a result file that is whole belongs to a variant that finished, or that
+    // its worker cut short when asked and wrote up to there (it says "interrupted"); a worker killed
+    // before it could write one did not finish.
     res = nlohmann::json::parse(read_file_bytes(result_file(j)), nullptr, false);
     if (res.is_discarded() || res.contains("error")) {
       r.interrupted = true;
@@ -147,6 +149,7 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   if (res.contains("pacing")) r.pacing = pacing_from_json(res["pacing"]);
   r.shared_from = res.value("shared_from", std::string());
   r.shared_until = SimTime::from_ns(res.value("shared_until_ns", std::int64_t{0}));
+  r.interrupted = res.value("interrupted", false);
   r.events = Trace::parse_jsonl(read_file_bytes(r.trace_path));
   r.console_raw = read_file_bytes(r.console_path);
   r.console_text = rendered(r.console_raw);
@@ -221,8 +224,7 @@ std::vector<VariantResult> run_sequential(const std::vector<VariantJob>& jobs, c
     if (!j.variant->skip_reason.empty()) results[i] = skipped(*j.variant);
     else if (interrupt::received()) results[i] = not_run(*j.variant);
     else {
-      results[i] = execute_variant(*j.scenario, *j.variant, j.options);
-      results[i].interrupted = interrupt::received() != 0;  // its boot was cut short at a trace event
+      results[i] = execute_variant(*j.scenario, *j.variant, j.options);  // says whether a signal cut it short
     }
     judge(*j.variant, results[i]);
     tell(progress, j, results[i].result.end_time);

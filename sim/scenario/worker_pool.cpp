@@ -48,7 +48,9 @@ std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size
     if (interrupt::received() && !stopping) {
       stopping = true;
       stop_workers(running, SIGTERM);
-      kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      // Time for a worker to reach its boot's next event and write what it has (a 100-machine fleet's
+      // trace takes about a second); a worker that does not end by then is killed.
+      kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     }
     while (!stopping && next < count && static_cast<int>(running.size()) < max_workers) {
       size_t i = next++;

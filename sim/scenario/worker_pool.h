@@ -4,8 +4,8 @@
 //
 // Each worker is a process group of its own (so everything it forks can be stopped with it) and dies
 // with this process, however that dies (interrupt::become_worker). A signal caught by this process
-// (interrupt.h) stops the pool: no new job starts, the running ones get SIGTERM, then SIGKILL 2 s (wall
-// time) later.
+// (interrupt.h) stops the pool: no new job starts, the running ones get SIGTERM (which a worker catches
+// to end its job early, interrupt::become_worker), then SIGKILL 5 s (wall time) later.
 //
 // Why processes and not threads: libslirp and our slirp glue are process-global, and a fork gives every
 // job a private copy of everything for free.

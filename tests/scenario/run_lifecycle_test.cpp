@@ -267,6 +267,33 @@ TEST_P(run_lifecycle_signal, StopsEveryWorkerWritesReportsAndExits128PlusTheSign
   EXPECT_NE(slurp(dir / "junit.xml").find("interrupted"), std::string::npos);
   EXPECT_NE(log.find("INTERRUPTED"), std::string::npos) << log;
 
+  // What the variants that were running did until the stop is kept, in a worker as in -j 1: the trace,
+  // each machine's run ending where the signal stopped it, and every machine's console log.
+  size_t partial = 0;
+  for (const auto& v : report["variants"]) {
+    if (!v["artifacts"].contains("trace")) continue;
+    ++partial;
+    std::string trace = slurp(dir / v["artifacts"]["trace"].get<std::string>());
+    auto count = [&trace](const std::string& what) {
+      size_t n = 0;
+      for (size_t at = trace.find(what); at != std::string::npos; at = trace.find(what, at + 1)) ++n;
+      return n;
+    };
+    const size_t machines = count("\"kind\":\"exit\"");
+    EXPECT_GE(count("\"detail\":\"stopped by watcher\""), 1u) << v["variant"];
+    size_t consoles = 0, printed = 0;  // a machine not powered on yet has printed nothing
+    for (const auto& [name, file] : v["artifacts"].items())
+      if (name.rfind("console log", 0) == 0) {
+        ++consoles;
+        ASSERT_TRUE(fs::exists(dir / file.get<std::string>())) << file;
+        printed += fs::file_size(dir / file.get<std::string>()) > 0;
+      }
+    EXPECT_EQ(consoles, machines + 1) << v["variant"] << ": the variant's log and each machine's";
+    EXPECT_GE(printed, 2u) << v["variant"] << ": the variant's log and its first machine's";
+  }
+  EXPECT_GE(partial, 1u) << "no variant kept what it did before the signal";
+  EXPECT_NE(log.find("partial trace"), std::string::npos) << log;
+
   // Every capture on disk ends on a whole record.
   auto pcaps = files_ending(dir, ".pcap");
   ASSERT_FALSE(pcaps.empty());
