@@ -143,9 +143,14 @@ int run(const ScenarioOptions& o) {
                 id == s.name ? "" : (", in " + id + "/: an earlier file has that name").c_str());
     print_overrides(s.overrides);
     const std::string prefix = loaded.size() > 1 ? id + "/" : "";
-    ScenarioOutcome out{s, scenario::run_scenario(s, ro, [&](const scenario::JobDone& d) {
-                          progress.done(prefix + d.variant->name, "", d.reached.ns);
-                        }), ro.out_dir, id};
+    scenario::JobProgress told;
+    told.done = [&](const scenario::JobDone& d) { progress.done(prefix + d.variant->name, "", d.reached.ns); };
+    told.running = [&](const std::vector<scenario::JobRunning>& now) {
+      std::vector<RunningRun> runs;
+      for (const auto& r : now) runs.push_back({prefix + r.variant->name, r.reached.ns, r.machines, r.machines_ended});
+      progress.running(runs);
+    };
+    ScenarioOutcome out{s, scenario::run_scenario(s, ro, told), ro.out_dir, id};
     progress.clear();
     int rc = print_verdicts(out);
     write_reports(out);

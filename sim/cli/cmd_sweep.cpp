@@ -106,8 +106,14 @@ int run(const SweepCliOptions& o) {
     total = last - first;
   }
   Progress progress("cells", total, progress_style(o.quiet));
-  so.progress = [&](const scenario::JobDone& d) {
-    progress.done(fs::path(d.out_dir).filename().string() + " " + d.variant->name, "", d.reached.ns);
+  auto label = [](const std::string& out_dir, const scenario::Variant* v) {
+    return fs::path(out_dir).filename().string() + " " + v->name;
+  };
+  so.progress.done = [&](const scenario::JobDone& d) { progress.done(label(d.out_dir, d.variant), "", d.reached.ns); };
+  so.progress.running = [&](const std::vector<scenario::JobRunning>& now) {
+    std::vector<RunningRun> runs;
+    for (const auto& r : now) runs.push_back({label(r.out_dir, r.variant), r.reached.ns, r.machines, r.machines_ended});
+    progress.running(runs);
   };
   scenario::SweepResult r = scenario::run_sweep(path, axes, o.variants, so);
   progress.finish();

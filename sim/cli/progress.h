@@ -15,8 +15,16 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace bootsim::cli {
+
+/// A run still going, as its worker last said (scenario::JobRunning, with its label made).
+struct RunningRun {
+  std::string label;
+  std::int64_t reached_ns = 0;  ///< the virtual time its boot has reached
+  std::uint32_t machines = 0, machines_ended = 0;
+};
 
 enum class ProgressStyle {
   kNone,      ///< -q: print nothing
@@ -40,6 +48,11 @@ class Progress {
   /// One run ended: `label` names it ("stock", "autoneg=2s stock"), `outcome` says how ("pass",
   /// "handoff", may be ""), `reached_ns` the virtual time its boot reached (< 0: not known).
   void done(const std::string& label, const std::string& outcome, std::int64_t reached_ns);
+  /// Runs still going (called about once a second; a 100-machine variant takes a minute): the status
+  /// line on a terminal; a plain line when nothing was printed for kQuietLines; nothing when `runs`
+  /// is empty.
+  void running(const std::vector<RunningRun>& runs);
+  static constexpr std::chrono::seconds kQuietLines{10};
   /// Erases the terminal's status line, before the command prints to stdout (which may be the same
   /// terminal); the next done() draws it again.
   void clear();
@@ -48,6 +61,8 @@ class Progress {
 
   /// The text of the status after `done` runs ended (no "\r", no newline): what both styles print.
   std::string status(const std::string& label, const std::string& outcome, std::int64_t reached_ns) const;
+  /// The text running() prints for `runs` (no "\r", no newline).
+  std::string running_status(const std::vector<RunningRun>& runs) const;
 
  private:
   std::string what_;
@@ -56,7 +71,13 @@ class Progress {
   std::FILE* out_;
   Clock clock_;
   std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_line_;  ///< when the last plain line was printed (kLines)
+  mutable std::chrono::steady_clock::time_point last_read_;  ///< the clock as the last status read it
   bool drawn_ = false, finished_ = false;
+  /// Prints `s` in this style.
+  void show(const std::string& s);
+  /// "; 4.2 s elapsed, about 23.2 s left": the tail of both statuses.
+  std::string elapsed_and_eta() const;
 };
 
 }  // namespace bootsim::cli

@@ -67,7 +67,10 @@ VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOpti
   spec.echo_console = opts.echo;
   // A signal caught in this process (the -j 1 / -v path, or a worker the parent stops) ends the boot at
   // its next event; what it did until then is still written.
-  spec.watch = [](const TraceEvent&) { return interrupt::received() != 0; };
+  spec.watch = [&opts](const TraceEvent& ev) {
+    if (opts.on_event) opts.on_event(ev);
+    return interrupt::received() != 0;
+  };
   auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
   BootRunOutcome out = run_boot(spec);
   const bool cut_short = interrupt::received() != 0;

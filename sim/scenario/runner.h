@@ -61,6 +61,9 @@ struct RunOptions {
   /// is private to this process. run_jobs removes it at the end unless `keep_staging`.
   std::string staging_dir;
   bool keep_staging = false;
+  /// Hears every trace event of the boot as it is made (a progress display, job_status.h). It must not
+  /// change anything the simulation reads.
+  std::function<void(const TraceEvent&)> on_event;
 };
 
 /// Creates opts.out_dir and checks that every file the variant and the reports will write there stays
@@ -79,7 +82,20 @@ struct JobDone {
   std::string out_dir;  ///< its RunOptions::out_dir (a sweep cell's folder)
   SimTime reached{};    ///< the virtual time its boot reached; 0 when it was skipped or left no result
 };
-using JobProgress = std::function<void(const JobDone&)>;
+/// A job still running in a worker process, as far as it has got (job_status.h); display only, like JobDone.
+struct JobRunning {
+  const Variant* variant = nullptr;
+  std::string out_dir;
+  SimTime reached{};               ///< the virtual time of its boot's latest trace event
+  std::uint32_t machines = 0;      ///< its boot's machines (0: not known)
+  std::uint32_t machines_ended = 0;
+};
+/// What a progress display hears of run_jobs: each job as it ends (`done`), and about once a second
+/// while worker processes run, the jobs still running (`running`; not called for jobs run in this process).
+struct JobProgress {
+  std::function<void(const JobDone&)> done;
+  std::function<void(const std::vector<JobRunning>&)> running;
+};
 
 /// Runs every variant of `s` that is not skipped, `opts.jobs` at a time, and checks its expectations.
 /// Results come in the scenario's variant order. Throws InputError for configurations the simulator

@@ -16,6 +16,7 @@
 #include "sim/machine/console.h"
 #include "sim/machine/stretch_shelf.h"
 #include "sim/scenario/interrupt.h"
+#include "sim/scenario/job_status.h"
 #include "sim/scenario/pacing_json.h"
 #include "sim/scenario/shared_boot.h"
 #include "sim/scenario/worker_pool.h"
@@ -214,7 +215,7 @@ int work(const VariantJob& j) {
 
 /// Tells `progress` (when there is one) that job `j` ended, at `reached` virtual time.
 void tell(const JobProgress& progress, const VariantJob& j, SimTime reached) {
-  if (progress) progress(JobDone{j.variant, j.options.out_dir, reached});
+  if (progress.done) progress.done(JobDone{j.variant, j.options.out_dir, reached});
 }
 
 std::vector<VariantResult> run_sequential(const std::vector<VariantJob>& jobs, const JobProgress& progress) {
@@ -232,7 +233,21 @@ std::vector<VariantResult> run_sequential(const std::vector<VariantJob>& jobs, c
   return results;
 }
 
-std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int max_workers, const JobProgress& progress) {
+/// The jobs that `status` says have started, of the units that have not ended, for progress.running.
+std::vector<JobRunning> running_jobs(const std::vector<VariantJob>& jobs, const std::vector<std::vector<size_t>>& units,
+                                     const std::vector<bool>& unit_ended, const JobStatus& status) {
+  std::vector<JobRunning> out;
+  for (size_t u = 0; u < units.size(); ++u)
+    for (size_t i : units[u]) {
+      JobStatus::Seen s = status.seen(i);
+      if (unit_ended[u] || !s.started) continue;
+      out.push_back({jobs[i].variant, jobs[i].options.out_dir, SimTime::from_ns(s.reached_ns), s.machines, s.machines_ended});
+    }
+  return out;
+}
+
+std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int max_workers, const JobProgress& progress,
+                                        const JobStatus* board) {
   std::vector<VariantResult> results(jobs.size());
   // Round one: groups of jobs sharing a boot (and single jobs). Round two: every job that round one
   // left without a result (a fork that was not possible), each on its own.
@@ -242,6 +257,10 @@ std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int
   for (int round = 0; round < 2 && !units.empty(); ++round) {
     for (const auto& unit : units)
       for (size_t i : unit) fs::remove(result_file(jobs[i]));
+    std::vector<bool> unit_ended(units.size(), false);
+    std::function<void()> tick;
+    if (board && progress.running)
+      tick = [&] { progress.running(running_jobs(jobs, units, unit_ended, *board)); };
     std::vector<WorkerEnd> ends = run_in_workers(
         units.size(),
         [&](size_t u) {
@@ -250,12 +269,14 @@ std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int
         },
         max_workers,
         [&](size_t u) {  // progress only: each member with a result file, at the time it reached
-          if (progress)
+          unit_ended[u] = true;
+          if (progress.done)
             for (size_t i : units[u]) {
               nlohmann::json res = nlohmann::json::parse(read_file_bytes(result_file(jobs[i])), nullptr, false);
               if (res.is_object()) tell(progress, jobs[i], SimTime::from_ns(res.value("end_ns", std::int64_t{0})));
             }
-        });
+        },
+        tick);
     for (size_t u = 0; u < units.size(); ++u)
       for (size_t i : units[u]) {
         started[i] = started[i] || ends[u].started;
@@ -319,8 +340,23 @@ std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& given, int ma
     } catch (const std::exception&) {
     }
   }
+  // How far each worker's boot has got, for progress.running: each job's boot notes its trace events
+  // in a slot shared with this process. Without it (the mapping failed) there is only `done`.
+  std::unique_ptr<JobStatus> status;
+  if (!sequential && progress.running) {
+    try {
+      status = std::make_unique<JobStatus>(jobs.size());
+    } catch (const std::exception&) {
+    }
+    for (size_t i = 0; status && i < jobs.size(); ++i) {
+      JobStatus* st = status.get();
+      const auto machines = static_cast<std::uint32_t>(jobs[i].variant->machines.size());
+      jobs[i].options.on_event = [st, i, machines](const TraceEvent& ev) { st->note(i, machines, ev); };
+    }
+  }
   try {
-    std::vector<VariantResult> results = sequential ? run_sequential(jobs, progress) : run_parallel(jobs, max_workers, progress);
+    std::vector<VariantResult> results =
+        sequential ? run_sequential(jobs, progress) : run_parallel(jobs, max_workers, progress, status.get());
     clean();
     return results;
   } catch (...) {

@@ -26,7 +26,8 @@ struct VariantJob {
 /// echoes its console, runs in this process (the sequential path, used by tests and `-v`). A worker that
 /// dies without a result (a bootsim bug) becomes a variant that ended with kInternalError and says so.
 /// InputError raised while building a variant's World is rethrown here, as in the sequential path.
-/// `progress`, when given, hears of each job as it ends (display only; see JobDone).
+/// `progress`, when given, hears of each job as it ends, and of the running workers' boots about once a
+/// second (display only; see JobDone, JobRunning).
 std::vector<VariantResult> run_jobs(const std::vector<VariantJob>& jobs, int max_workers, const JobProgress& progress = {});
 
 }  // namespace bootsim::scenario

@@ -36,7 +36,8 @@ void stop_workers(const std::map<pid_t, size_t>& running, int sig) {
 }  // namespace
 
 std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size_t)>& job, int max_workers,
-                                      const std::function<void(size_t)>& on_end) {
+                                      const std::function<void(size_t)>& on_end,
+                                      const std::function<void()>& on_tick) {
   std::vector<WorkerEnd> ends(count);
   interrupt::ChildWake wake;
   const pid_t parent = ::getpid();
@@ -44,6 +45,7 @@ std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size
   size_t next = 0;
   bool stopping = false;
   std::chrono::steady_clock::time_point kill_at{};  // wall time, only to give up on a worker
+  auto tick_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);  // wall time, for on_tick
   while ((next < count && !stopping) || !running.empty()) {
     if (interrupt::received() && !stopping) {
       stopping = true;
@@ -77,7 +79,11 @@ std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size
         stop_workers(running, SIGKILL);
         kill_at += std::chrono::hours(1);
       }
-      interrupt::wait_for_wake(stopping ? 100 : -1);
+      if (on_tick && !stopping && std::chrono::steady_clock::now() >= tick_at) {
+        on_tick();
+        tick_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      }
+      interrupt::wait_for_wake(stopping ? 100 : on_tick ? 250 : -1);
       continue;
     }
     auto it = running.find(pid);

@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "real_scenario_util.h"
+#include "sim/scenario/job_status.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/shared_boot.h"
@@ -80,6 +82,89 @@ TEST(worker_pool, RunsEachJobInAWorkerProcessOfItsOwnAndReturnsItsExitStatus) {
     ASSERT_TRUE(WIFEXITED(ends[i].wait_status)) << i;
     EXPECT_EQ(WEXITSTATUS(ends[i].wait_status), static_cast<int>(10 + i));
   }
+}
+
+TEST(worker_pool, JobStatusCarriesWhatEachWorkerNotedToTheParent) {
+  // Given a status board made before the workers are forked, and jobs that note trace events in it
+  JobStatus board(3);
+  auto job = [&board](size_t i) {
+    if (i == 1) return 0;  // never notes anything
+    TraceEvent ev = {{"t_ns", 1000 * (i + 1)}, {"machine", "m"}, {"kind", "console"}};
+    board.note(i, 4, ev);
+    ev = {{"t_ns", 5000 * (i + 1)}, {"machine", "m"}, {"kind", "exit"}};
+    board.note(i, 4, ev);
+    return 0;
+  };
+  // When they run in worker processes
+  std::vector<WorkerEnd> ends = run_in_workers(3, job, 2);
+  ASSERT_EQ(ends.size(), 3u);
+  // Then the parent reads what each noted: the latest time, the machines, how many ended
+  for (size_t i : {size_t{0}, size_t{2}}) {
+    JobStatus::Seen s = board.seen(i);
+    EXPECT_TRUE(s.started) << i;
+    EXPECT_EQ(s.reached_ns, static_cast<std::int64_t>(5000 * (i + 1))) << i;
+    EXPECT_EQ(s.machines, 4u) << i;
+    EXPECT_EQ(s.machines_ended, 1u) << i;
+  }
+  EXPECT_FALSE(board.seen(1).started);
+  EXPECT_FALSE(board.seen(7).started) << "no such job";
+}
+
+TEST(worker_pool, TicksWhileAWorkerRuns) {
+  int ticks = 0;
+  auto job = [](size_t) {
+    ::usleep(2500 * 1000);  // wall time: a tick is about once a wall second
+    return 0;
+  };
+  run_in_workers(1, job, 1, {}, [&ticks] { ++ticks; });
+  EXPECT_GE(ticks, 1);
+  EXPECT_LE(ticks, 3);
+}
+
+TEST(worker_pool, ProgressHearsOfAFleetVariantWhileItRuns) {
+  // Ten machines through the ROM, iPXE and its script: a few wall seconds in a worker
+  fs::path dir = scratch("running");
+  std::string src = BOOTSIM_SOURCE_DIR;
+  std::ofstream(dir / "ten.xml") << R"(<scenario name="ten" seed="10" until="60s">
+  <network subnet="10.0.2.0/24" ipv6-ra="on">
+    <dhcp rom-filename="undionly.kpxe" ipxe-filename="tftp://10.0.2.2/boot-tftp.ipxe"/>
+    <tftp root=")" << src << R"(/scenarios/files/tftp">
+      <file name="undionly.kpxe" source="${ipxe}/undionly.kpxe"/>
+      <file name="mboot.c32" source="${payloads}/mboot.c32"/>
+    </tftp>
+  </network>
+  <machine name="m{n:02}" count="10" mac="52:54:00:10:00:01" power-on="0s" power-on-step="100ms">
+    <nic profile="intel-like"/><firmware rom="pxe"/>
+  </machine>
+  <expect><exit reason="handoff"/></expect>
+</scenario>)";
+  Scenario s = load_scenario((dir / "ten.xml").string(), real_load_options());
+  RunOptions opts;
+  opts.out_dir = (dir / "out").string();
+  opts.jobs = 2;
+  std::vector<std::vector<JobRunning>> heard;
+  JobProgress progress;
+  progress.running = [&heard](const std::vector<JobRunning>& now) { heard.push_back(now); };
+  std::vector<VariantResult> rs = run_scenario(s, opts, progress);
+  ASSERT_EQ(rs.size(), 1u);
+  ASSERT_FALSE(rs[0].verdicts.empty());
+  EXPECT_EQ(rs[0].verdicts[0].status, VerdictStatus::kPass) << rs[0].verdicts[0].evidence;
+  ASSERT_FALSE(heard.empty()) << "no progress while the variants ran";
+  std::map<std::string, std::int64_t> last;  // per variant: its virtual time never goes back
+  size_t seen = 0;
+  for (const auto& now : heard)
+    for (const JobRunning& r : now) {
+      ++seen;
+      ASSERT_NE(r.variant, nullptr);
+      EXPECT_EQ(r.machines, 10u) << r.variant->name;
+      EXPECT_LE(r.machines_ended, 10u);
+      EXPECT_GE(r.reached.ns, last[r.variant->name]) << r.variant->name;
+      last[r.variant->name] = r.reached.ns;
+    }
+  EXPECT_GT(seen, 0u);
+  bool moved = false;
+  for (const auto& [name, t] : last) moved = moved || t > 0;
+  EXPECT_TRUE(moved) << "a running variant's virtual time was reported";
 }
 
 TEST(worker_pool, GroupKeyIgnoresKeysCommandLineAndExpectations) {

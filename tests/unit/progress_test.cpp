@@ -67,6 +67,31 @@ TEST(unit_Progress, TerminalRedrawsOneLineAndClearsIt) {
   std::fclose(f);
 }
 
+TEST(unit_Progress, RunningRunsAreTheStatusLineAndAPlainLineAfterTenQuietSeconds) {
+  const std::vector<RunningRun> runs = {{"autoneg=2s stock", 13512198000, 1, 0}, {"default", 1000000000, 100, 3}};
+  std::FILE* f = std::tmpfile();
+  {
+    Progress p("cells", 3, ProgressStyle::kLines, f, fake_clock());  // 2 s per clock reading
+    for (int i = 0; i < 6; ++i) p.running(runs);  // the 5th call is the first 10 s after the start
+    p.running({});
+  }
+  EXPECT_EQ(written(f),
+            "progress: 0/3 cells done; running autoneg=2s stock at 13.512 s virtual, default at 1.000 s virtual "
+            "(3/100 machines ended); 12.0 s elapsed\n");
+  std::fclose(f);
+  f = std::tmpfile();
+  {
+    Progress p("variants", 1, ProgressStyle::kTerminal, f, fake_clock());
+    p.running({runs[1]});
+    p.running({runs[1]});
+  }
+  EXPECT_EQ(written(f),
+            "\r\x1b[Kprogress: 0/1 variants done; running default at 1.000 s virtual (3/100 machines ended); 2.0 s elapsed"
+            "\r\x1b[Kprogress: 0/1 variants done; running default at 1.000 s virtual (3/100 machines ended); 4.0 s elapsed"
+            "\r\x1b[K");
+  std::fclose(f);
+}
+
 TEST(unit_Progress, QuietPrintsNothing) {
   std::FILE* f = std::tmpfile();
   {
