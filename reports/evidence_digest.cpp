@@ -115,6 +115,10 @@ std::string digest_evidence(const std::string& evidence, const std::vector<std::
   return out;
 }
 
+std::string verdict_machine(const scenario::Verdict& v, const std::vector<std::string>& machines) {
+  return machine_at(v.expectation, 0, machines);
+}
+
 std::vector<VerdictGroup> group_verdicts(const std::vector<scenario::Verdict>& verdicts,
                                          const std::vector<std::string>& machines) {
   // "r640-01: text" -> ("r640-01", "text") when r640-01 is one of the machines; else ("", "")

@@ -36,4 +36,9 @@ struct VerdictGroup {
 std::vector<VerdictGroup> group_verdicts(const std::vector<scenario::Verdict>& verdicts,
                                          const std::vector<std::string>& machines);
 
+/// The machine a verdict is about: the one whose "<name>: " starts its expectation (a group's expectation
+/// is judged once per machine, "x11-01: at least …"; the longest name, as one may prefix another), or ""
+/// for a verdict on the whole variant.
+std::string verdict_machine(const scenario::Verdict& v, const std::vector<std::string>& machines);
+
 }  // namespace bootsim::reports

@@ -11,6 +11,7 @@
 #include "reports/evidence_digest.h"
 #include "reports/fleet_rows.h"
 #include "reports/html_report.h"
+#include "reports/junit_report.h"
 
 namespace bootsim::reports {
 namespace {
@@ -34,6 +35,33 @@ TEST(reports_FleetReport, HundredMachinesStaySmallWithASmallCostPerMachine) {
   EXPECT_LE(h100.size(), 3u * 1000 * 1000);
   EXPECT_LE(per_machine, 20000) << "each further machine should cost a few kB";
   EXPECT_LT(h100.size(), 2 * h50.size()) << "grows at most linearly";
+}
+
+TEST(reports_FleetReport, AMachinesJunitTestcaseShowsThatMachinesConsole) {
+  ScenarioReport r = testing::fleet_report(100);
+  std::string xml = render_junit(r);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str()));
+  size_t own = 0, whole = 0;
+  for (const auto& x : doc.select_nodes("//testcase")) {
+    pugi::xml_node tc = x.node();
+    std::string name = tc.attribute("name").value();
+    std::string out = tc.child("system-out").text().get();
+    if (name.size() > 6 && name[0] == 'm' && name.compare(4, 2, ": ") == 0) {
+      ++own;
+      // Only its own console: no machine headers, and its own client MAC line.
+      EXPECT_EQ(out.find("\n[m"), std::string::npos) << name;
+      EXPECT_NE(out.find("CLIENT MAC ADDR"), std::string::npos) << name;
+    } else {
+      ++whole;
+      EXPECT_NE(out.find("[m001]"), std::string::npos) << name;
+      EXPECT_NE(out.find("[m100]"), std::string::npos) << name;
+    }
+  }
+  EXPECT_GT(own, 90u) << "the fixture's per-machine verdicts";
+  EXPECT_GT(whole, 0u);
+  std::cout << "junit.xml: 100 machines " << xml.size() << " B\n";
+  EXPECT_LE(xml.size(), 3u * 1000 * 1000);
 }
 
 TEST(reports_FleetReport, CountsHistogramsTableAndDigestedEvidence) {
