@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -116,9 +117,11 @@ TEST(worker_pool, TicksWhileAWorkerRuns) {
     ::usleep(2500 * 1000);  // wall time: a tick is about once a wall second
     return 0;
   };
+  const auto t0 = std::chrono::steady_clock::now();
   run_in_workers(1, job, 1, {}, [&ticks] { ++ticks; });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_GE(ticks, 1);
-  EXPECT_LE(ticks, 3);
+  EXPECT_LE(ticks, static_cast<int>(wall)) << "at most one tick per wall second";
 }
 
 TEST(worker_pool, ProgressHearsOfAFleetVariantWhileItRuns) {
