@@ -126,6 +126,11 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
   } else {
     res = nlohmann::json::parse(read_file_bytes(result_file(j)), nullptr, false);
     if (res.is_discarded()) why = "worker left an unreadable " + result_file(j).string();
+    // Cut short by a SIGTERM this run did not send (someone killed the worker): not a result, and not
+    // a quiet "interrupted" either, whose skipped expectations would let CI pass.
+    else if (res.value("interrupted", false))
+      why = "worker process stopped by SIGTERM from outside this run; its partial trace is " +
+            res.value("trace_path", std::string());
   }
   if (why.empty() && res.contains("error")) {
     if (res["error"] == "input") {

@@ -367,6 +367,25 @@ TEST(run_lifecycle, AWorkerKilledMidRunLeavesAPcapOfWholeRecords) {
   EXPECT_GT(records, 0u);
 }
 
+TEST(run_lifecycle, AWorkerStoppedFromOutsideIsABootsimFailureNotAQuietSkip) {
+  // A worker that someone else sends SIGTERM writes what it has, but the run did not ask for that: its
+  // variant must fail the run (exit 4), or its skipped expectations would let CI pass.
+  fs::path out = fresh_dir("run_lifecycle", "outside_sigterm") / "out";
+  pid_t pid = start_fleet(out, {"-j", "2"});
+  std::set<pid_t> workers = descendants(pid);
+  ASSERT_FALSE(workers.empty());
+  auto all = processes();
+  size_t signalled = 0;
+  for (pid_t w : workers)
+    if (all.count(w) && all[w].first == pid) signalled += ::kill(w, SIGTERM) == 0;  // the parent's own workers
+  ASSERT_GT(signalled, 0u);
+  int st = wait_for(pid);
+  std::string log = slurp(out.string() + ".log");
+  ASSERT_TRUE(WIFEXITED(st)) << log;
+  EXPECT_EQ(WEXITSTATUS(st), 4) << log;
+  EXPECT_NE(log.find("stopped by SIGTERM from outside this run"), std::string::npos) << log;
+}
+
 TEST(run_lifecycle, InterruptedSweepMarksUnfinishedCellsAndWritesItsTable) {
   fs::path root = fresh_dir("run_lifecycle", "sweep") / "out";
   fs::path out = root / "sweep-fleet_broadcom";  // the --out rule: DIR/sweep-<scenario>/
