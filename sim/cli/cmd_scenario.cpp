@@ -145,7 +145,8 @@ int run(const ScenarioOptions& o) {
     const std::string prefix = loaded.size() > 1 ? id + "/" : "";
     scenario::JobProgress told;
     told.done = [&](const scenario::JobDone& d) { progress.done(prefix + d.variant->name, "", d.reached.ns); };
-    told.running = [&](const std::vector<scenario::JobRunning>& now) {
+    // Only when shown: it makes every worker's boot note each trace event (job_status.h).
+    if (progress.shown()) told.running = [&](const std::vector<scenario::JobRunning>& now) {
       std::vector<RunningRun> runs;
       for (const auto& r : now) runs.push_back({prefix + r.variant->name, r.reached.ns, r.machines, r.machines_ended});
       progress.running(runs);

@@ -110,7 +110,8 @@ int run(const SweepCliOptions& o) {
     return fs::path(out_dir).filename().string() + " " + v->name;
   };
   so.progress.done = [&](const scenario::JobDone& d) { progress.done(label(d.out_dir, d.variant), "", d.reached.ns); };
-  so.progress.running = [&](const std::vector<scenario::JobRunning>& now) {
+  // Only when shown: it makes every worker's boot note each trace event (job_status.h).
+  if (progress.shown()) so.progress.running = [&](const std::vector<scenario::JobRunning>& now) {
     std::vector<RunningRun> runs;
     for (const auto& r : now) runs.push_back({label(r.out_dir, r.variant), r.reached.ns, r.machines, r.machines_ended});
     progress.running(runs);

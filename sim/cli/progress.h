@@ -48,6 +48,8 @@ class Progress {
   /// One run ended: `label` names it ("stock", "autoneg=2s stock"), `outcome` says how ("pass",
   /// "handoff", may be ""), `reached_ns` the virtual time its boot reached (< 0: not known).
   void done(const std::string& label, const std::string& outcome, std::int64_t reached_ns);
+  /// Whether anything is printed at all (not -q): callers need not gather what would not be shown.
+  bool shown() const { return style_ != ProgressStyle::kNone; }
   /// Runs still going (called about once a second; a 100-machine variant takes a minute): the status
   /// line on a terminal; a plain line when nothing was printed for kQuietLines; nothing when `runs`
   /// is empty.

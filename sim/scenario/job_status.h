@@ -33,8 +33,6 @@ class JobStatus {
   /// Anywhere: what job `job`'s slot says now.
   Seen seen(size_t job) const;
 
-  size_t size() const { return count_; }
-
  private:
   struct Slot;
   Slot* slots_ = nullptr;
