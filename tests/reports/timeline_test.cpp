@@ -109,5 +109,33 @@ TEST(reports_Timeline, OnASharedWireEachMachineHasOnlyItsOwnDhcpExchanges) {
   for (const auto& [machine, xids] : sent) EXPECT_EQ(exchanges[machine], static_cast<int>(xids.size())) << machine;
 }
 
+TEST(reports_Timeline, ALongTracesMarkersAreEachEventsOwnWhicheverThreadMadeThem) {
+  // A fleet-sized trace (real events of a three-machine fleet, repeated under other machine names past
+  // the length build_timeline splits across two threads): every marker is what that event alone gives.
+  auto fleet = fleet_stock_trace();
+  ASSERT_FALSE(fleet.empty());
+  std::vector<TraceEvent> events;
+  for (int copy = 0; events.size() < 50000; ++copy)
+    for (TraceEvent e : fleet) {
+      e["machine"] = e.value("machine", "") + "-" + std::to_string(copy);
+      events.push_back(std::move(e));
+    }
+  Timeline tl = build_timeline(events);
+  ASSERT_EQ(tl.markers.size(), events.size());
+  for (size_t i = 0; i < events.size(); i += 97) {  // a sample from both halves
+    Timeline alone = build_timeline({events[i]});
+    ASSERT_EQ(alone.markers.size(), 1u);
+    const Marker& want = alone.markers.front();
+    const Marker& got = tl.markers[i];
+    EXPECT_EQ(got.event_index, i);
+    EXPECT_EQ(got.t_ns, want.t_ns) << i;
+    EXPECT_EQ(got.machine, want.machine) << i;
+    EXPECT_EQ(got.lane, want.lane) << i;
+    EXPECT_EQ(got.category, want.category) << i;
+    EXPECT_EQ(got.label, want.label) << i;
+    EXPECT_EQ(got.detail, want.detail) << i;
+  }
+}
+
 }  // namespace
 }  // namespace bootsim::reports
