@@ -114,6 +114,10 @@ int exit_code(const std::vector<VariantResult>& results) {
   return rc;
 }
 
+bool left_nothing_to_judge(const VariantResult& r) {
+  return r.skip_reason.empty() && !r.interrupted && r.machines.empty() && r.result.reason == StopReason::kInternalError;
+}
+
 void judge(const Variant& v, VariantResult& r) {
   r.verdicts.clear();
   r.facts = std::make_shared<const facts::TraceFacts>(facts::derive_facts(r.events));  // once per run
@@ -121,6 +125,8 @@ void judge(const Variant& v, VariantResult& r) {
   for (const auto& e : v.expectations)
     if (!v.skip_reason.empty()) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, v.skip_reason, e.where});
     else if (r.interrupted) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, "interrupted before the run finished", e.where});
+    else if (left_nothing_to_judge(r))
+      r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, "not judged: the run left no result (bootsim internal error)", e.where});
     else r.verdicts.push_back(check(e, r, facts));
   Verdict run = run_verdict(v, r, facts);
   if (v.expectations.empty() || run.status == VerdictStatus::kError) r.verdicts.push_back(std::move(run));

@@ -28,7 +28,7 @@ struct VariantResult {
   std::string skip_reason;              ///< non-empty: not run
   RunResult result;                     ///< the first machine's
   /// Every machine, in the scenario's order (one entry for a single machine: the same as `result`,
-  /// `console_*`). Empty for a variant that was not run.
+  /// `console_*`). Empty for a variant that was not run, or whose worker died before it wrote a result.
   std::vector<MachineRun> machines;
   std::vector<Verdict> verdicts;
   std::vector<TraceEvent> events;        ///< every machine's and the network's
@@ -52,6 +52,11 @@ struct VariantResult {
   /// The trace's facts per source (sim/facts), derived once by judge(); the reports read these too.
   std::shared_ptr<const facts::TraceFacts> facts;
 };
+
+/// True for a variant whose run left nothing to judge: its worker died, or bootsim failed, before any
+/// machine's result was written (an internal error with no machines). An empty trace would fail some of
+/// its expectations and pass others ("no handoff"), so judge() skips them and its run verdict says why.
+bool left_nothing_to_judge(const VariantResult& r);
 
 struct RunOptions {
   std::string out_dir;  ///< where per-variant trace, console log and pcap go (created)

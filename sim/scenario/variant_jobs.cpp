@@ -143,6 +143,10 @@ VariantResult collect(const VariantJob& j, int wait_status, std::string* input_e
     // A bootsim bug, not the guest's: say so in the variant, keep the other variants' results.
     r.result.reason = StopReason::kInternalError;
     r.result.detail = why;
+    // The pcap is written as frames pass (whole records): whatever the worker captured is there to read.
+    std::string pcap = artifact_base(*j.variant, j.options) + ".pcap";
+    std::error_code ec;
+    if (fs::exists(pcap, ec)) r.pcap_path = pcap;
     return r;
   }
   r.result.reason = static_cast<StopReason>(res["reason"].get<int>());

@@ -359,12 +359,30 @@ TEST(run_lifecycle, AWorkerKilledMidRunLeavesAPcapOfWholeRecords) {
   std::set<pid_t> workers = descendants(pid);
   ASSERT_FALSE(workers.empty());
   for (pid_t w : workers) ::kill(w, SIGKILL);  // the harshest stop: no chance to flush anything
-  wait_for(pid);
+  int st = wait_for(pid);
+  std::string log = slurp(out.string() + ".log");
   auto pcaps = files_ending(out / "fleet_broadcom", ".pcap");
   ASSERT_FALSE(pcaps.empty());
   size_t records = 0;
   for (const auto& p : pcaps) records += pcap_records(p);
   EXPECT_GT(records, 0u);
+
+  // A dead worker's variant is a bootsim failure, and its expectations are not judged on the trace it
+  // never wrote: an empty trace would FAIL some and PASS others ("no handoff").
+  ASSERT_TRUE(WIFEXITED(st)) << log;
+  EXPECT_EQ(WEXITSTATUS(st), 4) << log;
+  EXPECT_EQ(log.find("  FAIL  "), std::string::npos) << log;
+  auto report = nlohmann::json::parse(slurp(out / "fleet_broadcom/report.json"));
+  size_t dead = 0;
+  for (const auto& v : report["variants"]) {
+    const auto& verdicts = v["verdicts"];
+    ASSERT_FALSE(verdicts.empty()) << v.dump();
+    if (verdicts.back()["status"] != "error") continue;  // a worker that finished before the kill
+    ++dead;
+    for (size_t i = 0; i + 1 < verdicts.size(); ++i) EXPECT_EQ(verdicts[i]["status"], "skip") << verdicts[i].dump();
+    EXPECT_NE(verdicts.back()["evidence"].get<std::string>().find("killed by signal 9"), std::string::npos);
+  }
+  EXPECT_GT(dead, 0u) << log;
 }
 
 TEST(run_lifecycle, AWorkerStoppedFromOutsideIsABootsimFailureNotAQuietSkip) {
