@@ -27,10 +27,11 @@ void Video::install() {
 void Video::mirror() {
   Cpu& cpu = host_.cpu();
   const std::uint8_t* now = screen_.cells();
-  std::size_t lo = 0, hi = TextScreen::kBytes;
-  while (lo < hi && now[lo] == mirrored_[lo]) ++lo;
-  while (hi > lo && now[hi - 1] == mirrored_[hi - 1]) --hi;
-  if (lo < hi) {
+  // After nearly every call the screen is as it was: one memcmp says so (a fleet makes ~10^6 calls).
+  if (std::memcmp(now, mirrored_.data(), TextScreen::kBytes) != 0) {
+    std::size_t lo = 0, hi = TextScreen::kBytes;
+    while (lo < hi && now[lo] == mirrored_[lo]) ++lo;
+    while (hi > lo && now[hi - 1] == mirrored_[hi - 1]) --hi;
     cpu.write(kVideoMemory + static_cast<std::uint32_t>(lo), now + lo, hi - lo);
     std::memcpy(mirrored_.data() + lo, now + lo, hi - lo);
   }
