@@ -179,8 +179,8 @@ int print_verdicts(const ScenarioOutcome& o) {
       std::printf("  [%s] (evidence of machines that read alike is grouped; every machine's own is in junit.xml and report.json)\n",
                   v.name.c_str());
     if (v.trace_path.empty() && v.console_path.empty())
-      std::printf("  [%s] no trace or console log (the run wrote no result)%s\n", v.name.c_str(),
-                  v.pcap_path.empty() ? "" : ("; pcap up to where it stopped " + v.pcap_path).c_str());
+      std::printf("  [%s] the run left no result to read%s\n", v.name.c_str(),
+                  v.pcap_path.empty() ? "" : ("; pcap up to where it stopped: " + v.pcap_path).c_str());
     else
       std::printf("  [%s] trace %s, console %s, pcap %s\n", v.name.c_str(), v.trace_path.c_str(),
                   v.console_path.c_str(), v.pcap_path.c_str());
