@@ -33,6 +33,9 @@ class ChildWake {
 
 /// The first signal the living Catcher caught (0: none, or no Catcher).
 int received();
+/// The exit detail of each machine of a boot that received() cut short (BootRunSpec::watch_stop_detail):
+/// its trace then says why it ended there.
+inline constexpr const char* kStopDetail = "interrupted: the run was stopped by a signal";
 /// The exit code for received(): 128 + the signal.
 int exit_code();
 

@@ -71,6 +71,7 @@ VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOpti
     if (opts.on_event) opts.on_event(ev);
     return interrupt::received() != 0;
   };
+  spec.watch_stop_detail = interrupt::kStopDetail;
   auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
   BootRunOutcome out = run_boot(spec);
   const bool cut_short = interrupt::received() != 0;

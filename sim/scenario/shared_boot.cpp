@@ -137,6 +137,7 @@ std::vector<VariantResult> SharedBoot::run() {
     if (const auto& f = jobs_[static_cast<size_t>(me_)].options.on_event) f(ev);
     return interrupt::received() != 0;
   };
+  spec.watch_stop_detail = interrupt::kStopDetail;
   if (spec.network) spec.network->pcap_path = artifact_base(*lead.variant, lead.options) + ".pcap";
   if (spec.network && spec.network->external)
     spec.network->external->log_path = artifact_base(*lead.variant, lead.options) + ".servers.log";

@@ -35,6 +35,8 @@ struct BootRunSpec {
   /// Called for every trace event as it happens (benchmarks, live logs). Returning true stops the run
   /// (every machine). With several machines it is called on whichever machine's fiber holds the baton.
   std::function<bool(const TraceEvent&)> watch;
+  /// The detail of every machine's exit (reason time_limit) when `watch` stopped the run.
+  std::string watch_stop_detail = "stopped by watcher";
   /// A shared boot's observation hook (sim/scenario/shared_boot.h): with one machine, its NIC, its PXE
   /// ROM (command line) and the boot network's DHCP server call it with a section name just before they
   /// first read that part of their input, e.g. "machine/nic/link", "machine/cmdline", "network/dhcp".

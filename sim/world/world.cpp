@@ -143,7 +143,7 @@ BootRunOutcome World::run() {
     // uc_emu_start).
     out_.trace.set_listener([this](const TraceEvent& ev) {
       if (spec_.watch(ev) && ev["kind"] != "exit")
-        for (auto& m : machines_) m->request_stop(StopReason::kTimeLimit, "stopped by watcher");
+        for (auto& m : machines_) m->request_stop(StopReason::kTimeLimit, spec_.watch_stop_detail);
     });
   }
   std::vector<RunResult> results = machines_.size() == 1 ? run_alone() : run_with_baton();
