@@ -7,6 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "sim/net/socket_dir.h"
+
 namespace bootsim {
 
 namespace {
@@ -26,15 +28,6 @@ std::uint16_t raw_udp_dst_port(const std::vector<std::uint8_t>& f) {
   std::size_t ihl = (f[14] & 0x0F) * 4u;
   if (ihl < 20 || f.size() < 14 + ihl + 4) return 0;
   return static_cast<std::uint16_t>(f[14 + ihl + 2] << 8 | f[14 + ihl + 3]);
-}
-
-std::string make_socket_dir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/bootsim-net-XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  if (!::mkdtemp(buf.data())) throw std::runtime_error("cannot create a private socket directory under " + templ);
-  return buf.data();
 }
 
 }  // namespace

@@ -342,8 +342,19 @@ TEST(run_lifecycle, SignalAlsoStopsTheForkOfASharedBoot) {
   for (const auto& p : files_ending(out, ".pcap")) pcap_records(p);
 }
 
+/// The socket directories (sim/net/socket_dir.h) under `tmp`.
+std::vector<std::string> socket_dirs(const fs::path& tmp) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(tmp))
+    if (e.path().filename().string().rfind("bootsim-net-", 0) == 0) out.push_back(e.path().filename().string());
+  return out;
+}
+
 TEST(run_lifecycle, WorkersDoNotOutliveAParentKilledOutright) {
-  fs::path out = fresh_dir("run_lifecycle", "sigkill") / "out";
+  fs::path dir = fresh_dir("run_lifecycle", "sigkill");
+  fs::path out = dir / "out", tmp = dir / "tmp";
+  fs::create_directories(tmp);
+  ::setenv("TMPDIR", tmp.c_str(), 1);  // this test's own process: the runs below make their sockets there
   pid_t pid = start_fleet(out, {"-j", "2"});
   std::set<pid_t> workers = descendants(pid);
   ASSERT_FALSE(workers.empty());
@@ -351,6 +362,15 @@ TEST(run_lifecycle, WorkersDoNotOutliveAParentKilledOutright) {
   wait_for(pid);
   std::this_thread::sleep_for(2s);
   EXPECT_EQ(alive(workers), std::set<pid_t>{}) << "workers left running 2 s after the parent was killed";
+
+  // Nobody removed the HTTP socket directories of the killed processes; the next run does.
+  ASSERT_FALSE(socket_dirs(tmp).empty());
+  fs::path next = dir / "next";
+  EXPECT_EQ(run({"scenario", shipped("broadcom_timeout.xml"), "--variant", "stock", "--out", next.string()},
+                next.string() + ".log"),
+            0)
+      << slurp(next.string() + ".log");
+  EXPECT_EQ(socket_dirs(tmp), std::vector<std::string>{}) << "left by processes killed outright";
 }
 
 TEST(run_lifecycle, AWorkerKilledMidRunLeavesAPcapOfWholeRecords) {
