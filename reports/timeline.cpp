@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "reports/frame_summary.h"
+#include "sim/core/beside.h"
 #include "sim/core/trace_kinds.h"
 #include "sim/machine/console.h"
 
@@ -229,7 +230,7 @@ Timeline build_timeline(const std::vector<TraceEvent>& events, const facts::Trac
   };
   const size_t split = events.size() >= kParallelMarkers ? events.size() / 2 : events.size();
   std::future<void> second_half;
-  if (split < events.size()) second_half = std::async(std::launch::async, make_range, split, events.size());
+  if (split < events.size()) second_half = run_beside([&make_range, split, n = events.size()] { make_range(split, n); });
   make_range(0, split);
   if (second_half.valid()) second_half.get();
 

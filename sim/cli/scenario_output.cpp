@@ -14,6 +14,7 @@
 #include "sim/cli/colour.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
+#include "sim/core/beside.h"
 #include "sim/core/errors.h"
 
 namespace bootsim::cli {
@@ -281,7 +282,7 @@ void write_reports(const ScenarioOutcome& o, bool announce) {
   fs::path dir(o.out_dir);
   // The renderers only read `r` (reports/README.md): report.json, as long to make as the HTML for a fleet,
   // is made on the other core meanwhile. Neither's bytes depend on which finishes first.
-  std::future<std::string> json = std::async(std::launch::async, [&r] { return reports::render_json(r); });
+  std::future<std::string> json = run_beside([&r] { return reports::render_json(r); });
   write_text(dir / "report.html", reports::render_html(r));
   write_text(dir / "report.json", json.get());
   write_text(dir / "junit.xml", reports::render_junit(r));

@@ -58,6 +58,14 @@ std::string default_staging_dir(const std::string& out_dir) {
   return (fs::path(out_dir) / (".staging-" + std::to_string(::getpid()))).string();
 }
 
+void stop_at_signal(BootRunSpec& spec, std::function<void(const TraceEvent&)> on_event) {
+  spec.watch = [on_event = std::move(on_event)](const TraceEvent& ev) {
+    if (on_event) on_event(ev);
+    return interrupt::received() != 0;
+  };
+  spec.watch_stop_detail = interrupt::kStopDetail;
+}
+
 VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOptions& opts) {
   fs::create_directories(opts.out_dir);
   std::string staging = opts.staging_dir.empty() ? default_staging_dir(opts.out_dir) : opts.staging_dir;
@@ -67,11 +75,7 @@ VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOpti
   spec.echo_console = opts.echo;
   // A signal caught in this process (the -j 1 / -v path, or a worker the parent stops) ends the boot at
   // its next event; what it did until then is still written.
-  spec.watch = [&opts](const TraceEvent& ev) {
-    if (opts.on_event) opts.on_event(ev);
-    return interrupt::received() != 0;
-  };
-  spec.watch_stop_detail = interrupt::kStopDetail;
+  stop_at_signal(spec, opts.on_event);
   auto t0 = std::chrono::steady_clock::now();  // only to report wall time; never fed to the simulation
   BootRunOutcome out = run_boot(spec);
   const bool cut_short = interrupt::received() != 0;
@@ -119,16 +123,27 @@ bool left_nothing_to_judge(const VariantResult& r) {
   return r.skip_reason.empty() && !r.interrupted && r.machines.empty() && r.result.reason == StopReason::kInternalError;
 }
 
+namespace {
+
+/// Why neither `v`'s expectations nor its run are judged: the variant was skipped, or its run was
+/// interrupted. Empty when they are.
+std::string skip_reason_of(const Variant& v, const VariantResult& r) {
+  if (!v.skip_reason.empty()) return v.skip_reason;
+  if (r.interrupted) return "interrupted before the run finished";
+  return "";
+}
+
+}  // namespace
+
 void judge(const Variant& v, VariantResult& r) {
   r.verdicts.clear();
   r.facts = std::make_shared<const facts::TraceFacts>(facts::derive_facts(r.events));  // once per run
   const facts::TraceFacts facts = facts_of(r);  // every expectation reads these
+  // A run that left nothing is not judged either, but its run verdict is the internal error.
+  std::string skip = skip_reason_of(v, r);
+  if (skip.empty() && left_nothing_to_judge(r)) skip = "not judged: the run left no result (bootsim internal error)";
   for (const auto& e : v.expectations)
-    if (!v.skip_reason.empty()) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, v.skip_reason, e.where});
-    else if (r.interrupted) r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, "interrupted before the run finished", e.where});
-    else if (left_nothing_to_judge(r))
-      r.verdicts.push_back(Verdict{describe(e), VerdictStatus::kSkip, "not judged: the run left no result (bootsim internal error)", e.where});
-    else r.verdicts.push_back(check(e, r, facts));
+    r.verdicts.push_back(skip.empty() ? check(e, r, facts) : Verdict{describe(e), VerdictStatus::kSkip, skip, e.where});
   Verdict run = run_verdict(v, r, facts);
   if (v.expectations.empty() || run.status == VerdictStatus::kError) r.verdicts.push_back(std::move(run));
 }
@@ -158,9 +173,9 @@ Verdict run_verdict(const Variant& v, const VariantResult& r) { return run_verdi
 Verdict run_verdict(const Variant& v, const VariantResult& r, const facts::TraceFacts& f) {
   Verdict out{kRunsWithoutFault, VerdictStatus::kPass, "", {}};
   out.about_run = true;
-  if (!v.skip_reason.empty() || r.interrupted) {
+  if (std::string skip = skip_reason_of(v, r); !skip.empty()) {
     out.status = VerdictStatus::kSkip;
-    out.evidence = r.interrupted ? "interrupted before the run finished" : v.skip_reason;
+    out.evidence = std::move(skip);
     return out;
   }
   std::vector<MachineRun> machines = r.machines;

@@ -107,6 +107,10 @@ struct JobProgress {
 /// cannot build. `progress`: as run_jobs. (Defined with the jobs it runs, in sim/scenario/variant_jobs.cpp.)
 std::vector<VariantResult> run_scenario(const Scenario& s, const RunOptions& opts, const JobProgress& progress = {});
 
+/// Makes `spec`'s boot end at its next event once this process caught a signal (interrupt.h), each
+/// machine's exit saying so; `on_event` (may be empty) sees every event before that.
+void stop_at_signal(BootRunSpec& spec, std::function<void(const TraceEvent&)> on_event);
+
 /// Boots one variant that is not skipped, in this process, and writes its trace, console log and pcap
 /// under opts.out_dir. Verdicts are left to judge().
 VariantResult execute_variant(const Scenario& s, const Variant& v, const RunOptions& opts);

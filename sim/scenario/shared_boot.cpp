@@ -133,11 +133,9 @@ std::vector<VariantResult> SharedBoot::run() {
   const fs::path lead_staging = fs::path(lead.options.staging_dir) / lead.variant->name;
   BootRunSpec spec = world_spec(*lead.scenario, *lead.variant, lead_staging.string());
   spec.machine.keys.clear();  // given at the first trigger (Machine::give_keys)
-  spec.watch = [this](const TraceEvent& ev) {  // as execute_variant, for the member this process is now
+  stop_at_signal(spec, [this](const TraceEvent& ev) {  // the member this process is now
     if (const auto& f = jobs_[static_cast<size_t>(me_)].options.on_event) f(ev);
-    return interrupt::received() != 0;
-  };
-  spec.watch_stop_detail = interrupt::kStopDetail;
+  });
   if (spec.network) spec.network->pcap_path = artifact_base(*lead.variant, lead.options) + ".pcap";
   if (spec.network && spec.network->external)
     spec.network->external->log_path = artifact_base(*lead.variant, lead.options) + ".servers.log";
