@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <exception>
 #include <future>
-#include <system_error>
 #include <memory>
 #include <iterator>
 
+#include "sim/core/beside.h"
 #include "sim/core/trace_log.h"
 
 namespace bootsim {
@@ -150,13 +150,7 @@ std::vector<TraceEvent> Trace::parse_jsonl(const std::string& text) {
   }
   std::vector<TraceEvent> out, tail;
   std::future<void> second;
-  if (mid < text.size()) {
-    try {
-      second = std::async(std::launch::async, [&text, &tail, mid] { parse_lines(text, mid, text.size(), tail); });
-    } catch (const std::system_error&) {
-      mid = text.size();  // no thread to be had: all on this one
-    }
-  }
+  if (mid < text.size()) second = run_beside([&text, &tail, mid] { parse_lines(text, mid, text.size(), tail); });
   std::exception_ptr error;
   try {
     parse_lines(text, 0, mid, out);
