@@ -11,6 +11,7 @@
 #include "sim/cli/option_checks.h"
 #include "sim/cli/out_lock.h"
 #include "sim/cli/out_rule.h"
+#include "sim/cli/job_progress.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/core/errors.h"
@@ -143,14 +144,8 @@ int run(const ScenarioOptions& o) {
                 id == s.name ? "" : (", in " + id + "/: an earlier file has that name").c_str());
     print_overrides(s.overrides);
     const std::string prefix = loaded.size() > 1 ? id + "/" : "";
-    scenario::JobProgress told;
-    told.done = [&](const scenario::JobDone& d) { progress.done(prefix + d.variant->name, "", d.reached.ns); };
-    // Only when shown: it makes every worker's boot note each trace event (job_status.h).
-    if (progress.shown()) told.running = [&](const std::vector<scenario::JobRunning>& now) {
-      std::vector<RunningRun> runs;
-      for (const auto& r : now) runs.push_back({prefix + r.variant->name, r.reached.ns, r.machines, r.machines_ended});
-      progress.running(runs);
-    };
+    scenario::JobProgress told =
+        job_progress(progress, [prefix](const std::string&, const scenario::Variant* v) { return prefix + v->name; });
     ScenarioOutcome out{s, scenario::run_scenario(s, ro, told), ro.out_dir, id};
     progress.clear();
     int rc = print_verdicts(out);

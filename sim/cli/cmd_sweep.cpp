@@ -18,6 +18,7 @@
 #include "sim/cli/option_checks.h"
 #include "sim/cli/out_lock.h"
 #include "sim/cli/out_rule.h"
+#include "sim/cli/job_progress.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/cli/stale_outputs.h"
@@ -106,16 +107,9 @@ int run(const SweepCliOptions& o) {
     total = last - first;
   }
   Progress progress("cells", total, progress_style(o.quiet));
-  auto label = [](const std::string& out_dir, const scenario::Variant* v) {
+  so.progress = job_progress(progress, [](const std::string& out_dir, const scenario::Variant* v) {
     return fs::path(out_dir).filename().string() + " " + v->name;
-  };
-  so.progress.done = [&](const scenario::JobDone& d) { progress.done(label(d.out_dir, d.variant), "", d.reached.ns); };
-  // Only when shown: it makes every worker's boot note each trace event (job_status.h).
-  if (progress.shown()) so.progress.running = [&](const std::vector<scenario::JobRunning>& now) {
-    std::vector<RunningRun> runs;
-    for (const auto& r : now) runs.push_back({label(r.out_dir, r.variant), r.reached.ns, r.machines, r.machines_ended});
-    progress.running(runs);
-  };
+  });
   scenario::SweepResult r = scenario::run_sweep(path, axes, o.variants, so);
   progress.finish();
   int rc = shard ? finish_shard(r, path, *shard, out_root) : finish_sweep(r, so.out_dir);
