@@ -41,14 +41,20 @@ std::string resolve_scenario(const std::string& name) {
   const bool bare = fs::path(name).extension() != ".xml";
   if (bare && fs::exists(name + ".xml")) return name + ".xml";
   // A bare name as the design card writes it: the current directory, then the scenarios shipped with bootsim.
-  if (fs::path(name).has_parent_path()) throw InputError(name + ": no such scenario file");
+  auto not_found = [&name](const std::string& where) {
+    if (fs::is_directory(name))
+      return InputError(name + ": is a folder, not a scenario file (its files: " +
+                        (fs::path(name) / "*.xml").string() + ")");
+    return InputError(name + ": no such scenario file" + where);
+  };
+  if (fs::path(name).has_parent_path()) throw not_found("");
   for (const std::string& dir : shipped_scenario_dirs()) {
     for (const std::string& file : bare ? std::vector<std::string>{name, name + ".xml"} : std::vector<std::string>{name}) {
       fs::path p = fs::path(dir) / file;
       if (fs::exists(p) && !fs::is_directory(p)) return p.string();
     }
   }
-  throw InputError(name + ": no such scenario file here or among the shipped scenarios (`bootsim list` shows them)");
+  throw not_found(" here or among the shipped scenarios (`bootsim list` shows them)");
 }
 
 std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& sets) {

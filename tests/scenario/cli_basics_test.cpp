@@ -147,6 +147,23 @@ TEST(cli_basics, ScenarioVariantRunsOnlyTheNamedVariantOfABareNameAndColourPaint
   EXPECT_EQ(unknown.err.find("\x1b["), std::string::npos) << "not a terminal: no colour by default";
 }
 
+TEST(cli_basics, AFolderGivenAsTheScenarioIsNamedAsOneWithTheWayToRunItsFiles) {
+  fs::path dir = fresh_dir("cli-basics", "folder");
+  fs::create_directories(dir / "mine");
+  for (const std::string& arg : {std::string("mine"), (dir / "mine").string()}) {
+    Outcome o = bootsim(dir, "folder", "scenario " + arg + " --out " + (dir / "out").string(), dir);
+    EXPECT_EQ(o.exit_code, 2) << o.err;
+    EXPECT_NE(o.err.find(arg + ": is a folder, not a scenario file (its files: " +
+                         (fs::path(arg) / "*.xml").string() + ")"),
+              std::string::npos)
+        << o.err;
+  }
+  Outcome missing = bootsim(dir, "missing", "scenario nosuch --out " + (dir / "out").string(), dir);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nosuch: no such scenario file here or among the shipped scenarios"), std::string::npos)
+      << missing.err;
+}
+
 TEST(cli_basics, ColourFollowsTheFlagThenNoColorThenClicolorForce) {
   fs::path dir = fresh_dir("cli-basics", "colour");
   auto coloured = [&](const std::string& tag, const std::string& flag, const std::string& env) {
