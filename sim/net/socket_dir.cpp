@@ -64,7 +64,9 @@ std::string make_socket_dir() {
   std::string templ = parent + "/" + kPrefix + std::to_string(::getpid()) + "-XXXXXX";
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
-  if (!::mkdtemp(buf.data())) throw std::runtime_error("cannot create a private socket directory under " + templ);
+  if (!::mkdtemp(buf.data()))
+    throw std::runtime_error("cannot create a private socket directory " + templ + (tmp && *tmp ? " ($TMPDIR)" : "") +
+                             ": " + std::strerror(errno));
   return buf.data();
 }
 
