@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "sim/core/host_paths.h"
 #include "sim/scenario/world_spec.h"
 #include "sim/world/boot_run.h"
 
@@ -73,12 +74,7 @@ Report run_measured(const scenario::Scenario& s, const scenario::Variant& v, boo
 }  // namespace
 
 VariantBench bench_variant(const scenario::Scenario& s, const scenario::Variant& v, bool idle_skip) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/bootsim-bench-XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  if (!::mkdtemp(buf.data())) throw std::runtime_error("cannot create " + templ);
-  std::string staging = buf.data();
+  std::string staging = make_temp_dir("bootsim-bench");
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("bench: pipe failed");
   pid_t pid = ::fork();

@@ -19,6 +19,7 @@
 #include "sim/cli/option_checks.h"
 #include "sim/cli/scenario_output.h"
 #include "sim/core/errors.h"
+#include "sim/core/host_paths.h"
 #include "sim/machine/snapshot_cache.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/worker_pool.h"
@@ -132,20 +133,10 @@ double median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-/// A fresh folder under $TMPDIR (or /tmp) named after `stem`.
-std::string temp_dir(const std::string& stem) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + stem + "-XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  if (!::mkdtemp(buf.data())) throw std::runtime_error("cannot create " + templ);
-  return buf.data();
-}
-
 /// Wall time of `bootsim scenario FILE` without its printing: every variant, through the worker pool.
 double scenario_wall(const std::string& file, int jobs) {
   scenario::Scenario s = scenario::load_scenario(resolve_scenario(file), load_options());
-  const std::string out = temp_dir("bootsim-bench");
+  const std::string out = make_temp_dir("bootsim-bench");
   scenario::RunOptions ro;
   ro.out_dir = out;
   ro.jobs = jobs;
@@ -202,7 +193,7 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
       seq.push_back(scenario_wall(scenario_file, 1));
       progress.done(nth("scenario -j 1", i), "", -1);
     }
-    const std::string cache_dir = temp_dir("bootsim-bench-cache");
+    const std::string cache_dir = make_temp_dir("bootsim-bench-cache");
     SnapshotCache cache(cache_dir);
     SnapshotCache::use(&cache);
     scenario_wall(scenario_file, cpus);

@@ -2,7 +2,12 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
 #include <system_error>
+#include <vector>
 
 #include "sim/core/errors.h"
 
@@ -148,6 +153,22 @@ std::optional<std::string> served_root_problem(const std::string& root) {
     return "holds " + it->path().string() + ", which is " + type_name(st.type()) + " (a server can only serve files)";
   }
   return std::nullopt;
+}
+
+std::string temp_parent() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
+
+std::string make_temp_dir(const std::string& stem) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = temp_parent() + "/" + stem + "-XXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data()))
+    throw std::runtime_error("cannot create a private folder " + templ + (tmp && *tmp ? " ($TMPDIR)" : "") + ": " +
+                             std::strerror(errno));
+  return buf.data();
 }
 
 }  // namespace bootsim

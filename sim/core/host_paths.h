@@ -45,4 +45,12 @@ std::optional<std::string> input_file_problem(const std::string& path, std::uint
 /// is a regular file, a directory, or a symlink to one of them.
 std::optional<std::string> served_root_problem(const std::string& root);
 
+/// Creates a fresh private folder (mode 0700) `stem-XXXXXX` under $TMPDIR, or /tmp when it is unset or
+/// empty, and returns its path. Throws std::runtime_error naming the template, where the parent came
+/// from and why.
+std::string make_temp_dir(const std::string& stem);
+
+/// The folder make_temp_dir() creates its folders in: $TMPDIR, or /tmp when it is unset or empty.
+std::string temp_parent();
+
 }  // namespace bootsim

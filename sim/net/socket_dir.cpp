@@ -5,12 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <stdexcept>
 #include <vector>
+
+#include "sim/core/host_paths.h"
 
 namespace bootsim {
 
@@ -58,16 +59,11 @@ int sweep_stale_socket_dirs(const std::string& parent) {
 }
 
 std::string make_socket_dir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string parent = tmp && *tmp ? tmp : "/tmp";
-  sweep_stale_socket_dirs(parent);
-  std::string templ = parent + "/" + kPrefix + std::to_string(::getpid()) + "-XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  if (!::mkdtemp(buf.data()))
-    throw std::runtime_error("cannot create a private socket directory " + templ + (tmp && *tmp ? " ($TMPDIR)" : "") +
-                             ": " + std::strerror(errno));
-  return buf.data();
+  // Once per process: the forks of a shared boot and the workers of a sweep each make their own folder,
+  // and their parent has swept already.
+  static std::atomic<bool> swept{false};
+  if (!swept.exchange(true)) sweep_stale_socket_dirs(temp_parent());
+  return make_temp_dir(kPrefix + std::to_string(::getpid()));
 }
 
 }  // namespace bootsim

@@ -14,8 +14,8 @@
 
 namespace bootsim {
 
-/// Creates the directory under $TMPDIR (or /tmp), after sweeping that parent. Throws std::runtime_error
-/// naming the template when it cannot be created.
+/// Creates the directory under $TMPDIR (or /tmp; make_temp_dir, host_paths.h), after sweeping that parent
+/// the first time in this process. Throws std::runtime_error saying why when it cannot be created.
 std::string make_socket_dir();
 
 /// Removes, under `parent`, every `bootsim-net-<pid>-XXXXXX` directory owned by this user whose process is
