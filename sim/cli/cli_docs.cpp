@@ -135,7 +135,10 @@ std::string man_page(const CLI::App& app) {
             "$XDG_CACHE_HOME/bootsim, else ~/.cache/bootsim)") << "\n"
     << ".TP\n.B BOOTSIM_CACHE\n" << roff("off: no snapshot cache") << "\n"
     << ".TP\n.B BOOTSIM_SNAPSHOT\n" << roff("off: every machine runs its whole start-up (no sharing, no cache)") << "\n"
-    << ".TP\n.B BOOTSIM_NO_SHARE\n" << roff("1: every variant or cell boots on its own, no shared boots") << "\n";
+    << ".TP\n.B BOOTSIM_NO_SHARE\n" << roff("1: every variant or cell boots on its own, no shared boots") << "\n"
+    << ".TP\n.B BOOTSIM_FAST_STRINGS\n"
+    << roff("off: every pass of a REP MOVS/STOS runs in the CPU emulator, none done at once by the host (same "
+            "results, slower)") << "\n";
   m << ".SH \"SEE ALSO\"\n" << roff("README.md and scenarios/README.md in bootsim's source tree.") << "\n";
   return m.str();
 }

@@ -90,11 +90,15 @@ std::pair<std::uint8_t*, std::size_t> context_bytes(uc_engine* uc, uc_context* c
 }
 }  // namespace
 
-std::vector<std::uint8_t> Cpu::save_context() const {
+std::pair<const std::uint8_t*, std::size_t> Cpu::peek_context() const {
   auto* self = const_cast<Cpu*>(this);
   if (!context_) uc_check(uc_context_alloc(uc_, &self->context_), "uc_context_alloc");
   uc_check(uc_context_save(uc_, context_), "uc_context_save");
-  auto [p, n] = context_bytes(uc_, context_);
+  return context_bytes(uc_, context_);
+}
+
+std::vector<std::uint8_t> Cpu::save_context() const {
+  auto [p, n] = peek_context();
   return std::vector<std::uint8_t>(p, p + n);
 }
 

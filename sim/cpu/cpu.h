@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <unicorn/unicorn.h>
@@ -49,6 +50,9 @@ class Cpu {
   static std::uint32_t linear(std::uint16_t seg, std::uint16_t off) { return (std::uint32_t{seg} << 4) + off; }
   /// Direct read-only view of RAM for scans and checksums; valid for the Cpu's lifetime.
   const std::uint8_t* ram() const { return ram_; }
+  /// Writable RAM for code that acts as the guest CPU (rep_string.h): what it writes is the guest's own
+  /// store (not a host write), and it must drop the translations of the code it overwrote.
+  std::uint8_t* guest_ram() { return ram_; }
 
   /// The bytes the host wrote (through write()) while tracking was on, as one bit per byte for each
   /// 4 KiB page touched. These are the machine's own answers (BIOS data, PXE replies, SMBIOS tables):
@@ -74,6 +78,8 @@ class Cpu {
   /// engine. Inside a UC_HOOK_CODE callback Unicorn 2.0.1 holds the hooked instruction's linear address
   /// in EIP; a state saved there and restored elsewhere needs its EIP written afterwards.
   std::vector<std::uint8_t> save_context() const;
+  /// The same bytes without a copy: valid until the next save_context(), peek_context() or restore_context().
+  std::pair<const std::uint8_t*, std::size_t> peek_context() const;
   void restore_context(const std::vector<std::uint8_t>& bytes);
 
   /// Runs the tiny trampoline that leaves the engine in real mode with all segments 0.

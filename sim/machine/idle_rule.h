@@ -79,6 +79,8 @@ class IdleRule {
   /// A translated block started. True once the guest has run `spin_blocks` blocks with no host entry: the
   /// Machine then looks whether the block is an interrupt window, and if so reports it through window().
   bool block() { return ++blocks_since_entry_ >= config_.spin_blocks; }
+  /// `n` more blocks that are not interrupt windows (passes of a string instruction done at once).
+  void blocks(std::uint64_t n) { blocks_since_entry_ += n; }
   /// The block is an interrupt window, past `spin_blocks`: the time to jump to when the guest is spinning
   /// on the clock, or nullopt.
   std::optional<SimTime> window(const IdleSituation& s);

@@ -68,6 +68,7 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
   irq_ = std::make_unique<InterruptDelivery>(*cpu_, ports_.pic());
   bios_.attach_pic(&ports_.pic());
   rdtsc_ = std::make_unique<RdtscTrap>(*cpu_, [this](std::uint32_t linear) { on_rdtsc(linear); });
+  rep_string_ = std::make_unique<RepString>(*cpu_);
 
   cpu_->enter_real_mode();
   // Time of day at power-on: within the first hour, chosen by the seed. It seeds iPXE's random(), hence
@@ -650,6 +651,18 @@ void Machine::hook_block(uc_engine*, std::uint64_t addr, std::uint32_t size, voi
     if (auto t = m->idle_.window(m->situation())) {
       ++m->stats_.timer_waits;
       m->idle_jump(*t);
+    }
+  } else if (!window && !m->stopping() && !(pic.irr(0) & ~pic.imr(0))) {
+    // A REP MOVS/STOS: its remaining passes at once (rep_string.h), counted as the blocks they would have
+    // been, up to the watchdog's bound. Only with no request pending: a pass could have taken it.
+    try {
+      const std::uint64_t passes = m->rep_string_->run(static_cast<std::uint32_t>(addr), size,
+                                                       m->config_.watchdog_blocks - m->idle_.blocks_since_entry());
+      m->blocks_ += passes;
+      m->idle_.blocks(passes);
+      m->stats_.string_passes += passes;
+    } catch (const std::exception& e) {
+      m->fault("internal_error", std::string("REP string instruction: ") + e.what());
     }
   }
 }

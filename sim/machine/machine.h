@@ -34,6 +34,7 @@
 #include "sim/machine/stretch_shelf.h"
 #include "sim/cpu/cpu.h"
 #include "sim/cpu/rdtsc_trap.h"
+#include "sim/cpu/rep_string.h"
 #include "sim/machine/keyboard.h"
 #include "sim/core/scheduler.h"
 #include "sim/core/trace.h"
@@ -132,6 +133,8 @@ class Machine final : public FirmwareHost {
     std::uint64_t host_entries = 0, int_dispatches = 0, hlt_resumes = 0, idle_jumps = 0, emu_starts = 0;
     /// Clock jumps for a guest waiting on the clock with no host entry (interrupt windows, BDA reads).
     std::uint64_t timer_waits = 0;
+    /// Passes of REP MOVS/STOS done at once by the host instead of the engine (sim/cpu/rep_string.h).
+    std::uint64_t string_passes = 0;
   };
   /// Hardware interrupts taken by the guest (IRQ0 ticks and the NIC's IRQ), for tests and benchmarks.
   std::uint64_t interrupts_delivered() const { return irq_->delivered(); }
@@ -238,6 +241,7 @@ class Machine final : public FirmwareHost {
   std::uint64_t prev_block_end_ = 0;            ///< linear end of the block that ran before this one
   std::vector<std::uint32_t> window_hooks_;    ///< interrupt windows that have their code hook
   std::unique_ptr<RdtscTrap> rdtsc_;
+  std::unique_ptr<RepString> rep_string_;
   Console console_;
   Keyboard keyboard_;
   std::vector<uc_hook> hooks_;

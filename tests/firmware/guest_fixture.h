@@ -30,6 +30,7 @@ struct GuestOutcome {
   Trace trace;
   std::string console_raw;   ///< every byte written through INT 10h AH=0Eh
   std::string console_text;  ///< rendered (backspace and CR applied)
+  Machine::Stats stats;      ///< the machine's counters at the end
 
   /// All trace events of `kind`, in order.
   std::vector<TraceEvent> events(const std::string& kind) const { return trace.events_of(kind); }
@@ -68,6 +69,7 @@ inline GuestOutcome run_guest(std::vector<std::uint8_t> image, GuestOptions opt 
   out.result = machine.run(opt.until);
   out.console_raw = machine.console().raw();
   out.console_text = machine.console().screen_text();
+  out.stats = machine.stats();
   return out;
 }
 

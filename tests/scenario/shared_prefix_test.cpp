@@ -1,7 +1,8 @@
 // Boot sharing changes no artifact (sim/scenario/shared_boot.h): every shipped scenario (all variants)
 // and a sweep are run by the real bootsim twice, once sharing boots (and start-ups, through the run's
-// stretch shelf: sim/machine/stretch_shelf.h) and once with BOOTSIM_NO_SHARE=1 BOOTSIM_SNAPSHOT=off
-// (each job alone, every instruction executed), and every trace, console log and pcap must be byte-identical, and every report.json
+// stretch shelf: sim/machine/stretch_shelf.h, and REP string instructions done at once: sim/cpu/rep_string.h)
+// and once with BOOTSIM_NO_SHARE=1 BOOTSIM_SNAPSHOT=off BOOTSIM_FAST_STRINGS=off (each job alone, every
+// instruction executed by the engine), and every trace, console log and pcap must be byte-identical, and every report.json
 // and sweep.json equal once wall-time fields are taken out.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -21,8 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Each job alone, every instruction executed: no shared boot, no start-up snapshot, no cache.
-const char* const kAlone = "BOOTSIM_NO_SHARE=1 BOOTSIM_SNAPSHOT=off ";
+/// Each job alone, every instruction executed: no shared boot, no start-up snapshot, no cache, every pass
+/// of a REP string instruction run by the engine (sim/cpu/rep_string.h).
+const char* const kAlone = "BOOTSIM_NO_SHARE=1 BOOTSIM_SNAPSHOT=off BOOTSIM_FAST_STRINGS=off ";
 
 /// Runs bootsim with `args` (shell words) into `out`, with `env` (shell assignments) before it; returns
 /// its exit code. Its stdout and stderr go to OUT.stdout.
