@@ -95,8 +95,8 @@ std::uint64_t RepString::run(std::uint32_t addr, std::uint32_t size, std::uint64
   const std::uint32_t unit = (op == 0xA4 || op == 0xAA) ? 1 : (cs32 != opsize ? 4 : 2);
   const std::uint64_t width = addr32 ? 0x100000000ull : 0x10000ull;
   const std::uint64_t count = addr32 ? ecx : (ecx & 0xFFFF);
-  const std::uint64_t n = std::min<std::uint64_t>(count, max);
   if (count < kMinCount) return 0;
+  const std::uint64_t n = std::min<std::uint64_t>(count, max);
   const bool down = field<std::int32_t>(env, kDf) == -1;
   const std::uint64_t bytes = n * unit;
 

@@ -38,9 +38,6 @@ class RepString {
   /// the block the engine will not make); else returns 0 and changes nothing.
   std::uint64_t run(std::uint32_t addr, std::uint32_t size, std::uint64_t max);
 
-  /// False once the CPU state layout did not match, or with BOOTSIM_FAST_STRINGS=off.
-  bool enabled() const { return state_ != State::kOff; }
-
  private:
   enum class State { kUnchecked, kOn, kOff };
   bool layout_matches(const std::uint8_t* env);
