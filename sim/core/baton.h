@@ -11,7 +11,7 @@
 // Why fibers and not threads (as until December 2026): each hand-over was a futex wake of another thread
 // and a sleep of this one. A fleet hands over about once per host entry (~6,000 times per machine), and
 // on this 2-core VM the wake and the reschedule were a fifth of a fleet's CPU time. A fiber switch is a
-// user-space register swap (plus one signal-mask syscall in glibc's swapcontext). The interleaving is the
+// user-space register swap (Boost.Context, no system call). The interleaving is the
 // same: it depends on nothing but (time, index) and the scheduler's own state.
 //
 // Usage, on one thread:

@@ -5,12 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+
+#include <boost/context/detail/fcontext.hpp>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define BOOTSIM_ASAN 1
@@ -25,13 +26,24 @@
 
 namespace bootsim {
 
+namespace fc = boost::context::detail;
+
 namespace {
-// getcontext "returns twice" as far as the compiler knows (-Wclobbered in its caller). Here it returns once:
-// the context is only a template for makecontext, never continued as it is.
-__attribute__((noinline)) int template_context(ucontext_t* uc) { return getcontext(uc); }
+// What a switch passes across: the context that switched away (which the resumed side must store, see
+// Context::fctx_) and the one it switched to (a fiber's first run finds its Fiber there).
+struct Switch {
+  Fiber::Context* from;
+  Fiber::Context* to;
+};
 }  // namespace
 
 Fiber::Context::Context() = default;
+
+Fiber::Context* Fiber::resumed(void* fctx, void* data) {
+  auto* sw = static_cast<Switch*>(data);
+  sw->from->fctx_ = fctx;
+  return sw->to;
+}
 
 void Fiber::Context::switch_to(Context& to, bool finished) {
 #ifdef BOOTSIM_ASAN
@@ -52,11 +64,16 @@ void Fiber::Context::switch_to(Context& to, bool finished) {
 #else
   (void)finished;
 #endif
-  if (swapcontext(&uc_, &to.uc_) != 0) {
-    // Only fails for an invalid context, which would be our bug; nothing sensible can continue.
-    std::fprintf(stderr, "bootsim: fiber switch failed: %s\n", std::strerror(errno));
+  if (!to.fctx_) {
+    // Running, or finished: a switch to it would be our bug, and nothing sensible could continue.
+    std::fprintf(stderr, "bootsim: fiber switch to a context that is not suspended\n");
     std::abort();
   }
+  Switch sw{this, &to};
+  void* target = to.fctx_;
+  to.fctx_ = nullptr;
+  const fc::transfer_t back = fc::jump_fcontext(target, &sw);
+  resumed(back.fctx, back.data);
 #ifdef BOOTSIM_ASAN
   __sanitizer_finish_switch_fiber(asan_fake_stack_, nullptr, nullptr);
 #endif
@@ -78,29 +95,25 @@ Fiber::Fiber(void (*fn)(void*), void* arg, std::size_t stack_bytes) : fn_(fn), a
     throw std::runtime_error(std::string(what) + ": " + std::strerror(err));
   };
   if (mprotect(map_, page, PROT_NONE) != 0) fail("cannot protect a fiber stack's guard page");
-  if (template_context(&ctx_.uc_) != 0) fail("getcontext failed");
   ctx_.stack_ = static_cast<char*>(map_) + page;
   ctx_.stack_bytes_ = stack_bytes;
-  ctx_.uc_.uc_stack.ss_sp = const_cast<void*>(ctx_.stack_);
-  ctx_.uc_.uc_stack.ss_size = stack_bytes;
-  ctx_.uc_.uc_link = nullptr;
-  // makecontext passes int arguments only: the fiber's address in two halves.
-  auto self = reinterpret_cast<std::uintptr_t>(this);
-  makecontext(&ctx_.uc_, reinterpret_cast<void (*)()>(&Fiber::entry), 2, static_cast<unsigned>(self >> 32),
-              static_cast<unsigned>(self & 0xffffffffu));
+  ctx_.fiber_ = this;
+  // fcontext stacks grow down from the address given.
+  ctx_.fctx_ = fc::make_fcontext(static_cast<char*>(map_) + map_bytes_, stack_bytes, [](fc::transfer_t t) {
+    run(resumed(t.fctx, t.data)->fiber_);
+  });
 }
 
 Fiber::~Fiber() {
   if (map_) munmap(map_, map_bytes_);
 }
 
-void Fiber::entry(unsigned hi, unsigned lo) {
+void Fiber::run(Fiber* f) {
 #ifdef BOOTSIM_ASAN
   __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
 #endif
-  auto* f = reinterpret_cast<Fiber*>((static_cast<std::uintptr_t>(hi) << 32) | lo);
   f->fn_(f->arg_);
-  // fn must switch away for good instead; returning would end the thread (uc_link is null).
+  // fn must switch away for good instead: there is no frame to return to.
   std::fprintf(stderr, "bootsim: a fiber's function returned\n");
   std::abort();
 }

@@ -2,15 +2,16 @@
 // explicitly (Fiber::Context::switch_to); nothing preempts them. The baton (baton.h) runs each machine of
 // a fleet on one, because a machine gives the CPU away from deep inside a Unicorn hook.
 //
-// Built on glibc's ucontext (makecontext/swapcontext). Under AddressSanitizer every switch tells ASan
-// which stack runs next (__sanitizer_start/finish_switch_fiber): without that, ASan takes a fiber's stack
-// for a buffer overflow of the thread's and reports false errors.
+// Built on Boost.Context's fcontext (make_fcontext/jump_fcontext), not glibc's swapcontext: swapcontext
+// saves and restores the signal mask with a system call at every switch, and a fleet switches at nearly
+// every host entry (96 k rt_sigprocmask calls, ~10% of a 21-machine start-up). No fiber here changes
+// its signal mask, so there is none to keep apart. Under AddressSanitizer every switch tells ASan which
+// stack runs next (__sanitizer_start/finish_switch_fiber): without that, ASan takes a fiber's stack for a
+// buffer overflow of the thread's and reports false errors.
 //
 // A fiber's function must not let an exception escape (there is no frame above it to catch one) and must
 // not return: it ends by switching away with `finished` set, and is never switched to again.
 #pragma once
-
-#include <ucontext.h>
 
 #include <cstddef>
 
@@ -31,7 +32,10 @@ class Fiber {
 
    private:
     friend class Fiber;
-    ucontext_t uc_{};
+    /// Where this context continues (an fcontext_t). A switch hands the suspended context to the one
+    /// it resumes, not back to its owner, so the resumed side stores it here (Fiber.cpp, resumed()).
+    void* fctx_ = nullptr;
+    Fiber* fiber_ = nullptr;  ///< the fiber whose context this is (null: a thread's own)
     const void* stack_ = nullptr;  ///< lowest address of the stack (null: the thread's own, found on demand)
     std::size_t stack_bytes_ = 0;
     void* asan_fake_stack_ = nullptr;
@@ -52,7 +56,10 @@ class Fiber {
   static constexpr std::size_t kDefaultStack = std::size_t{8} << 20;
 
  private:
-  static void entry(unsigned hi, unsigned lo);
+  static void run(Fiber* f);
+  /// First thing on the resumed side of every switch: stores the suspended context (`fctx`) where its
+  /// owner will look for it, from what the switch passed (`data`); answers the context now running.
+  static Context* resumed(void* fctx, void* data);
 
   void (*fn_)(void*);
   void* arg_;
