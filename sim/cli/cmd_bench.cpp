@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "sim/scenario/nic_profiles.h"
+#include "sim/cli/bench_fleet.h"
 #include "sim/cli/bench_variant.h"
 #include "sim/cli/progress.h"
 #include "sim/world/boot_run.h"
@@ -152,12 +153,22 @@ double scenario_wall(const std::string& file, int jobs) {
 
 int bench(const std::string& nbp, int repeat, const std::string& scenario_file, bool idle_skip, bool quiet) {
   SnapshotCache::use(nullptr);  // emulation speed: every start-up runs (warm is measured below, apart)
-  Progress progress("runs", repeat * (scenario_file.empty() ? 1 : 4), progress_style(quiet));
+  Progress progress("runs", repeat * (scenario_file.empty() ? 2 : 5), progress_style(quiet));
   auto nth = [&](const std::string& what, int i) { return what + " " + std::to_string(i + 1) + "/" + std::to_string(repeat); };
   std::vector<Sample> samples;
   for (int i = 0; i < repeat; ++i) {
     samples.push_back(measure(nbp, idle_skip));
     progress.done(nth("NBP measurement", i), "", -1);
+  }
+  // A fleet's further machines: the lone machine's start-up against eleven's, with in-run sharing only.
+  constexpr std::size_t kFleet = 11;
+  std::vector<double> further, lone_wall;
+  for (int i = 0; i < repeat; ++i) {
+    FleetStartup one = bench_fleet_startup(1);
+    FleetStartup many = bench_fleet_startup(kFleet);
+    lone_wall.push_back(one.wall);
+    further.push_back((many.wall - one.wall) / static_cast<double>(kFleet - 1));
+    progress.done(nth("fleet start-up", i), "", -1);
   }
   auto col = [&](double Sample::*field) {
     std::vector<double> v;
@@ -177,6 +188,11 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
               cw > 0 ? cv / cw : 0);
   std::printf("  'sleep 60' at the shell          wall %7.3f s   virtual %7.3f s   %7.0f virtual s per wall s\n", sw, sv,
               sw > 0 ? sv / sw : 0);
+  std::printf("  fleet start-up, reset -> each machine's first iPXE DHCPDISCOVER (rack_100.xml's network, all on at 0 s)\n");
+  std::printf("    the first machine                wall %7.3f s   (ROM DHCP, TFTP, iPXE start-up in full)\n",
+              median(lone_wall));
+  std::printf("    each further machine of %zu       wall %7.3f s   (start-up shared: sim/machine/startup_snapshot.h)\n",
+              kFleet, median(further));
   std::printf("  peak RSS                         %ld MiB\n", ru.ru_maxrss / 1024);
   if (!scenario_file.empty()) {
     int cpus = scenario::default_jobs();
