@@ -46,6 +46,11 @@ Fiber::Context* Fiber::resumed(void* fctx, void* data) {
 }
 
 void Fiber::Context::switch_to(Context& to, bool finished) {
+  if (!to.fctx_) {
+    // Running, or finished: a switch to it would be our bug, and nothing sensible could continue.
+    std::fprintf(stderr, "bootsim: fiber switch to a context that is not suspended\n");
+    std::abort();
+  }
 #ifdef BOOTSIM_ASAN
   if (!stack_) {
     // A thread's own stack: ASan needs its bounds when something switches back to it.
@@ -64,19 +69,14 @@ void Fiber::Context::switch_to(Context& to, bool finished) {
 #else
   (void)finished;
 #endif
-  if (!to.fctx_) {
-    // Running, or finished: a switch to it would be our bug, and nothing sensible could continue.
-    std::fprintf(stderr, "bootsim: fiber switch to a context that is not suspended\n");
-    std::abort();
-  }
   Switch sw{this, &to};
   void* target = to.fctx_;
   to.fctx_ = nullptr;
   const fc::transfer_t back = fc::jump_fcontext(target, &sw);
-  resumed(back.fctx, back.data);
 #ifdef BOOTSIM_ASAN
   __sanitizer_finish_switch_fiber(asan_fake_stack_, nullptr, nullptr);
 #endif
+  resumed(back.fctx, back.data);
 }
 
 Fiber::Fiber(void (*fn)(void*), void* arg, std::size_t stack_bytes) : fn_(fn), arg_(arg) {
@@ -100,6 +100,9 @@ Fiber::Fiber(void (*fn)(void*), void* arg, std::size_t stack_bytes) : fn_(fn), a
   ctx_.fiber_ = this;
   // fcontext stacks grow down from the address given.
   ctx_.fctx_ = fc::make_fcontext(static_cast<char*>(map_) + map_bytes_, stack_bytes, [](fc::transfer_t t) {
+#ifdef BOOTSIM_ASAN
+    __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
+#endif
     run(resumed(t.fctx, t.data)->fiber_);
   });
 }
@@ -109,9 +112,6 @@ Fiber::~Fiber() {
 }
 
 void Fiber::run(Fiber* f) {
-#ifdef BOOTSIM_ASAN
-  __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
-#endif
   f->fn_(f->arg_);
   // fn must switch away for good instead: there is no frame to return to.
   std::fprintf(stderr, "bootsim: a fiber's function returned\n");
