@@ -160,16 +160,6 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
     samples.push_back(measure(nbp, idle_skip));
     progress.done(nth("NBP measurement", i), "", -1);
   }
-  // A fleet's further machines: the lone machine's start-up against eleven's, with in-run sharing only.
-  constexpr std::size_t kFleet = 11;
-  std::vector<double> further, lone_wall;
-  for (int i = 0; i < repeat; ++i) {
-    FleetStartup one = bench_fleet_startup(1);
-    FleetStartup many = bench_fleet_startup(kFleet);
-    lone_wall.push_back(one.wall);
-    further.push_back((many.wall - one.wall) / static_cast<double>(kFleet - 1));
-    progress.done(nth("fleet start-up", i), "", -1);
-  }
   auto col = [&](double Sample::*field) {
     std::vector<double> v;
     for (const auto& s : samples) v.push_back(s.*field);
@@ -188,11 +178,6 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
               cw > 0 ? cv / cw : 0);
   std::printf("  'sleep 60' at the shell          wall %7.3f s   virtual %7.3f s   %7.0f virtual s per wall s\n", sw, sv,
               sw > 0 ? sv / sw : 0);
-  std::printf("  fleet start-up, reset -> each machine's first iPXE DHCPDISCOVER (rack_100.xml's network, all on at 0 s)\n");
-  std::printf("    the first machine                wall %7.3f s   (ROM DHCP, TFTP, iPXE start-up in full)\n",
-              median(lone_wall));
-  std::printf("    each further machine of %zu       wall %7.3f s   (start-up shared: sim/machine/startup_snapshot.h)\n",
-              kFleet, median(further));
   std::printf("  peak RSS                         %ld MiB\n", ru.ru_maxrss / 1024);
   if (!scenario_file.empty()) {
     int cpus = scenario::default_jobs();
@@ -219,7 +204,7 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
     }
     SnapshotCache::use(nullptr);
     std::filesystem::remove_all(cache_dir);
-    progress.finish();
+    progress.clear();
     rusage rc{};
     getrusage(RUSAGE_CHILDREN, &rc);
     std::printf("  bootsim scenario %s\n", scenario_file.c_str());
@@ -228,6 +213,24 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
     std::printf("    every variant, -j %d, warm snapshot cache     wall %7.3f s\n", cpus, median(warm));
     std::printf("    peak RSS of one worker                       %ld MiB\n", rc.ru_maxrss / 1024);
   }
+  // A fleet's further machines: a lone machine's start-up against eleven's, with in-run sharing only. Last,
+  // because it grows this process, and the scenario workers above fork from it (their RSS, their forks).
+  std::fflush(stdout);
+  constexpr std::size_t kFleet = 11;
+  std::vector<double> further, lone_wall;
+  for (int i = 0; i < repeat; ++i) {
+    FleetStartup one = bench_fleet_startup(1);
+    FleetStartup many = bench_fleet_startup(kFleet);
+    lone_wall.push_back(one.wall);
+    further.push_back((many.wall - one.wall) / static_cast<double>(kFleet - 1));
+    progress.done(nth("fleet start-up", i), "", -1);
+  }
+  progress.finish();
+  std::printf("  fleet start-up, reset -> each machine's first iPXE DHCPDISCOVER (rack_100.xml's network, all on at 0 s)\n");
+  std::printf("    the first machine                wall %7.3f s   (ROM DHCP, TFTP, iPXE start-up in full)\n",
+              median(lone_wall));
+  std::printf("    each further machine of %zu       wall %7.3f s   (start-up shared: sim/machine/startup_snapshot.h)\n",
+              kFleet, median(further));
   return kExitOk;
 }
 
