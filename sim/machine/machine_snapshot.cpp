@@ -131,7 +131,7 @@ void Machine::snapshot_entry_begin(std::uint32_t pc) {
   const bool pure = stats_.host_entries == stretch_.host_entries && sched_.now() == stretch_.now &&
                     stats_.idle_jumps == stretch_.idle_jumps && last_tsc_ == stretch_.last_tsc &&
                     rdtsc_->sites() == stretch_.rdtsc_sites && irq_->delivered() == stretch_.irqs;
-  if (!stopping() && !faulted_ && pure && blocks_ - stretch_.blocks >= StartupSnapshots::kMinBlocks) {
+  if (!stopping() && !faulted_ && pure && blocks_ - stretch_.blocks >= StartupSnapshots::kMinEarlyBlocks) {
     publish(pc, claimed);
     return;
   }
@@ -175,10 +175,10 @@ void Machine::publish(std::uint32_t end_pc, bool to_shelf) {
   if (to_shelf) snapshots_->shelf()->publish(stretch_.key, s);
   if (SnapshotCache* cache = snapshots_->cache()) cache->store(s, stretch_.key.cpu_hash);
   snapshots_->publish(std::move(s));
-  // One stretch per machine. Sharing the later ones too (iPXE's relocation, 0.7 M blocks, and its first
-  // initialisation) gave different consoles: one of them reads the cached DHCPACK, a host answer that
-  // differs between machines, which the memory comparison cannot see (startup_snapshot.h).
-  settle_snapshots();
+  // Nothing after the first long stretch. Sharing the later ones too (iPXE's relocation, 0.7 M blocks,
+  // and its first initialisation) gave different consoles: one of them reads the cached DHCPACK, a host
+  // answer that differs between machines, which the memory comparison cannot see (startup_snapshot.h).
+  if (snapshots_->all().back().blocks >= StartupSnapshots::kMinBlocks) settle_snapshots();
 }
 
 bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vector<std::uint8_t>& cpu) const {
@@ -219,7 +219,9 @@ bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vec
 }
 
 void Machine::restore(const StretchSnapshot& s) {
-  settle_snapshots();
+  // After an early stretch (kMinEarlyBlocks) the machine goes on looking for the long one.
+  if (s.blocks >= StartupSnapshots::kMinBlocks) settle_snapshots();
+  else end_stretch();
   // The pages the stretch wrote, through uc_mem_write so that code translated from them is dropped; bytes
   // where this machine's own answers differ from the learner's (which the stretch left alone, matches())
   // keep this machine's value.

@@ -5,14 +5,16 @@
 // memory it reads, so a second machine that arrives at the same host entry in the same CPU state with
 // the same memory can skip it: it takes the pages the stretch wrote and the CPU state at its end, and its
 // next host entry runs on its own firmware as if it had executed the stretch. For undionly.kpxe the
-// stretch worth sharing is the prefix's LZMA decompression, ~8 M translated blocks (≈1 s wall under
-// Unicorn 2.0.1); everything before it (the prefix's PXE calls, its console text) and after it runs on
-// each machine as usual, so each machine's trace, console and frames come from its own run.
+// stretches worth sharing are the prefix's two LZMA decompressions, of its 16-bit parts (0.19 M translated
+// blocks) and of its payload (~7.6 M, ≈1 s wall under Unicorn 2.0.1); everything before, between and
+// after them (the prefix's PXE calls, its console text) runs on each machine as usual, so each machine's
+// trace, console and frames come from its own run.
 //
 // Learning: a machine that has not restored arms a page journal (sim/cpu/page_journal.h) at the end of
 // each host entry made through a code hook (BIOS INT stub, PXE entry); at the start of the next one it
 // disarms it. If nothing else happened in between (no other host entry, no clock movement, no interrupt,
-// no new RDTSC trap) and at least kMinBlocks blocks ran, it publishes a StretchSnapshot: the CPU state at
+// no new RDTSC trap) and at least kMinEarlyBlocks blocks ran, it publishes a StretchSnapshot (and after
+// one of at least kMinBlocks it stops learning): the CPU state at
 // both ends, every page the stretch accessed (read, wrote or ran code from) with its contents at the end
 // and, for the pages written, at the start, and the bytes its own host code had written since power-on.
 //
@@ -77,9 +79,13 @@ struct StretchSnapshot {
 /// The stretches learned so far in one World, and what they saved.
 class StartupSnapshots {
  public:
-  /// The first stretch at least this long is the one a machine learns or skips, and then it stops: for
-  /// undionly.kpxe that is the decompression (7.6 M blocks; the stretch before it has 0.2 M).
+  /// The first stretch at least this long is the last one a machine learns or skips, and then it stops:
+  /// for undionly.kpxe that is the decompression of its payload (7.6 M blocks).
   static constexpr std::uint64_t kMinBlocks = 1000000;
+  /// Shorter stretches before it, at least this long, are learned and skipped too: undionly.kpxe's prefix
+  /// first decompresses its 16-bit parts (0.19 M blocks, ~15 ms a machine) with the same decompressor
+  /// (the same code, 0x84ba-0x8884 in both), which reads only its compressed payload.
+  static constexpr std::uint64_t kMinEarlyBlocks = 100000;
   /// A machine stops learning after this many code-hook entries without finding a long stretch.
   /// (undionly.kpxe's decompression starts after 238 of them, PXELINUX's after 581; GRUB and lpxelinux
   /// have no such stretch, and arming the journal at each entry cost them ~1 ms: 20 s over 20000.)
