@@ -174,11 +174,9 @@ void Machine::publish(std::uint32_t end_pc, bool to_shelf) {
                    " pages, after " + std::to_string(learn_entries_) + " code-hook entries");
   if (to_shelf) snapshots_->shelf()->publish(stretch_.key, s);
   if (SnapshotCache* cache = snapshots_->cache()) cache->store(s, stretch_.key.cpu_hash);
+  const bool last = StartupSnapshots::ends_learning(s);
   snapshots_->publish(std::move(s));
-  // Nothing after the first long stretch. Sharing the later ones too (iPXE's relocation, 0.7 M blocks,
-  // and its first initialisation) gave different consoles: one of them reads the cached DHCPACK, a host
-  // answer that differs between machines, which the memory comparison cannot see (startup_snapshot.h).
-  if (snapshots_->all().back().blocks >= StartupSnapshots::kMinBlocks) settle_snapshots();
+  if (last) settle_snapshots();
 }
 
 bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vector<std::uint8_t>& cpu) const {
@@ -219,9 +217,9 @@ bool Machine::matches(const StretchSnapshot& s, std::uint32_t pc, const std::vec
 }
 
 void Machine::restore(const StretchSnapshot& s) {
-  // After an early stretch (kMinEarlyBlocks) the machine goes on looking for the long one.
-  if (s.blocks >= StartupSnapshots::kMinBlocks) settle_snapshots();
-  else end_stretch();
+  // After an early stretch the machine goes on looking for the long one. (No stretch of its own is
+  // active here: snapshot_entry_begin ended it.)
+  if (StartupSnapshots::ends_learning(s)) settle_snapshots();
   // The pages the stretch wrote, through uc_mem_write so that code translated from them is dropped; bytes
   // where this machine's own answers differ from the learner's (which the stretch left alone, matches())
   // keep this machine's value.

@@ -13,10 +13,10 @@
 // Learning: a machine that has not restored arms a page journal (sim/cpu/page_journal.h) at the end of
 // each host entry made through a code hook (BIOS INT stub, PXE entry); at the start of the next one it
 // disarms it. If nothing else happened in between (no other host entry, no clock movement, no interrupt,
-// no new RDTSC trap) and at least kMinEarlyBlocks blocks ran, it publishes a StretchSnapshot (and after
-// one of at least kMinBlocks it stops learning): the CPU state at
-// both ends, every page the stretch accessed (read, wrote or ran code from) with its contents at the end
-// and, for the pages written, at the start, and the bytes its own host code had written since power-on.
+// no new RDTSC trap) and at least kMinEarlyBlocks blocks ran, it publishes a StretchSnapshot: the CPU
+// state at both ends, every page the stretch accessed (read, wrote or ran code from) with its contents
+// at the end and, for the pages written, at the start, and the bytes its own host code had written since
+// power-on. After a stretch that ends learning (ends_learning()) it learns and skips nothing more.
 //
 // Matching, for another machine at the end of a code-hook entry: same NBP, same hook address, no
 // interrupt pending, the same CPU state byte for byte, and every page the stretch accessed equal to the
@@ -90,6 +90,12 @@ class StartupSnapshots {
   /// (undionly.kpxe's decompression starts after 238 of them, PXELINUX's after 581; GRUB and lpxelinux
   /// have no such stretch, and arming the journal at each entry cost them ~1 ms: 20 s over 20000.)
   static constexpr std::uint64_t kMaxLearnEntries = 1200;
+
+  /// True for the first long stretch, after which a machine neither learns nor skips. Sharing the later
+  /// ones too (iPXE's relocation, 0.7 M blocks, and its first initialisation) gave different consoles:
+  /// one of them reads the cached DHCPACK, a host answer that differs between machines, which the memory
+  /// comparison cannot see.
+  static bool ends_learning(const StretchSnapshot& s) { return s.blocks >= kMinBlocks; }
 
   void publish(StretchSnapshot s) { snapshots_.push_back(std::move(s)); }
   const std::vector<StretchSnapshot>& all() const { return snapshots_; }

@@ -184,9 +184,11 @@ TEST(snapshot_cache, ADamagedCacheFileChangesNothing) {
   ASSERT_EQ(bootsim(env, args, dir / "first"), 0);
   std::vector<fs::path> files = c.files();
   ASSERT_EQ(files.size(), 3u);
-  // The payload's decompression: the largest file (the others hold the prefix's 16-bit parts).
-  std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return fs::file_size(a) > fs::file_size(b); });
-  const fs::path& file = files.front();
+  // The payload's decompression: the largest file, ~2.9 MB (the others hold the prefix's 16-bit parts, a
+  // few hundred KB). All three start at the same code hook, so the name cannot tell them apart.
+  const fs::path file = *std::max_element(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+    return fs::file_size(a) < fs::file_size(b);
+  });
   // Flip a byte: the checksum refuses the file, so the next run learns (and stores) the stretch again.
   std::string bytes = test::slurp(file);
   ASSERT_GT(bytes.size(), 100000u);
