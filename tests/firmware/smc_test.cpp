@@ -1,0 +1,57 @@
+// Self-modifying code runs as the instructions mean, with Unicorn's store path as bootsim sets it up
+// (sim/cpu/unicorn_store_path.h) and as the library has it on its own: same console, same trace. The
+// guest program (tests/guest/smc.S) patches code from another block, the next instruction of its own
+// block, and code on a page whose data it wrote 2000 times.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "guest_fixture.h"
+#include "guest_smc.bin.h"
+#include "sim/cpu/unicorn_store_path.h"
+
+namespace bootsim::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct StoresRun {
+  GuestOutcome outcome;
+  bool lean = false;
+};
+
+StoresRun run_with_stores(const char* setting) {
+  if (setting) ::setenv("BOOTSIM_UNICORN_STORES", setting, 1);
+  else ::unsetenv("BOOTSIM_UNICORN_STORES");
+  StoresRun r;
+  r.outcome = run_guest(guest_image(guest_smc_bin));
+  r.lean = unicorn_stores_lean();
+  ::unsetenv("BOOTSIM_UNICORN_STORES");
+  return r;
+}
+
+TEST(SelfModifyingCode, RunsAsWrittenWithTheLeanStorePathAndTheLibrarysOwn) {
+  // Given the program run with bootsim's store path, and with the library's own
+  StoresRun lean = run_with_stores(nullptr);
+  StoresRun library = run_with_stores("library");
+  ASSERT_EQ(lean.outcome.result.reason, StopReason::kNbpReturned) << lean.outcome.result.detail;
+  ASSERT_EQ(library.outcome.result.reason, StopReason::kNbpReturned) << library.outcome.result.detail;
+
+  // Then the two runs did take different paths through the engine
+  EXPECT_TRUE(lean.lean) << "libunicorn's calls did not bind to bootsim's page_collection_lock";
+  EXPECT_FALSE(library.lean);
+
+  // And every patch took effect at once: A ran 10..14, B the patched 66, C the patched 77
+  const std::string& console = lean.outcome.console_text;
+  EXPECT_THAT(console, HasSubstr("A sum=005A"));
+  EXPECT_THAT(console, HasSubstr("B al=66"));
+  EXPECT_THAT(console, HasSubstr("C n=07D0 before=01 after=77"));
+
+  // And the library's own path printed and traced the same, byte for byte
+  EXPECT_EQ(library.outcome.console_text, console);
+  EXPECT_EQ(library.outcome.trace.to_jsonl(), lean.outcome.trace.to_jsonl());
+}
+
+}  // namespace
+}  // namespace bootsim::testing

@@ -1,0 +1,49 @@
+/* Self-modifying code: stores into pages that hold translated code drop exactly the translations they
+ * change (sim/cpu/unicorn_store_path.h takes Unicorn's page locking out of that path). The firmware test
+ * compares the console with and without BOOTSIM_UNICORN_STORES=library, and the values with what the
+ * instructions mean.
+ *
+ * A: an instruction patched from another block after it ran: each pass runs what the last one wrote.
+ * B: a store that patches the next instruction of its own block (the engine must end the block there).
+ * C: data beside code on one page written 2000 times (past the engine's threshold for a code bitmap of
+ *    the page) while the code runs on; then code on that page, translated before, is patched once more. */
+        .include "lib.inc"
+
+main:
+/* A: AL = 10, 11, 12, 13, 14 on five passes; DX sums them. */
+        xorw    %dx, %dx
+        movb    $0x10, %bl
+1:      call    site_a
+        addb    %al, %dl
+        incb    %bl
+        movb    %bl, site_a+1
+        cmpb    $0x15, %bl
+        jne     1b
+        PHEX16  "A sum=", %dx
+        call    nl
+
+/* B */
+        movb    $0x66, site_b+1
+site_b: movb    $0x55, %al
+        PHEX8   "B al=", %al
+        call    nl
+
+/* C */
+        call    site_c
+        movb    %al, %dl
+        movw    $2000, %cx
+2:      incw    counter
+        loop    2b
+        movb    $0x77, site_c+1
+        call    site_c
+        PHEX16  "C n=", counter
+        PHEX8   " before=", %dl
+        PHEX8   " after=", %al
+        call    nl
+        EXIT
+
+site_a: movb    $0x10, %al
+        ret
+site_c: movb    $0x01, %al
+        ret
+counter: .word 0
