@@ -138,7 +138,10 @@ std::string man_page(const CLI::App& app) {
     << ".TP\n.B BOOTSIM_NO_SHARE\n" << roff("1: every variant or cell boots on its own, no shared boots") << "\n"
     << ".TP\n.B BOOTSIM_FAST_STRINGS\n"
     << roff("off: every pass of a REP MOVS/STOS runs in the CPU emulator, none done at once by the host (same "
-            "results, slower)") << "\n";
+            "results, slower)") << "\n"
+    << ".TP\n.B BOOTSIM_UNICORN_STORES\n"
+    << roff("library: Unicorn's own page_collection_lock/unlock on every store to a code page, instead of the "
+            "no-ops Unicorn 2.1 has and bootsim puts in their place (same results, slower)") << "\n";
   m << ".SH \"SEE ALSO\"\n" << roff("README.md and scenarios/README.md in bootsim's source tree.") << "\n";
   return m.str();
 }
