@@ -6,7 +6,7 @@
 // the same memory can skip it: it takes the pages the stretch wrote and the CPU state at its end, and its
 // next host entry runs on its own firmware as if it had executed the stretch. For undionly.kpxe the
 // stretches worth sharing are the prefix's two LZMA decompressions, of its 16-bit parts (0.19 M translated
-// blocks) and of its payload (~7.6 M, ≈1 s wall under Unicorn 2.0.1); everything before, between and
+// blocks) and of its payload (~7.6 M, most of the start-up's wall time); everything before, between and
 // after them (the prefix's PXE calls, its console text) runs on each machine as usual, so each machine's
 // trace, console and frames come from its own run.
 //
