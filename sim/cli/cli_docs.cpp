@@ -141,7 +141,10 @@ std::string man_page(const CLI::App& app) {
             "results, slower)") << "\n"
     << ".TP\n.B BOOTSIM_UNICORN_STORES\n"
     << roff("library: Unicorn's own page_collection_lock/unlock on every store to a code page, instead of the "
-            "no-ops Unicorn 2.1 has and bootsim puts in their place (same results, slower)") << "\n";
+            "no-ops Unicorn 2.1 has and bootsim puts in their place (same results, slower)") << "\n"
+    << ".TP\n.B BOOTSIM_UNICORN_CR0\n"
+    << roff("library: Unicorn's own CR0 write, which empties the TLB and jump cache at every switch between "
+            "real and protected mode, instead of keeping them when paging is off (same results, slower)") << "\n";
   m << ".SH \"SEE ALSO\"\n" << roff("README.md and scenarios/README.md in bootsim's source tree.") << "\n";
   return m.str();
 }

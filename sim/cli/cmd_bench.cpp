@@ -21,6 +21,7 @@
 #include "sim/cli/scenario_output.h"
 #include "sim/core/errors.h"
 #include "sim/core/host_paths.h"
+#include "sim/cpu/unicorn_cr0.h"
 #include "sim/cpu/unicorn_store_path.h"
 #include "sim/machine/snapshot_cache.h"
 #include "sim/scenario/runner.h"
@@ -171,8 +172,9 @@ int bench(const std::string& nbp, int repeat, const std::string& scenario_file, 
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   progress.clear();
-  std::printf("bootsim bench: %s, median of %d%s\n", nbp.c_str(), repeat,
-              unicorn_stores_lean() ? "" : " (Unicorn's own store path: BOOTSIM_UNICORN_STORES=library)");
+  std::printf("bootsim bench: %s, median of %d%s%s\n", nbp.c_str(), repeat,
+              unicorn_stores_lean() ? "" : " (Unicorn's own store path: BOOTSIM_UNICORN_STORES=library)",
+              unicorn_cr0_lean() ? "" : " (Unicorn's own CR0 write: BOOTSIM_UNICORN_CR0=library)");
   std::printf("  reset -> first DHCPDISCOVER      wall %7.3f s   virtual %7.3f s   (%llu host entries)\n",
               col(&Sample::startup_wall), col(&Sample::startup_virtual),
               static_cast<unsigned long long>(samples.front().host_entries));

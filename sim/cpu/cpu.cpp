@@ -9,6 +9,7 @@
 
 #include "realmode_entry.bin.h"
 #include "sim/core/errors.h"
+#include "sim/cpu/unicorn_cr0.h"
 #include "sim/cpu/unicorn_store_path.h"
 
 namespace bootsim {
@@ -23,6 +24,7 @@ void uc_check(uc_err err, const char* what) {
 
 Cpu::Cpu(std::uint32_t ram_bytes) : ram_size_(ram_bytes) {
   unicorn_stores_configure();
+  unicorn_cr0_configure();
   uc_check(uc_open(UC_ARCH_X86, UC_MODE_32, &uc_), "uc_open");
   // MAP_NORESERVE: pages cost host memory only when the guest touches them.
   void* p = mmap(nullptr, ram_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -37,6 +39,8 @@ Cpu::Cpu(std::uint32_t ram_bytes) : ram_size_(ram_bytes) {
     uc_close(uc_);
     uc_check(err, "uc_mem_map_ptr");
   }
+  auto [env, size] = peek_context();
+  unicorn_cr0_check_layout(uc_, env, size);
 }
 
 Cpu::~Cpu() {

@@ -7,37 +7,12 @@
 
 namespace bootsim {
 
+using namespace unicorn_x86;
+
 namespace {
-
-// Unicorn 2.0.1's CPUX86State (qemu/target/i386/cpu.h; the x86 engine is built for the x86_64 target, so
-// target_ulong is 8 bytes): regs[16], eip, eflags, cc_dst, cc_src, cc_src2, cc_op, df, hflags, hflags2,
-// segs[6] (selector, base, limit, flags), ldt, tr, gdt, idt, cr[5], a20_mask.
-constexpr std::size_t kRegs = 0, kRegSize = 8;
-constexpr std::size_t kDf = 172, kHflags = 176, kSegs = 184, kSegSize = 24, kSegBase = 8, kGdt = 376, kCr = 424;
-constexpr std::size_t kA20Mask = 464, kMinBytes = kA20Mask + 4;
-constexpr int kEax = 0, kEcx = 1, kEsi = 6, kEdi = 7;
-constexpr int kEs = 0, kCs = 1, kSs = 2, kDs = 3;
-
-// hflags bits (HF_*_MASK).
-constexpr std::uint32_t kInhibitIrq = 1u << 3, kCs32 = 1u << 4, kAddSeg = 1u << 6, kPe = 1u << 7, kTf = 1u << 8;
-constexpr std::uint32_t kLma = 1u << 14, kCs64 = 1u << 15, kVm = 1u << 17;
 
 // Fewer passes than this are not worth the state copy.
 constexpr std::uint32_t kMinCount = 8;
-
-template <typename T>
-T field(const std::uint8_t* env, std::size_t off) {
-  T v;
-  std::memcpy(&v, env + off, sizeof v);
-  return v;
-}
-std::uint32_t reg32(const std::uint8_t* env, int r) {
-  return static_cast<std::uint32_t>(field<std::uint64_t>(env, kRegs + r * kRegSize));
-}
-std::uint16_t selector(const std::uint8_t* env, int s) {
-  return static_cast<std::uint16_t>(field<std::uint32_t>(env, kSegs + s * kSegSize));
-}
-std::uint64_t seg_base(const std::uint8_t* env, int s) { return field<std::uint64_t>(env, kSegs + s * kSegSize + kSegBase); }
 
 bool fast_strings_wanted() {
   const char* v = std::getenv("BOOTSIM_FAST_STRINGS");
@@ -47,21 +22,6 @@ bool fast_strings_wanted() {
 }  // namespace
 
 RepString::RepString(Cpu& cpu) : cpu_(cpu), state_(fast_strings_wanted() ? State::kUnchecked : State::kOff) {}
-
-bool RepString::layout_matches(const std::uint8_t* env) {
-  // Every field read here compared with what uc_reg_read says; GDTR's base checks the segment cache's shape.
-  uc_x86_mmr gdtr{};
-  if (uc_reg_read(cpu_.uc(), UC_X86_REG_GDTR, &gdtr) != UC_ERR_OK) return false;
-  const std::uint32_t eflags = cpu_.reg(UC_X86_REG_EFLAGS), cr0 = cpu_.reg(UC_X86_REG_CR0);
-  return reg32(env, kEax) == cpu_.reg(UC_X86_REG_EAX) && reg32(env, kEcx) == cpu_.reg(UC_X86_REG_ECX) &&
-         reg32(env, kEsi) == cpu_.reg(UC_X86_REG_ESI) && reg32(env, kEdi) == cpu_.reg(UC_X86_REG_EDI) &&
-         selector(env, kEs) == cpu_.reg(UC_X86_REG_ES) && selector(env, kCs) == cpu_.reg(UC_X86_REG_CS) &&
-         selector(env, kSs) == cpu_.reg(UC_X86_REG_SS) && selector(env, kDs) == cpu_.reg(UC_X86_REG_DS) &&
-         field<std::int32_t>(env, kDf) == ((eflags & 0x400) ? -1 : 1) &&
-         static_cast<std::uint32_t>(field<std::uint64_t>(env, kCr)) == cr0 &&
-         ((field<std::uint32_t>(env, kHflags) & kPe) != 0) == ((cr0 & 1) != 0) &&
-         field<std::uint64_t>(env, kGdt + kSegBase) == gdtr.base;
-}
 
 std::uint64_t RepString::run(std::uint32_t addr, std::uint32_t size, std::uint64_t max) {
   if (state_ == State::kOff || max == 0) return 0;
@@ -82,7 +42,7 @@ std::uint64_t RepString::run(std::uint32_t addr, std::uint32_t size, std::uint64
   if (ecx < kMinCount && (ecx & 0xFFFF) < kMinCount) return 0;
 
   const auto [env, env_size] = cpu_.peek_context();
-  if (state_ == State::kUnchecked) state_ = env_size >= kMinBytes && layout_matches(env) ? State::kOn : State::kOff;
+  if (state_ == State::kUnchecked) state_ = layout_matches(cpu_.uc(), env, env_size) ? State::kOn : State::kOff;
   if (state_ == State::kOff) return 0;
   const std::uint32_t hflags = field<std::uint32_t>(env, kHflags);
   const std::uint64_t cr0 = field<std::uint64_t>(env, kCr);

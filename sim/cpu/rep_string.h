@@ -16,16 +16,18 @@
 //
 // What the CPU state says (segment bases as the descriptor caches hold them, the code segment's default
 // sizes, the direction flag) comes from the bytes uc_context_save copies, laid out as Unicorn 2.0.1's
-// CPUX86State. The layout is checked against uc_reg_read on first use; if it does not match, nothing is
-// ever done here. Left to the engine: segment-override, LOCK and REPNE prefixes, 16-bit offsets that
-// wrap, ranges outside RAM, paging, virtual-8086 and long mode, single-stepping, a pass in an interrupt
-// shadow, and a destination that overlaps the instruction itself. Time does not pass inside a block
-// (host entries advance the clock), so no interrupt can become due during the iterations done here.
+// CPUX86State (unicorn_x86_state.h). The layout is checked against uc_reg_read on first use; if it does
+// not match, nothing is ever done here. Left to the engine: segment-override, LOCK and REPNE prefixes,
+// 16-bit offsets that wrap, ranges outside RAM, paging, virtual-8086 and long mode, single-stepping, a
+// pass in an interrupt shadow, and a destination that overlaps the instruction itself. Time does not pass
+// inside a block (host entries advance the clock), so no interrupt can become due during the iterations
+// done here.
 #pragma once
 
 #include <cstdint>
 
 #include "sim/cpu/cpu.h"
+#include "sim/cpu/unicorn_x86_state.h"
 
 namespace bootsim {
 
@@ -40,7 +42,6 @@ class RepString {
 
  private:
   enum class State { kUnchecked, kOn, kOff };
-  bool layout_matches(const std::uint8_t* env);
 
   Cpu& cpu_;
   State state_;
