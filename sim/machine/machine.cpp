@@ -13,6 +13,7 @@ namespace bootsim {
 namespace {
 
 constexpr std::uint32_t kFlagIF = 1u << 9;
+constexpr std::uint32_t kCr0Pg = 1u << 31;
 constexpr std::uint32_t kFlagTF = 1u << 8;
 
 const char* exception_name(std::uint32_t n) {
@@ -251,9 +252,18 @@ void Machine::stop(StopReason reason, const std::string& detail) {
   uc_emu_stop(cpu_->uc());
 }
 
-void Machine::fault(const std::string& kind, const std::string& what) {
+void Machine::fault(const std::string& kind, const std::string& what_happened) {
   if (faulted_) return;
   faulted_ = true;
+  std::string what = what_happened;
+  try {
+    // Unicorn 2.0.1 takes every linear address as the physical one whatever the page tables say
+    // (README "No TLB flush at a mode switch without paging"): a guest that relied on them went astray.
+    if (cpu_->reg(UC_X86_REG_CR0) & kCr0Pg)
+      what += " (paging was on: Unicorn 2.0.1 does not translate through page tables, every linear address is "
+              "taken as the physical one, so an NBP that maps memory elsewhere cannot run under bootsim)";
+  } catch (const std::exception&) {
+  }
   trace_kind::Fault ev;
   ev.fault = kind;
   ev.message = what;

@@ -9,6 +9,7 @@
 #include "guest_fault_loop.bin.h"
 #include "guest_fault_pm_gp.bin.h"
 #include "guest_fault_ud2.bin.h"
+#include "guest_fault_paging.bin.h"
 #include "guest_fault_unmapped.bin.h"
 #include "guest_fixture.h"
 #include "sim/core/errors.h"
@@ -17,6 +18,7 @@ namespace bootsim::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 /// The single fault event of a run that must have faulted.
@@ -78,6 +80,23 @@ TEST(GuestFault, UnmappedReadInFlatProtectedModeNamesTheAddress) {
   EXPECT_GE(eip, 0x7C00u);
   EXPECT_LE(eip, 0x7E00u);
   EXPECT_EQ(run_bootsim_exe("run -q --until 2s --nbp " + guest_bin_path("fault_unmapped")), kExitGuestFault);
+}
+
+TEST(GuestFault, AReadThroughPageTablesSaysThatUnicornDoesNotTranslate) {
+  // Given a program that maps linear 0xC0000000 to RAM at 1 MiB, turns paging on and reads there
+  auto out = run_guest(guest_image(guest_fault_paging_bin));
+
+  // Then the engine read linear 0xC0000000 as a physical address (Unicorn 2.0.1), found no RAM there,
+  // and the fault says that paging was on and what that means
+  TraceEvent f = the_fault(out);
+  EXPECT_EQ(f.value("fault", ""), "unmapped_access");
+  EXPECT_THAT(f.value("message", ""), HasSubstr("at 0xc0000000"));
+  EXPECT_THAT(f.value("message", ""), HasSubstr("paging was on"));
+  EXPECT_THAT(out.result.detail, HasSubstr("paging was on"));
+
+  // And a fault with paging off says nothing of it
+  EXPECT_THAT(the_fault(run_guest(guest_image(guest_fault_unmapped_bin))).value("message", ""),
+              Not(HasSubstr("paging")));
 }
 
 TEST(GuestFault, ReadPastTheEndOfRamIsUnmappedOnlyWhenRamEndsThere) {

@@ -1,0 +1,43 @@
+/* Guest fault: paging turned on with linear 0xC0000000 mapped to physical 0x100000 (RAM), then a read
+ * there. Unicorn 2.0.1 maps every linear address to the same physical address whatever the page tables
+ * say, so the read finds no RAM at 0xC0000000; the fault must say that paging was on. */
+        .include "lib.inc"
+        .include "pm.inc"
+
+        .set    PDIR, 0x30000
+        .set    PTAB_LOW, 0x31000       /* linear 0 - 4 MiB: 1:1 */
+        .set    PTAB_HIGH, 0x32000      /* linear 0xC0000000 - : physical 1 MiB on */
+
+main:
+        PRINT   "paging\r\n"
+        ENTER_PM32
+        cld
+        movl    $PDIR, %edi
+        xorl    %eax, %eax
+        movl    $1024, %ecx
+        rep stosl
+        movl    $PTAB_LOW, %edi
+        movl    $0x003, %eax
+        movl    $1024, %ecx
+1:      movl    %eax, (%edi)
+        addl    $0x1000, %eax
+        addl    $4, %edi
+        loop    1b
+        movl    $PTAB_HIGH, %edi
+        movl    $0x100003, %eax
+        movl    $1024, %ecx
+2:      movl    %eax, (%edi)
+        addl    $0x1000, %eax
+        addl    $4, %edi
+        loop    2b
+        movl    $PTAB_LOW | 0x003, PDIR
+        movl    $PTAB_HIGH | 0x003, PDIR + (0xC0000000 >> 22) * 4
+        movl    $PDIR, %eax
+        movl    %eax, %cr3
+        movl    %cr0, %eax
+        orl     $0x80000000, %eax
+        movl    %eax, %cr0
+        jmp     3f
+3:      movl    0xC0000000, %eax
+        cli
+        hlt
