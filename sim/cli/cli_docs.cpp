@@ -140,8 +140,9 @@ std::string man_page(const CLI::App& app) {
     << roff("off: every pass of a REP MOVS/STOS runs in the CPU emulator, none done at once by the host (same "
             "results, slower)") << "\n"
     << ".TP\n.B BOOTSIM_UNICORN_STORES\n"
-    << roff("library: Unicorn's own page_collection_lock/unlock on every store to a code page, instead of the "
-            "no-ops Unicorn 2.1 has and bootsim puts in their place (same results, slower)") << "\n"
+    << roff("library: Unicorn's own store path: every guest store takes the slow path, with "
+            "page_collection_lock/unlock, instead of the fast path for pages without translated code and "
+            "the no-ops Unicorn 2.1 has for the locks (same results, slower)") << "\n"
     << ".TP\n.B BOOTSIM_UNICORN_CR0\n"
     << roff("library: Unicorn's own CR0 write, which empties the TLB and jump cache at every switch between "
             "real and protected mode, instead of keeping them when paging is off (same results, slower)") << "\n";

@@ -1,30 +1,52 @@
-// Unicorn 2.0.1's store path, brought to what Unicorn 2.1 does.
+// Unicorn 2.0.1's store path: stores to pages that hold no translated code take the engine's fast path,
+// and stores to pages that do skip the page locking Unicorn 2.1 dropped.
 //
-// Debian bookworm's libunicorn2 (2.0.1) runs every guest store to a page that holds translated code
-// through notdirty_write(), which brackets the code invalidation with page_collection_lock() and
-// page_collection_unlock(). With page locking compiled out (as it is in every Unicorn: one engine, one
-// thread) the set those two build is never used, yet building it costs a GTree, a node per page and a
-// walk over every translated block of the page, and freeing it again: per store. On iPXE's start-up that
-// was a fifth of the CPU time (malloc and free under page_collection_lock/unlock in perf), and 2.0.1's
-// cpu_physical_memory_is_clean() keeps every such page on the slow path. Unicorn 2.1.0 made both
-// functions do nothing (upstream commit 75d26b7 "Ignore page_collection_lock").
+// Debian bookworm's libunicorn2 (2.0.1) stubs QEMU's dirty-memory tracking out: its
+// cpu_physical_memory_is_clean() is always true, so every TLB entry for guest RAM carries TLB_NOTDIRTY
+// and every guest store, to any page, leaves the translated code for the slow path: notdirty_write(),
+// which asks tb_invalidate_phys_page_fast() whether the store hit translated code, bracketed by
+// page_collection_lock() and page_collection_unlock(). (QEMU marks only pages that hold translated code
+// so: tlb_protect_code(), a no-op in 2.0.1, since it clears a dirty bit that no longer exists.)
 //
-// unicorn_store_path.cpp defines the two x86 functions the same way. libunicorn calls them through its
-// PLT, so the dynamic linker binds those calls to the executable's definitions, which bootsim_cpu's link
-// options export. Nothing the guest can see changes: which translations a store drops (self-modifying
-// code) is decided by tb_invalidate_phys_page_fast() from the page's own block list, which the set never
-// fed. With BOOTSIM_UNICORN_STORES=library in the environment they call the library's own functions
-// instead (read when a Cpu is made), for comparison: same results, slower.
+// 1. Pages without code. bootsim defines the engine's x86 tb_gen_code() and tlb_set_page_with_attrs(),
+//    which libunicorn calls through its PLT (every call site: checked with objdump), so the dynamic
+//    linker binds them to bootsim's definitions, exported by bootsim_cpu's link options; each calls the
+//    library's own. tb_gen_code() notes, per engine, the pages a new translated block may cover (the
+//    page of its first byte and the next one: a block spans at most two) and, when that makes a page
+//    code for the first time, empties the engine's TLB, so that no entry made while it held no code
+//    stays. tlb_set_page_with_attrs() then clears TLB_NOTDIRTY (the library's tlb_set_dirty()) on a new
+//    writable entry for a page that never held code. Stores there take the fast path until the entry
+//    goes; a page that ever held code keeps the slow path for good, so self-modifying code is caught
+//    as before (by the engine's per-byte code bitmap of the page). On a fleet of iPXE machines this took
+//    more than half of all stores off the slow path (the stacks and the heap at the top of RAM; iPXE's
+//    real-mode stack shares a page with its real-mode code and keeps it).
+// 2. The page locks. With page locking compiled out (as it is in every Unicorn: one engine, one thread)
+//    the set page_collection_lock() builds is never used, yet building it costs a GTree, a node per page
+//    and a walk over every translated block of the page, and freeing it again: per store. On iPXE's
+//    start-up that was a fifth of the CPU time. Unicorn 2.1.0 made both functions do nothing (upstream
+//    commit 75d26b7 "Ignore page_collection_lock"); bootsim defines the two x86 functions the same way.
+//    Which translations a store drops (self-modifying code) is decided by tb_invalidate_phys_page_fast()
+//    from the page's own block list, which the set never fed.
+//
+// Nothing the guest can see changes. With BOOTSIM_UNICORN_STORES=library in the environment (read when
+// a Cpu is made) the library's own functions run instead, for comparison: same results, slower. Code
+// pages are noted either way, so an engine made under one setting stays correct under the other.
 #pragma once
+
+#include <cstdint>
 
 namespace bootsim {
 
 /// Whether libunicorn's calls reach bootsim's definitions (the executable exports them and the dynamic
-/// linker bound them) and they do 2.1's nothing; false when the library's own run (not bound, or
+/// linker bound them) and they take the lean paths; false when the library's own run (not bound, or
 /// BOOTSIM_UNICORN_STORES=library). For bench and tests.
 bool unicorn_stores_lean();
 
 /// Reads BOOTSIM_UNICORN_STORES; called by every Cpu constructor.
 void unicorn_stores_configure();
+
+/// How many new TLB entries in this process were given the fast store path so far, over every engine
+/// (for tests).
+std::uint64_t unicorn_stores_fast_entries();
 
 }  // namespace bootsim

@@ -2,6 +2,7 @@
 // variant's expectations against its trace. The trace is the only evidence: verdicts are computed from it.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -95,11 +96,13 @@ struct JobRunning {
   std::uint32_t machines = 0;      ///< its boot's machines (0: not known)
   std::uint32_t machines_ended = 0;
 };
-/// What a progress display hears of run_jobs: each job as it ends (`done`), and about once a second
-/// while worker processes run, the jobs still running (`running`; not called for jobs run in this process).
+/// What a progress display hears of run_jobs: each job as it ends (`done`), and about once every
+/// `running_every` (wall time) while worker processes run, the jobs still running (`running`; not called
+/// for jobs run in this process).
 struct JobProgress {
   std::function<void(const JobDone&)> done;
   std::function<void(const std::vector<JobRunning>&)> running;
+  std::chrono::milliseconds running_every = std::chrono::seconds(1);
 };
 
 /// Runs every variant of `s` that is not skipped, `opts.jobs` at a time, and checks its expectations.

@@ -285,7 +285,7 @@ std::vector<VariantResult> run_parallel(const std::vector<VariantJob>& jobs, int
               if (res.is_object()) tell(progress, jobs[i], SimTime::from_ns(res.value("end_ns", std::int64_t{0})));
             }
         },
-        tick);
+        tick, progress.running_every);
     for (size_t u = 0; u < units.size(); ++u)
       for (size_t i : units[u]) {
         started[i] = started[i] || ends[u].started;

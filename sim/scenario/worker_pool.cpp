@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -37,7 +38,7 @@ void stop_workers(const std::map<pid_t, size_t>& running, int sig) {
 
 std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size_t)>& job, int max_workers,
                                       const std::function<void(size_t)>& on_end,
-                                      const std::function<void()>& on_tick) {
+                                      const std::function<void()>& on_tick, std::chrono::milliseconds tick_every) {
   std::vector<WorkerEnd> ends(count);
   interrupt::ChildWake wake;
   const pid_t parent = ::getpid();
@@ -45,7 +46,7 @@ std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size
   size_t next = 0;
   bool stopping = false;
   std::chrono::steady_clock::time_point kill_at{};  // wall time, only to give up on a worker
-  auto tick_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);  // wall time, for on_tick
+  auto tick_at = std::chrono::steady_clock::now() + tick_every;  // wall time, for on_tick
   while ((next < count && !stopping) || !running.empty()) {
     if (interrupt::received() && !stopping) {
       stopping = true;
@@ -81,9 +82,10 @@ std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size
       }
       if (on_tick && !stopping && std::chrono::steady_clock::now() >= tick_at) {
         on_tick();
-        tick_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        tick_at = std::chrono::steady_clock::now() + tick_every;
       }
-      interrupt::wait_for_wake(stopping ? 100 : on_tick ? 250 : -1);
+      const int nap_ms = static_cast<int>(std::min<std::chrono::milliseconds::rep>(250, tick_every.count()));
+      interrupt::wait_for_wake(stopping ? 100 : on_tick ? nap_ms : -1);
       continue;
     }
     auto it = running.find(pid);

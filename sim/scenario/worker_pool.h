@@ -11,6 +11,7 @@
 // job a private copy of everything for free.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <vector>
@@ -31,10 +32,11 @@ struct WorkerEnd {
 /// time, started in index order. Returns when every started worker has ended, each job's end in index
 /// order. Throws std::runtime_error when fork or waitpid fail. `on_end(i)`, when given, is called in this
 /// process as soon as job i's worker has ended (for progress displays: the order depends on the host);
-/// `on_tick`, when given, about once a second (wall time) while workers run.
+/// `on_tick`, when given, about once every `tick_every` (wall time) while workers run.
 std::vector<WorkerEnd> run_in_workers(size_t count, const std::function<int(size_t)>& job, int max_workers,
                                       const std::function<void(size_t)>& on_end = {},
-                                      const std::function<void()>& on_tick = {});
+                                      const std::function<void()>& on_tick = {},
+                                      std::chrono::milliseconds tick_every = std::chrono::seconds(1));
 
 /// Ends a worker process (or a process it forked) with `rc`: flushes stdio, runs no atexit handlers or
 /// destructors (they belong to the parent's copy of the world).

@@ -19,13 +19,16 @@ using ::testing::HasSubstr;
 struct StoresRun {
   GuestOutcome outcome;
   bool lean = false;
+  std::uint64_t fast_entries = 0;  ///< TLB entries given the fast store path during the run
 };
 
 StoresRun run_with_stores(const char* setting) {
   if (setting) ::setenv("BOOTSIM_UNICORN_STORES", setting, 1);
   else ::unsetenv("BOOTSIM_UNICORN_STORES");
   StoresRun r;
+  const std::uint64_t before = unicorn_stores_fast_entries();
   r.outcome = run_guest(guest_image(guest_smc_bin));
+  r.fast_entries = unicorn_stores_fast_entries() - before;
   r.lean = unicorn_stores_lean();
   ::unsetenv("BOOTSIM_UNICORN_STORES");
   return r;
@@ -38,15 +41,20 @@ TEST(SelfModifyingCode, RunsAsWrittenWithTheLeanStorePathAndTheLibrarysOwn) {
   ASSERT_EQ(lean.outcome.result.reason, StopReason::kNbpReturned) << lean.outcome.result.detail;
   ASSERT_EQ(library.outcome.result.reason, StopReason::kNbpReturned) << library.outcome.result.detail;
 
-  // Then the two runs did take different paths through the engine
-  EXPECT_TRUE(lean.lean) << "libunicorn's calls did not bind to bootsim's page_collection_lock";
+  // Then the two runs did take different paths through the engine: only the lean one gave pages without
+  // code the fast store path
+  EXPECT_TRUE(lean.lean) << "libunicorn's calls did not bind to bootsim's store-path functions";
   EXPECT_FALSE(library.lean);
+  EXPECT_GT(lean.fast_entries, 0u);
+  EXPECT_EQ(library.fast_entries, 0u);
 
-  // And every patch took effect at once: A ran 10..14, B the patched 66, C the patched 77
+  // And every patch took effect at once: A ran 10..14, B the patched 66, C the patched 77, D the
+  // patched 42
   const std::string& console = lean.outcome.console_text;
   EXPECT_THAT(console, HasSubstr("A sum=005A"));
   EXPECT_THAT(console, HasSubstr("B al=66"));
   EXPECT_THAT(console, HasSubstr("C n=07D0 before=01 after=77"));
+  EXPECT_THAT(console, HasSubstr("D before=21 after=42"));
 
   // And the library's own path printed and traced the same, byte for byte
   EXPECT_EQ(library.outcome.console_text, console);

@@ -6,7 +6,9 @@
  * A: an instruction patched from another block after it ran: each pass runs what the last one wrote.
  * B: a store that patches the next instruction of its own block (the engine must end the block there).
  * C: data beside code on one page written 2000 times (past the engine's threshold for a code bitmap of
- *    the page) while the code runs on; then code on that page, translated before, is patched once more. */
+ *    the page) while the code runs on; then code on that page, translated before, is patched once more.
+ * D: a routine written as data, 100 times, to a page that never held code (its stores take the engine's
+ *    fast path), run, patched and run again: the page must have left the fast path when it became code. */
         .include "lib.inc"
 
 main:
@@ -38,6 +40,22 @@ site_b: movb    $0x55, %al
         call    site_c
         PHEX16  "C n=", counter
         PHEX8   " before=", %dl
+        PHEX8   " after=", %al
+        call    nl
+
+/* D: mov $0x21,%al; lret at 5000:0000 */
+        movw    $0x5000, %ax
+        movw    %ax, %es
+        movw    $100, %cx
+3:      movb    $0xb0, %es:0
+        movb    $0x21, %es:1
+        movb    $0xcb, %es:2
+        loop    3b
+        lcall   $0x5000, $0
+        movb    %al, %dl
+        movb    $0x42, %es:1
+        lcall   $0x5000, $0
+        PHEX8   "D before=", %dl
         PHEX8   " after=", %al
         call    nl
         EXIT
