@@ -44,10 +44,6 @@ class RdtscTrap {
   /// Finishes the RDTSC at `linear`: EDX:EAX = `tsc`, execution continues after the instruction.
   void complete(std::uint32_t linear, std::uint64_t tsc);
 
-  /// The engine is about to close, which frees every hook: the destructor leaves them alone (deleting a
-  /// hook makes Unicorn 2.0.1 invalidate every block it was applied to, one by one).
-  void forget_hooks() { hooks_.clear(); }
-
   /// Distinct addresses trapped so far (each 0F 31 pair seen in executed code).
   size_t sites() const { return sites_.size(); }
 

@@ -84,7 +84,8 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
     uc_hook h;
     uc_err err = insn < 0 ? uc_hook_add(uc, &h, type, cb, this, begin, end)
                           : uc_hook_add(uc, &h, type, cb, this, begin, end, insn);
-    uc_check(err, "uc_hook_add");  // the hook lives as long as the engine (~Machine)
+    uc_check(err, "uc_hook_add");
+    hooks_.push_back(h);
   };
   add(UC_HOOK_INTR, reinterpret_cast<void*>(&Machine::hook_intr), 1, 0);
   add(UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_int_stub), kIntStubBase, kIntStubBase + 255);
@@ -110,12 +111,8 @@ Machine::Machine(Scheduler& sched, Trace& trace, MachineConfig config)
 // into (~5 ms a machine): that invalidation frees the pages' self-modifying-code bitmaps, which Unicorn
 // 2.0.1's uc_close leaks otherwise (LSan), and its TB flush, which would free them too, costs 40x more.
 Machine::~Machine() {
-  // The engine closes with this machine (cpu_), and uc_close frees every hook with it. Deleting them one
-  // by one first would not only be redundant: Unicorn 2.0.1's uc_hook_del invalidates each translated
-  // block the hook was applied to, one at a time, and the block hook was applied to all of them (a fleet
-  // of 100 spent seconds of its run's end there).
-  if (rdtsc_) rdtsc_->forget_hooks();
-  rdtsc_.reset();
+  for (auto h : hooks_) uc_hook_del(cpu_->uc(), h);
+  rdtsc_.reset();  // its hooks go before the engine does
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -694,6 +691,7 @@ void Machine::hook_window_at(std::uint32_t addr) {
   std::uint64_t at = std::uint64_t{addr} + 1;
   uc_err err = uc_hook_add(uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Machine::hook_window), this, at, at);
   if (err == UC_ERR_OK) {
+    hooks_.push_back(h);
     // The block at `addr` was translated without the hook: drop it so that its next pass is retranslated.
     err = uc_ctl_remove_cache(uc, std::uint64_t{addr}, std::uint64_t{addr} + 3);
   }

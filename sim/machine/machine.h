@@ -244,6 +244,7 @@ class Machine final : public FirmwareHost {
   std::unique_ptr<RepString> rep_string_;
   Console console_;
   Keyboard keyboard_;
+  std::vector<uc_hook> hooks_;
 
   StartupSnapshots* snapshots_ = nullptr;
   bool snapshots_settled_ = false;
