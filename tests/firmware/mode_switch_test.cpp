@@ -36,18 +36,22 @@ Cr0Run run_with_cr0(const char* setting) {
 }
 
 TEST(ModeSwitch, RunsAsWrittenWithTheTlbKeptAndWithTheLibrarysFlush) {
-  // Given the program run with bootsim's CR0 write, and with the library's own
+  // Given the program run with bootsim's CR0 write, and with the library's own. (One run first: an
+  // engine's reset writes CR0 before its layout check, so the first engine of a process counts one
+  // switch less; the run before makes the count the same whatever else this process ran.)
+  run_with_cr0(nullptr);
   Cr0Run lean = run_with_cr0(nullptr);
   Cr0Run library = run_with_cr0("library");
   ASSERT_EQ(lean.outcome.result.reason, StopReason::kNbpReturned) << lean.outcome.result.detail;
   ASSERT_EQ(library.outcome.result.reason, StopReason::kNbpReturned) << library.outcome.result.detail;
 
   // Then the lean run kept the TLB on exactly the PE-only switches (the program's, A: into and out of
-  // protected mode 20 times, B: once; and the machine's own, from the engine's reset state to real mode
-  // before the program starts), not on B's 20 paging switches, and the library's run flushed at every one
+  // protected mode 20 times, B: once; and the machine's own two, the engine's reset into 32-bit protected
+  // mode and the switch to real mode before the program starts), not on B's 20 paging switches, and the
+  // library's run flushed at every one
   EXPECT_TRUE(lean.lean) << "libunicorn's CR0 writes did not bind to bootsim's cpu_x86_update_cr0_x86_64";
   EXPECT_FALSE(library.lean);
-  EXPECT_EQ(lean.kept, 20u * 2 + 2 + 1);
+  EXPECT_EQ(lean.kept, 20u * 2 + 2 + 2);
   EXPECT_EQ(library.kept, 0u);
 
   // And every mode ran the routine as its own code: 20 x 2 in real mode, 20 x 0x90400001 in 32-bit
