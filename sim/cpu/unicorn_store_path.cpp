@@ -2,11 +2,15 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +25,8 @@ struct TranslationBlock;
 // qemu/accel/tcg/translate-all.c
 page_collection* page_collection_lock_x86_64(uc_struct* uc, std::uint64_t start, std::uint64_t end);
 void page_collection_unlock_x86_64(page_collection* set);
+void tb_invalidate_phys_page_fast_x86_64(uc_struct* uc, page_collection* pages, std::uint64_t start, int len,
+                                         std::uintptr_t retaddr);
 TranslationBlock* tb_gen_code_x86_64(CPUState* cpu, std::uint64_t pc, std::uint64_t cs_base, std::uint32_t flags,
                                      int cflags);
 // qemu/accel/tcg/cputlb.c
@@ -37,12 +43,14 @@ using LockFn = page_collection* (*)(uc_struct*, std::uint64_t, std::uint64_t);
 using UnlockFn = void (*)(page_collection*);
 using GenCodeFn = TranslationBlock* (*)(CPUState*, std::uint64_t, std::uint64_t, std::uint32_t, int);
 using SetPageFn = void (*)(CPUState*, std::uint64_t, std::uint64_t, std::uint32_t, int, int, std::uint64_t);
+using InvalidateFn = void (*)(uc_struct*, page_collection*, std::uint64_t, int, std::uintptr_t);
 
 constexpr int kPageBits = 12;
 constexpr int kPageWrite = 2;  // PAGE_WRITE
 
 std::atomic<bool> use_library{false};
 std::atomic<std::uint64_t> fast_entries{0};
+std::atomic<std::uint64_t> skipped_checks{0};
 
 /// The library's own definition of `name`, behind ours in the lookup order. Only libunicorn calls the
 /// functions that need one, so it is there; without it nothing can go on.
@@ -97,6 +105,81 @@ CodePages& code_pages(CPUState* cpu) {
   return *last;
 }
 
+/// The guest bytes that ever lay inside a translated block, of any engine in the process: a superset of
+/// each engine's own, which is all a store needs (a store that touches none of them touches no block of
+/// its engine). Shared because tb_invalidate_phys_page_fast() names its engine only by the uc_struct and
+/// tb_gen_code() only by the CPUState; every machine of a fleet runs the same NBP at the same addresses,
+/// so the union is hardly larger than one engine's. Bits are only ever set, each by the thread whose
+/// engine translated the block before that block runs, so relaxed atomics suffice; a page's bitmap,
+/// 512 bytes, is made when the page first holds code and lives as long as the process.
+class CodeBytes {
+ public:
+  static constexpr std::uint64_t kPages = std::uint64_t{1} << (32 - kPageBits);  // a 4 GiB guest
+  static constexpr int kWords = (1 << kPageBits) / 64;
+
+  void mark(std::uint64_t first, std::uint64_t end) {
+    for (std::uint64_t a = first; a < end;) {
+      const std::uint64_t page = a >> kPageBits;
+      if (page >= kPages) return;
+      std::atomic<std::uint64_t>* bits = page_bits(page, true);
+      const std::uint64_t page_end = std::min(end, (page + 1) << kPageBits);
+      for (; a < page_end; ++a) {
+        const unsigned off = a & ((1u << kPageBits) - 1);
+        bits[off / 64].fetch_or(std::uint64_t{1} << (off % 64), std::memory_order_relaxed);
+      }
+    }
+  }
+  /// Whether any byte of [start, start + len) ever held code (len <= 8: one store).
+  bool any(std::uint64_t start, int len) const {
+    for (std::uint64_t a = start; a < start + static_cast<std::uint64_t>(len); ++a) {
+      const std::uint64_t page = a >> kPageBits;
+      if (page >= kPages) return true;  // outside what is tracked: let the library look
+      const std::atomic<std::uint64_t>* bits = pages_[page].load(std::memory_order_relaxed);
+      if (!bits) continue;
+      const unsigned off = a & ((1u << kPageBits) - 1);
+      if (bits[off / 64].load(std::memory_order_relaxed) & (std::uint64_t{1} << (off % 64))) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::atomic<std::uint64_t>* page_bits(std::uint64_t page, bool make) {
+    std::atomic<std::uint64_t>* bits = pages_[page].load(std::memory_order_acquire);
+    if (bits || !make) return bits;
+    auto* fresh = new std::atomic<std::uint64_t>[kWords]();
+    if (pages_[page].compare_exchange_strong(bits, fresh, std::memory_order_acq_rel)) return fresh;
+    delete[] fresh;  // another thread made it first
+    return bits;
+  }
+  std::unique_ptr<std::atomic<std::atomic<std::uint64_t>*>[]> pages_{
+      new std::atomic<std::atomic<std::uint64_t>*>[kPages]()};
+};
+
+CodeBytes& code_bytes() {
+  static auto* bytes = new CodeBytes;  // never destroyed: engines may translate until the process ends
+  return *bytes;
+}
+
+/// The size of a translated block, read from the engine's TranslationBlock (qemu/include/exec/
+/// exec-all.h in 2.0.1: pc, cs_base, flags, then the 16-bit size), or none when the structure does not
+/// hold the pc, cs_base and flags tb_gen_code() was given: another layout.
+std::optional<std::uint16_t> block_size(const TranslationBlock* tb, std::uint64_t pc, std::uint64_t cs_base,
+                                        std::uint32_t flags) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(tb);
+  std::uint64_t tb_pc, tb_cs_base;
+  std::uint32_t tb_flags;
+  std::uint16_t size;
+  std::memcpy(&tb_pc, p + 0, 8);
+  std::memcpy(&tb_cs_base, p + 8, 8);
+  std::memcpy(&tb_flags, p + 16, 4);
+  std::memcpy(&size, p + 20, 2);
+  if (tb_pc != pc || tb_cs_base != cs_base || tb_flags != flags) return std::nullopt;
+  return size;
+}
+
+/// Cleared for good when a block's layout did not match: from then on every store asks the library.
+std::atomic<bool> bytes_known{true};
+
 }  // namespace
 
 void unicorn_stores_configure() {
@@ -108,10 +191,14 @@ bool unicorn_stores_lean() {
   return bound("page_collection_lock_x86_64", reinterpret_cast<void*>(&page_collection_lock_x86_64)) &&
          bound("tb_gen_code_x86_64", reinterpret_cast<void*>(&tb_gen_code_x86_64)) &&
          bound("tlb_set_page_with_attrs_x86_64", reinterpret_cast<void*>(&tlb_set_page_with_attrs_x86_64)) &&
+         bound("tb_invalidate_phys_page_fast_x86_64",
+               reinterpret_cast<void*>(&tb_invalidate_phys_page_fast_x86_64)) &&
          !use_library.load(std::memory_order_relaxed);
 }
 
 std::uint64_t unicorn_stores_fast_entries() { return fast_entries.load(std::memory_order_relaxed); }
+
+std::uint64_t unicorn_stores_skipped_checks() { return skipped_checks.load(std::memory_order_relaxed); }
 
 }  // namespace bootsim
 
@@ -129,11 +216,37 @@ __attribute__((visibility("default"))) void page_collection_unlock_x86_64(page_c
   if (set) bootsim::library_unlock()(set);
 }
 
+// A store to a page that holds code: the library asks the page's blocks (or its code bitmap, which it
+// drops whenever a block is added to or removed from the page, and rebuilds only after ten more stores)
+// whether the store hit one. A store that touched no byte any block ever covered cannot have: it ends
+// here. iPXE's real-mode stack shares a page with its real-mode code, whose blocks come and go with
+// every PXE call (the `int` it patches), so most of its pushes found no bitmap and walked the page's blocks.
+__attribute__((visibility("default"))) void tb_invalidate_phys_page_fast_x86_64(uc_struct* uc, page_collection* pages,
+                                                                               std::uint64_t start, int len,
+                                                                               std::uintptr_t retaddr) {
+  static const bootsim::InvalidateFn library =
+      bootsim::library<bootsim::InvalidateFn>("tb_invalidate_phys_page_fast_x86_64");
+  if (!bootsim::use_library.load(std::memory_order_relaxed) &&
+      bootsim::bytes_known.load(std::memory_order_relaxed) && !bootsim::code_bytes().any(start, len)) {
+    bootsim::skipped_checks.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  library(uc, pages, start, len, retaddr);
+}
+
 __attribute__((visibility("default"))) TranslationBlock* tb_gen_code_x86_64(CPUState* cpu, std::uint64_t pc,
                                                                               std::uint64_t cs_base, std::uint32_t flags,
                                                                               int cflags) {
   static const bootsim::GenCodeFn library = bootsim::library<bootsim::GenCodeFn>("tb_gen_code_x86_64");
   TranslationBlock* tb = library(cpu, pc, cs_base, flags, cflags);
+  // Its bytes, before it runs. A block of no instruction (Unicorn makes some, to stop at an address)
+  // counts its first byte: the library drops such blocks at any store to their page.
+  if (tb) {
+    if (const auto size = bootsim::block_size(tb, pc, cs_base, flags))
+      bootsim::code_bytes().mark(pc, pc + std::max<std::uint64_t>(*size, 1));
+    else
+      bootsim::bytes_known.store(false, std::memory_order_relaxed);
+  }
   // Unicorn 2.0.1 takes every linear address as the physical one (x86 handle_mmu_fault), so the block's
   // pages are those of its linear pc. Noted under either setting (see the header).
   bootsim::CodePages& pages = bootsim::code_pages(cpu);
