@@ -1,11 +1,68 @@
 #include "reports/json_report.h"
 
+#include <future>
+#include <stdexcept>
+
 #include "reports/timeline.h"
+#include "sim/core/beside.h"
 
 namespace bootsim::reports {
+namespace {
 
-nlohmann::ordered_json report_json(const ScenarioReport& report) {
-  using J = nlohmann::ordered_json;
+using J = nlohmann::ordered_json;
+
+// render_json's layout: dump(2), so a variant's members are 6 spaces in and its markers 8.
+constexpr unsigned kIndent = 2, kVariantMember = 6, kMarker = 8;
+// Below this many markers a variant's are written on one thread.
+constexpr size_t kParallelMarkers = 20000;
+
+J marker_json(const Marker& m) {
+  J jm{{"i", m.event_index}, {"t_ns", m.t_ns}, {"machine", m.machine}, {"kind", m.kind},
+       {"lane", m.lane}, {"category", m.category}, {"label", m.label}};
+  if (m.end_ns >= 0) jm["end_ns"] = m.end_ns;
+  if (m.highlight) jm["highlight"] = true;
+  return jm;
+}
+
+/// Markers [from, to) as the elements of a pretty-printed array `kMarker` spaces in, each followed by
+/// ",\n" but the array's last: exactly what dump(2) writes for them, by the library's own serializer
+/// (one marker's object at a time, so no document of them all is ever built).
+std::string markers_text(const std::vector<Marker>& markers, size_t from, size_t to) {
+  std::string text;
+  nlohmann::detail::serializer<J> out(nlohmann::detail::output_adapter<char, std::string>(text), ' ',
+                                      J::error_handler_t::replace);
+  for (size_t i = from; i < to; ++i) {
+    text.append(kMarker, ' ');
+    out.dump(marker_json(markers[i]), true, false, kIndent, kMarker);
+    text += i + 1 < markers.size() ? ",\n" : "\n";
+  }
+  return text;
+}
+
+/// A variant's "markers" array as dump(2) writes it: a fleet's hundreds of thousands are most of
+/// report.json's bytes, so a long list's second half is written on another thread meanwhile.
+std::string markers_array(const std::vector<Marker>& markers) {
+  if (markers.empty()) return "[]";
+  const size_t split = markers.size() >= kParallelMarkers ? markers.size() / 2 : markers.size();
+  std::future<std::string> second;
+  if (split < markers.size())
+    second = run_beside([&markers, split] { return markers_text(markers, split, markers.size()); });
+  std::string text = "[\n" + markers_text(markers, 0, split);
+  if (second.valid()) text += second.get();
+  return text + std::string(kVariantMember, ' ') + "]";
+}
+
+using Timelines = std::vector<std::shared_ptr<const Timeline>>;
+
+Timelines timelines_of(const ScenarioReport& report) {
+  Timelines tls;
+  for (const auto& v : report.variants) tls.push_back(timeline_of(v));
+  return tls;
+}
+
+/// The report's document (`tls`: the variants' timelines); with `marker_slots`, each variant's "markers"
+/// holds the variant's index instead, for render_json to put the text in.
+J report_document(const ScenarioReport& report, const Timelines& tls, bool marker_slots) {
   J out;
   out["schema"] = "bootsim-report/1";
   out["scenario"] = report.scenario;
@@ -16,9 +73,9 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
   for (const auto& [path, value] : report.overrides) overrides.push_back({{"path", path}, {"value", value}});
   out["overrides"] = std::move(overrides);
   J variants = J::array();
-  for (const auto& v : report.variants) {
-    const std::shared_ptr<const Timeline> shared = timeline_of(v);
-    const Timeline& tl = *shared;
+  for (size_t vi = 0; vi < report.variants.size(); ++vi) {
+    const VariantRun& v = report.variants[vi];
+    const Timeline& tl = *tls[vi];
     J jv;
     jv["variant"] = v.variant;
     jv["description"] = v.description;
@@ -40,15 +97,13 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
       links.push_back({{"machine", l.machine}, {"state", l.state}, {"start_ns", l.start_ns}, {"end_ns", l.end_ns},
                        {"cause", l.cause}, {"inferred", l.inferred}});
     jv["links"] = std::move(links);
-    J markers = J::array();
-    for (const auto& m : tl.markers) {
-      J jm{{"i", m.event_index}, {"t_ns", m.t_ns}, {"machine", m.machine}, {"kind", m.kind},
-           {"lane", m.lane}, {"category", m.category}, {"label", m.label}};
-      if (m.end_ns >= 0) jm["end_ns"] = m.end_ns;
-      if (m.highlight) jm["highlight"] = true;
-      markers.push_back(std::move(jm));
+    if (marker_slots) {
+      jv["markers"] = vi;
+    } else {
+      J markers = J::array();
+      for (const auto& m : tl.markers) markers.push_back(marker_json(m));
+      jv["markers"] = std::move(markers);
     }
-    jv["markers"] = std::move(markers);
     J console = J::array();
     for (const auto& c : tl.console) console.push_back({{"machine", c.machine}, {"t_ns", c.t_ns}, {"text", c.text}});
     jv["console"] = std::move(console);
@@ -79,9 +134,30 @@ nlohmann::ordered_json report_json(const ScenarioReport& report) {
   return out;
 }
 
+}  // namespace
+
+J report_json(const ScenarioReport& report) { return report_document(report, timelines_of(report), false); }
+
 std::string render_json(const ScenarioReport& report) {
   // Replace rather than throw on odd bytes in hand-made verdict strings.
-  return report_json(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  const Timelines tls = timelines_of(report);
+  const std::string frame = report_document(report, tls, true).dump(kIndent, ' ', false, J::error_handler_t::replace);
+  // Each slot is `"markers": N` at a variant member's indent: a string in the document cannot hold an
+  // unescaped quote, so only the variants' own keys read so, and they come in variant order.
+  std::string text;
+  text.reserve(frame.size());
+  size_t at = 0;
+  for (size_t v = 0; v < report.variants.size(); ++v) {
+    const std::string slot = "\n" + std::string(kVariantMember, ' ') + "\"markers\": " + std::to_string(v) + ",\n";
+    const size_t found = frame.find(slot, at);
+    if (found == std::string::npos) throw std::logic_error("report.json: no markers slot for variant " + std::to_string(v));
+    const size_t value = found + slot.size() - 2 - std::to_string(v).size();
+    text.append(frame, at, value - at);
+    text += markers_array(tls[v]->markers);
+    at = value + std::to_string(v).size();
+  }
+  text.append(frame, at, std::string::npos);
+  return text + "\n";
 }
 
 }  // namespace bootsim::reports

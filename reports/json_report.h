@@ -12,7 +12,7 @@ namespace bootsim::reports {
 ///  exit_reason, start_ns, end_ns, machines, stages, links, markers, console, verdicts, counts, artifacts,
 ///  unknown_kinds}]}
 nlohmann::ordered_json report_json(const ScenarioReport& report);
-/// report_json(report).dump(2).
+/// report_json(report).dump(2), byte for byte (a long list of markers is written on two threads).
 std::string render_json(const ScenarioReport& report);
 
 }  // namespace bootsim::reports

@@ -38,6 +38,43 @@ TEST(reports_JsonReport, TimelineStagesLinksMarkersAndVerdicts) {
   EXPECT_TRUE(j["variants"][2]["links"].empty());  // generic NIC: no link events
 }
 
+// render_json writes each variant's markers itself (two threads for a long list) into the library's dump
+// of the rest: it must be the library's dump of the whole document, byte for byte.
+TEST(reports_JsonReport, IsTheLibrarysDumpOfTheDocumentByteForByte) {
+  // Given the broadcom run's three variants, a 40,001-marker variant (made of the first variant's events
+  // over and over: its markers are written on two threads), a variant without events, and a description
+  // that reads like the markers key
+  ScenarioReport r = testing::broadcom_scenario();
+  ASSERT_FALSE(r.variants.empty());
+  const std::vector<TraceEvent> one = r.variants[0].events;
+  ASSERT_FALSE(one.empty());
+  VariantRun big = r.variants[0];
+  big.variant = "long";
+  big.description = "\n      \"markers\": 3,\n";
+  big.events.clear();
+  while (big.events.size() < 40001) big.events.push_back(one[big.events.size() % one.size()]);
+  big.facts.reset();
+  big.timeline.reset();
+  r.variants.push_back(big);
+  VariantRun empty;
+  empty.variant = "empty";
+  r.variants.push_back(empty);
+
+  // When it is rendered, and the document dumped by the library
+  const std::string text = render_json(r);
+  const std::string library =
+      report_json(r).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+
+  // Then the two are the same bytes, and the long variant has all its markers
+  EXPECT_EQ(text.size(), library.size());
+  EXPECT_TRUE(text == library) << "render_json differs from the library's dump";
+  auto j = nlohmann::json::parse(text);
+  ASSERT_EQ(j["variants"].size(), 5u);
+  EXPECT_EQ(j["variants"][3]["markers"].size(), 40001u);
+  EXPECT_EQ(j["variants"][3]["description"], big.description);
+  EXPECT_TRUE(j["variants"][4]["markers"].empty());
+}
+
 TEST(reports_JunitReport, HasTheStructureCiServersRead) {
   ScenarioReport r = testing::broadcom_scenario();
   std::string xml = render_junit(r);
