@@ -2,6 +2,7 @@
 
 #include <future>
 #include <stdexcept>
+#include <vector>
 
 #include "reports/timeline.h"
 #include "sim/core/beside.h"
@@ -28,7 +29,9 @@ J marker_json(const Marker& m) {
 /// ",\n" but the array's last: exactly what dump(2) writes for them, by the library's own serializer
 /// (one marker's object at a time, so no document of them all is ever built).
 std::string markers_text(const std::vector<Marker>& markers, size_t from, size_t to) {
+  constexpr size_t kBytesPerMarker = 320;  // a fleet's average is ~170: room enough to write it in place
   std::string text;
+  text.reserve((to - from) * kBytesPerMarker);
   nlohmann::detail::serializer<J> out(nlohmann::detail::output_adapter<char, std::string>(text), ' ',
                                       J::error_handler_t::replace);
   for (size_t i = from; i < to; ++i) {
@@ -39,17 +42,19 @@ std::string markers_text(const std::vector<Marker>& markers, size_t from, size_t
   return text;
 }
 
-/// A variant's "markers" array as dump(2) writes it: a fleet's hundreds of thousands are most of
-/// report.json's bytes, so a long list's second half is written on another thread meanwhile.
-std::string markers_array(const std::vector<Marker>& markers) {
-  if (markers.empty()) return "[]";
+/// A variant's "markers" array as dump(2) writes it, in pieces to be joined: a fleet's hundreds of
+/// thousands are most of report.json's bytes, so a long list's second half is written on another thread
+/// meanwhile, and no piece is copied into a bigger one.
+std::vector<std::string> markers_array(const std::vector<Marker>& markers) {
+  if (markers.empty()) return {"[]"};
   const size_t split = markers.size() >= kParallelMarkers ? markers.size() / 2 : markers.size();
   std::future<std::string> second;
   if (split < markers.size())
     second = run_beside([&markers, split] { return markers_text(markers, split, markers.size()); });
-  std::string text = "[\n" + markers_text(markers, 0, split);
-  if (second.valid()) text += second.get();
-  return text + std::string(kVariantMember, ' ') + "]";
+  std::vector<std::string> pieces{"[\n", markers_text(markers, 0, split)};
+  if (second.valid()) pieces.push_back(second.get());
+  pieces.push_back(std::string(kVariantMember, ' ') + "]");
+  return pieces;
 }
 
 using Timelines = std::vector<std::shared_ptr<const Timeline>>;
@@ -144,20 +149,26 @@ std::string render_json(const ScenarioReport& report) {
   const std::string frame = report_document(report, tls, true).dump(kIndent, ' ', false, J::error_handler_t::replace);
   // Each slot is `"markers": N` at a variant member's indent: a string in the document cannot hold an
   // unescaped quote, so only the variants' own keys read so, and they come in variant order.
-  std::string text;
-  text.reserve(frame.size());
+  std::vector<std::string> pieces;
   size_t at = 0;
   for (size_t v = 0; v < report.variants.size(); ++v) {
-    const std::string slot = "\n" + std::string(kVariantMember, ' ') + "\"markers\": " + std::to_string(v) + ",\n";
+    const std::string n = std::to_string(v);
+    const std::string slot = "\n" + std::string(kVariantMember, ' ') + "\"markers\": " + n + ",\n";
     const size_t found = frame.find(slot, at);
-    if (found == std::string::npos) throw std::logic_error("report.json: no markers slot for variant " + std::to_string(v));
-    const size_t value = found + slot.size() - 2 - std::to_string(v).size();
-    text.append(frame, at, value - at);
-    text += markers_array(tls[v]->markers);
-    at = value + std::to_string(v).size();
+    if (found == std::string::npos) throw std::logic_error("report.json: no markers slot for variant " + n);
+    const size_t value = found + slot.size() - 2 - n.size();
+    pieces.push_back(frame.substr(at, value - at));
+    for (std::string& p : markers_array(tls[v]->markers)) pieces.push_back(std::move(p));
+    at = value + n.size();
   }
-  text.append(frame, at, std::string::npos);
-  return text + "\n";
+  pieces.push_back(frame.substr(at));
+  pieces.push_back("\n");
+  size_t bytes = 0;
+  for (const auto& p : pieces) bytes += p.size();
+  std::string text;
+  text.reserve(bytes);
+  for (const auto& p : pieces) text += p;
+  return text;
 }
 
 }  // namespace bootsim::reports
