@@ -108,7 +108,9 @@ double lane_height(const std::string& name) {
   return 16;
 }
 
-std::string title_of(const Marker& m) { return m.label + "\n" + m.detail; }
+std::string title_of(const Marker& m, const std::vector<TraceEvent>& trace) {
+  return m.label + "\n" + (m.event_index < trace.size() ? marker_detail(m, trace[m.event_index]) : std::string());
+}
 
 std::vector<Lane> lanes_for(const Timeline& tl, const std::string& machine) {
   std::set<std::string> used;
@@ -256,7 +258,7 @@ void draw_variant(xml_node svg, const VariantLayout& v, const Scale& sc, int vin
       attr(g, "data-i", std::to_string(m.event_index));
       attr(g, "data-variant", v.run->variant);
       attr(g, "data-machine", machine);
-      el(g, "title", title_of(m));
+      el(g, "title", title_of(m, v.run->trace()));
       if (m.end_ns >= 0) {
         xml_node r = el(g, "rect");
         attr(r, "x", num(x)); attr(r, "y", num(l.y + 8));

@@ -107,7 +107,6 @@ Marker make_marker(const TraceEvent& e, size_t index) {
   m.t_ns = t_of(e);
   m.machine = str_field(e, "machine");
   m.kind = str_field(e, "kind");
-  m.detail = event_detail(e);
   const std::string& k = m.kind;
   if (k == "phase") {
     m.lane = "stages"; m.category = "phase";
@@ -137,7 +136,6 @@ Marker make_marker(const TraceEvent& e, size_t index) {
       m.category = k == "frame_tx" ? "tx" : "rx";
       m.label = std::string(k == "frame_tx" ? "TX " : "RX ") + s.label;
     }
-    m.detail = m.label + "\n" + s.detail + "\n" + m.detail;
   } else if (k == "link") {
     m.lane = "link";
     m.category = str_field(e, "state") == "up" ? "link-up" : "link-down";
@@ -184,6 +182,13 @@ Marker make_marker(const TraceEvent& e, size_t index) {
 }  // namespace
 
 bool is_known_kind(const std::string& kind) { return known_kinds().count(kind) != 0; }
+
+std::string marker_detail(const Marker& m, const TraceEvent& e) {
+  if (!e.is_object()) return std::string();  // drawn as "not an object"
+  if (m.kind == "frame_tx" || m.kind == "frame_rx" || m.kind == "frame_drop")
+    return m.label + "\n" + summarize_frame_hex(str_field(e, "hex")).detail + "\n" + event_detail(e);
+  return event_detail(e);
+}
 
 std::string visible_controls(const std::string& s) {
   std::string out;

@@ -6,7 +6,7 @@
 //    Ctrl-B prompt, configuring, downloads, with ok/failed outcome), plus DHCP exchanges (by xid) and
 //    tftp/http transactions ("network" source).
 //  - link: up/down intervals per machine from `link` events (state before the first event inferred).
-//  - markers: exactly one per trace event, in trace order, with a short label and full detail.
+//  - markers: exactly one per trace event, in trace order, with a short label (full detail: marker_detail).
 //  - console: the rendered screen lines (backspace and CR applied; sim/machine/console's renderer) with the
 //    time each line was started.
 // Console stages, DHCP exchanges and rendered lines come from sim/facts (derived once, shared with the
@@ -41,8 +41,7 @@ struct Marker {
   std::string lane;             ///< "stages", "link", "net", "console", "calls", "other"
   std::string category;         ///< colour/legend class: tx, rx, drop, dhcp, tftp, http, link-up, link-down,
                                 ///< key, console, call, call-error, phase, fault, exit, handoff, other
-  std::string label;            ///< one line
-  std::string detail;           ///< every field, multi-line
+  std::string label;            ///< one line (the whole event: marker_detail)
   bool highlight = false;       ///< drops, faults, failing calls: drawn prominently
 };
 
@@ -68,6 +67,10 @@ struct Timeline {
 
 /// `facts`: derive_facts(events) when the caller has it already (VariantRun::facts); null derives them here.
 Timeline build_timeline(const std::vector<TraceEvent>& events, const facts::TraceFacts* facts = nullptr);
+
+/// Every field of marker `m`'s event `e`, multi-line, for a tooltip (a frame's decoded headers first).
+/// Made on demand rather than with the markers: a fleet's report draws few of its 300k.
+std::string marker_detail(const Marker& m, const TraceEvent& e);
 
 /// Control characters made visible for tooltips: "\b" -> "\\b", "\r" -> "\\r", other C0 as "\\xNN".
 std::string visible_controls(const std::string& s);
