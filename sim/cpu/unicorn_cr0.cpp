@@ -1,13 +1,12 @@
 #include "sim/cpu/unicorn_cr0.h"
 
-#include <dlfcn.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
 
+#include "sim/cpu/unicorn_interpose.h"
 #include "sim/cpu/unicorn_x86_state.h"
 
 // Unicorn's own name and signature (qemu/target/i386/helper.c, x86_64 target).
@@ -21,22 +20,17 @@ namespace {
 
 using UpdateFn = void (*)(CPUX86State*, std::uint32_t);
 
-// CR0 bits (CR0_*_MASK) whose change makes the engine flush its TLB.
-constexpr std::uint64_t kPe = 1u << 0, kWp = 1u << 16, kPg = 1u << 31;
-constexpr std::uint64_t kFlushBits = kPe | kWp | kPg;
+using unicorn_x86::kCr0Pe;
+using unicorn_x86::kCr0Pg;
+// CR0 bits whose change makes the engine flush its TLB.
+constexpr std::uint64_t kFlushBits = kCr0Pe | unicorn_x86::kCr0Wp | kCr0Pg;
 
 std::atomic<bool> library_only{false};
 std::atomic<bool> layout_known{false};
 std::atomic<std::uint64_t> kept{0};
 
-/// The library's own definition, behind ours in the lookup order (null: not found).
-UpdateFn library_update() {
-  static const UpdateFn fn = reinterpret_cast<UpdateFn>(dlsym(RTLD_NEXT, "cpu_x86_update_cr0_x86_64"));
-  return fn;
-}
-
 bool bound() {
-  return dlsym(RTLD_DEFAULT, "cpu_x86_update_cr0_x86_64") == reinterpret_cast<void*>(&cpu_x86_update_cr0_x86_64);
+  return unicorn_interpose::bound("cpu_x86_update_cr0_x86_64", reinterpret_cast<void*>(&cpu_x86_update_cr0_x86_64));
 }
 
 }  // namespace
@@ -61,18 +55,14 @@ std::uint64_t unicorn_cr0_flushes_kept() { return kept.load(std::memory_order_re
 extern "C" {
 
 __attribute__((visibility("default"))) void cpu_x86_update_cr0_x86_64(CPUX86State* env, std::uint32_t new_cr0) {
-  const bootsim::UpdateFn library = bootsim::library_update();
-  if (!library) {
-    // Only libunicorn calls this, so its own definition is there; without it there is nothing to do.
-    std::fputs("bootsim: libunicorn's cpu_x86_update_cr0_x86_64 not found\n", stderr);
-    std::abort();
-  }
+  static const bootsim::UpdateFn library =
+      bootsim::unicorn_interpose::library<bootsim::UpdateFn>("cpu_x86_update_cr0_x86_64");
   if (!bootsim::library_only.load(std::memory_order_relaxed) &&
       bootsim::layout_known.load(std::memory_order_relaxed)) {
     auto* state = reinterpret_cast<std::uint8_t*>(env);
     auto cr0 = bootsim::unicorn_x86::field<std::uint64_t>(state, bootsim::unicorn_x86::kCr);
-    if (((cr0 ^ new_cr0) & bootsim::kFlushBits) == bootsim::kPe && !(cr0 & bootsim::kPg)) {
-      cr0 ^= bootsim::kPe;
+    if (((cr0 ^ new_cr0) & bootsim::kFlushBits) == bootsim::kCr0Pe && !(cr0 & bootsim::kCr0Pg)) {
+      cr0 ^= bootsim::kCr0Pe;
       std::memcpy(state + bootsim::unicorn_x86::kCr, &cr0, sizeof cr0);
       bootsim::kept.fetch_add(1, std::memory_order_relaxed);
     }

@@ -1,6 +1,6 @@
 #include "sim/cpu/unicorn_store_path.h"
 
-#include <dlfcn.h>
+#include "sim/cpu/unicorn_interpose.h"
 
 #include <algorithm>
 #include <atomic>
@@ -52,17 +52,9 @@ std::atomic<bool> use_library{false};
 std::atomic<std::uint64_t> fast_entries{0};
 std::atomic<std::uint64_t> skipped_checks{0};
 
-/// The library's own definition of `name`, behind ours in the lookup order. Only libunicorn calls the
-/// functions that need one, so it is there; without it nothing can go on.
-template <typename Fn>
-Fn library(const char* name) {
-  void* p = dlsym(RTLD_NEXT, name);
-  if (!p) {
-    std::fprintf(stderr, "bootsim: libunicorn's %s not found\n", name);
-    std::abort();
-  }
-  return reinterpret_cast<Fn>(p);
-}
+using unicorn_interpose::bound;
+using unicorn_interpose::library;
+
 LockFn library_lock() {
   static const LockFn fn = library<LockFn>("page_collection_lock_x86_64");
   return fn;
@@ -71,8 +63,6 @@ UnlockFn library_unlock() {
   static const UnlockFn fn = library<UnlockFn>("page_collection_unlock_x86_64");
   return fn;
 }
-
-bool bound(const char* name, void* ours) { return dlsym(RTLD_DEFAULT, name) == ours; }
 
 /// Per engine (its CPUState), the guest pages that ever held a translated block. Entries are never
 /// dropped: an engine made later at the same address only inherits more slow pages, never fewer.

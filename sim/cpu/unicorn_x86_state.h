@@ -23,6 +23,9 @@ constexpr std::size_t kA20Mask = 464, kMinBytes = kA20Mask + 4;
 constexpr int kEax = 0, kEcx = 1, kEsi = 6, kEdi = 7;
 constexpr int kEs = 0, kCs = 1, kSs = 2, kDs = 3;
 
+// CR0 bits (CR0_*_MASK).
+constexpr std::uint64_t kCr0Pe = 1u << 0, kCr0Wp = 1u << 16, kCr0Pg = 1u << 31;
+
 // hflags bits (HF_*_MASK).
 constexpr std::uint32_t kInhibitIrq = 1u << 3, kCs32 = 1u << 4, kAddSeg = 1u << 6, kPe = 1u << 7, kTf = 1u << 8;
 constexpr std::uint32_t kLma = 1u << 14, kCs64 = 1u << 15, kVm = 1u << 17;

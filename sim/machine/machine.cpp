@@ -6,6 +6,7 @@
 
 #include "firmware/memory_map.h"
 #include "sim/core/errors.h"
+#include "sim/cpu/unicorn_x86_state.h"
 #include "sim/proto/dhcp_packet.h"
 
 namespace bootsim {
@@ -13,7 +14,7 @@ namespace bootsim {
 namespace {
 
 constexpr std::uint32_t kFlagIF = 1u << 9;
-constexpr std::uint32_t kCr0Pg = 1u << 31;
+using unicorn_x86::kCr0Pg;
 constexpr std::uint32_t kFlagTF = 1u << 8;
 
 const char* exception_name(std::uint32_t n) {
