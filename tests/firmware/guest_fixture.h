@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -71,6 +72,29 @@ inline GuestOutcome run_guest(std::vector<std::uint8_t> image, GuestOptions opt 
   out.console_text = machine.console().screen_text();
   out.stats = machine.stats();
   return out;
+}
+
+/// A guest run under an engine setting, and how much each of some process-wide counters grew meanwhile.
+struct CountedRun {
+  GuestOutcome outcome;
+  std::vector<std::uint64_t> grew;  ///< per counter, in the order given
+};
+
+/// run_guest(image) with environment variable `name` set to `value` (nullptr: unset) while the engine
+/// is made (the BOOTSIM_UNICORN_* settings are read then), unset again afterwards; `counters` are read
+/// before and after.
+inline CountedRun run_guest_with_env(const char* name, const char* value, std::vector<std::uint8_t> image,
+                                     std::initializer_list<std::uint64_t (*)()> counters) {
+  if (value) ::setenv(name, value, 1);
+  else ::unsetenv(name);
+  std::vector<std::uint64_t> before;
+  for (auto counter : counters) before.push_back(counter());
+  CountedRun r;
+  r.outcome = run_guest(std::move(image));
+  size_t i = 0;
+  for (auto counter : counters) r.grew.push_back(counter() - before[i++]);
+  ::unsetenv(name);
+  return r;
 }
 
 /// Reads a whole file; empty when it cannot be read.

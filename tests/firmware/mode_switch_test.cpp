@@ -6,8 +6,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "guest_fixture.h"
 #include "guest_mode_switch.bin.h"
 #include "sim/cpu/unicorn_cr0.h"
@@ -24,15 +22,9 @@ struct Cr0Run {
 };
 
 Cr0Run run_with_cr0(const char* setting) {
-  if (setting) ::setenv("BOOTSIM_UNICORN_CR0", setting, 1);
-  else ::unsetenv("BOOTSIM_UNICORN_CR0");
-  Cr0Run r;
-  const std::uint64_t before = unicorn_cr0_flushes_kept();
-  r.outcome = run_guest(guest_image(guest_mode_switch_bin));
-  r.kept = unicorn_cr0_flushes_kept() - before;
-  r.lean = unicorn_cr0_lean();
-  ::unsetenv("BOOTSIM_UNICORN_CR0");
-  return r;
+  CountedRun run = run_guest_with_env("BOOTSIM_UNICORN_CR0", setting, guest_image(guest_mode_switch_bin),
+                                      {unicorn_cr0_flushes_kept});
+  return {std::move(run.outcome), unicorn_cr0_lean(), run.grew.at(0)};
 }
 
 TEST(ModeSwitch, RunsAsWrittenWithTheTlbKeptAndWithTheLibrarysFlush) {

@@ -3,6 +3,7 @@
  * say, so the read finds no RAM at 0xC0000000; the fault must say that paging was on. */
         .include "lib.inc"
         .include "pm.inc"
+        .include "paging.inc"
 
         .set    PDIR, 0x30000
         .set    PTAB_LOW, 0x31000       /* linear 0 - 4 MiB: 1:1 */
@@ -11,25 +12,9 @@
 main:
         PRINT   "paging\r\n"
         ENTER_PM32
-        cld
-        movl    $PDIR, %edi
-        xorl    %eax, %eax
-        movl    $1024, %ecx
-        rep stosl
-        movl    $PTAB_LOW, %edi
-        movl    $0x003, %eax
-        movl    $1024, %ecx
-1:      movl    %eax, (%edi)
-        addl    $0x1000, %eax
-        addl    $4, %edi
-        loop    1b
-        movl    $PTAB_HIGH, %edi
-        movl    $0x100003, %eax
-        movl    $1024, %ecx
-2:      movl    %eax, (%edi)
-        addl    $0x1000, %eax
-        addl    $4, %edi
-        loop    2b
+        PAGING_EMPTY_DIR PDIR
+        PAGING_FILL_TABLE PTAB_LOW, 0
+        PAGING_FILL_TABLE PTAB_HIGH, 0x100000
         movl    $PTAB_LOW | 0x003, PDIR
         movl    $PTAB_HIGH | 0x003, PDIR + (0xC0000000 >> 22) * 4
         movl    $PDIR, %eax

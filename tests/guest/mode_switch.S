@@ -10,6 +10,49 @@
  *    physical address whatever the page tables say (qemu/target/i386/excp_helper.c, "Unicorn: identity
  *    map"), so both reads find 0x11111111; the test counts that these CR0 writes still flush. */
         .include "lib.inc"
+        .include "paging.inc"
+
+/* Real mode -> 32-bit protected mode (flat, ESP = 0x7000), with the real-mode flags and SS:SP saved. */
+.macro TO_PM32
+        pushfw
+        movw    %sp, saved_sp
+        movw    %ss, saved_ss
+        cli
+        lgdtl   gdtr
+        movl    %cr0, %eax
+        orb     $1, %al
+        movl    %eax, %cr0
+        ljmpl   $0x08, $.Lpm32\@
+        .code32
+.Lpm32\@:
+        movw    $0x10, %ax
+        movw    %ax, %ds
+        movw    %ax, %es
+        movw    %ax, %ss
+        movl    $0x7000, %esp
+.endm
+
+/* 32-bit protected mode -> 16-bit protected mode -> real mode, with what TO_PM32 saved back. */
+.macro TO_REAL
+        ljmpl   $0x18, $.Lpm16\@
+        .code16
+.Lpm16\@:
+        movw    $0x20, %ax
+        movw    %ax, %ds
+        movw    %ax, %es
+        movw    %ax, %ss
+        movl    %cr0, %eax
+        andb    $0xfe, %al
+        movl    %eax, %cr0
+        ljmp    $0, $.Lrm\@
+.Lrm\@:
+        xorw    %ax, %ax
+        movw    %ax, %ds
+        movw    %ax, %es
+        movw    saved_ss, %ss
+        movw    saved_sp, %sp
+        popfw
+.endm
 
         .set    LOW, 0x20000            /* holds 0x11111111 */
         .set    HIGH, 0x21000           /* holds 0x22222222 */
@@ -32,41 +75,12 @@ round:  call    dual                    /* real mode: AX = 2 */
         movw    %ax, %es
         movl    %es:0, %eax
         addl    %eax, rm_data
-        pushfw
-        movw    %sp, saved_sp
-        movw    %ss, saved_ss
-        cli
-        lgdtl   gdtr
-        movl    %cr0, %eax
-        orb     $1, %al
-        movl    %eax, %cr0
-        ljmpl   $0x08, $pm32
-        .code32
-pm32:   movw    $0x10, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    %ax, %ss
-        movl    $0x7000, %esp
+        TO_PM32
         call    dual                    /* 32-bit: EAX = 0x90400001 */
         addl    %eax, pm_sum
         movl    LOW, %eax
         addl    %eax, pm_data
-        ljmpl   $0x18, $pm16
-        .code16
-pm16:   movw    $0x20, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    %ax, %ss
-        movl    %cr0, %eax
-        andb    $0xfe, %al
-        movl    %eax, %cr0
-        ljmp    $0, $rm
-rm:     xorw    %ax, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    saved_ss, %ss
-        movw    saved_sp, %sp
-        popfw
+        TO_REAL
         decw    rounds
         jnz     round
         PHEX16  "A rm=", rm_sum
@@ -76,33 +90,9 @@ rm:     xorw    %ax, %ax
         call    nl
 
 /* B */
-        pushfw
-        movw    %sp, saved_sp
-        movw    %ss, saved_ss
-        cli
-        lgdtl   gdtr
-        movl    %cr0, %eax
-        orb     $1, %al
-        movl    %eax, %cr0
-        ljmpl   $0x08, $pg32
-        .code32
-pg32:   movw    $0x10, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    %ax, %ss
-        movl    $0x7000, %esp
-        cld
-        movl    $PDIR, %edi             /* an empty directory, then the first 4 MiB mapped 1:1 */
-        xorl    %eax, %eax
-        movl    $1024, %ecx
-        rep stosl
-        movl    $PTAB, %edi
-        movl    $0x003, %eax            /* present, writable */
-        movl    $1024, %ecx
-1:      movl    %eax, (%edi)
-        addl    $0x1000, %eax
-        addl    $4, %edi
-        loop    1b
+        TO_PM32
+        PAGING_EMPTY_DIR PDIR           /* an empty directory, then the first 4 MiB mapped 1:1 */
+        PAGING_FILL_TABLE PTAB, 0
         movl    $HIGH | 0x003, PTAB + (LOW >> 12) * 4
         movl    $PTAB | 0x003, PDIR
         movl    $PDIR, %eax
@@ -121,22 +111,7 @@ pg32:   movw    $0x10, %ax
 4:      movl    LOW, %eax
         addl    %eax, flat
         loop    2b
-        ljmpl   $0x18, $pg16
-        .code16
-pg16:   movw    $0x20, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    %ax, %ss
-        movl    %cr0, %eax
-        andb    $0xfe, %al
-        movl    %eax, %cr0
-        ljmp    $0, $rm2
-rm2:    xorw    %ax, %ax
-        movw    %ax, %ds
-        movw    %ax, %es
-        movw    saved_ss, %ss
-        movw    saved_sp, %sp
-        popfw
+        TO_REAL
         PHEX32  "B paged=", paged
         PHEX32  " flat=", flat
         call    nl
