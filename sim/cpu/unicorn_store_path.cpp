@@ -111,7 +111,7 @@ class CodeBytes {
     for (std::uint64_t a = first; a < end;) {
       const std::uint64_t page = a >> kPageBits;
       if (page >= kPages) return;
-      std::atomic<std::uint64_t>* bits = page_bits(page, true);
+      Bits* bits = make_bits(page);
       const std::uint64_t page_end = std::min(end, (page + 1) << kPageBits);
       for (; a < page_end; ++a) {
         const unsigned off = a & ((1u << kPageBits) - 1);
@@ -124,7 +124,7 @@ class CodeBytes {
     for (std::uint64_t a = start; a < start + static_cast<std::uint64_t>(len); ++a) {
       const std::uint64_t page = a >> kPageBits;
       if (page >= kPages) return true;  // outside what is tracked: let the library look
-      const std::atomic<std::uint64_t>* bits = pages_[page].load(std::memory_order_relaxed);
+      const Bits* bits = find_bits(page);
       if (!bits) continue;
       const unsigned off = a & ((1u << kPageBits) - 1);
       if (bits[off / 64].load(std::memory_order_relaxed) & (std::uint64_t{1} << (off % 64))) return true;
@@ -133,16 +133,31 @@ class CodeBytes {
   }
 
  private:
-  std::atomic<std::uint64_t>* page_bits(std::uint64_t page, bool make) {
-    std::atomic<std::uint64_t>* bits = pages_[page].load(std::memory_order_acquire);
-    if (bits || !make) return bits;
-    auto* fresh = new std::atomic<std::uint64_t>[kWords]();
-    if (pages_[page].compare_exchange_strong(bits, fresh, std::memory_order_acq_rel)) return fresh;
+  // Two levels, each made when first needed: 1024 groups of 1024 pages (4 MiB of guest each), so an
+  // engine that runs code in a few places costs a few KB, not a table for all of 4 GiB.
+  using Bits = std::atomic<std::uint64_t>;
+  using Group = std::atomic<Bits*>;
+  static constexpr std::uint64_t kGroupPages = 1024;
+
+  template <typename T>
+  static T* made(std::atomic<T*>& slot, size_t n) {
+    T* have = slot.load(std::memory_order_acquire);
+    if (have) return have;
+    auto* fresh = new T[n]();
+    if (slot.compare_exchange_strong(have, fresh, std::memory_order_acq_rel)) return fresh;
     delete[] fresh;  // another thread made it first
-    return bits;
+    return have;
   }
-  std::unique_ptr<std::atomic<std::atomic<std::uint64_t>*>[]> pages_{
-      new std::atomic<std::atomic<std::uint64_t>*>[kPages]()};
+  Bits* make_bits(std::uint64_t page) {
+    Group* group = made(groups_[page / kGroupPages], kGroupPages);
+    return made(group[page % kGroupPages], kWords);
+  }
+  const Bits* find_bits(std::uint64_t page) const {
+    const Group* group = groups_[page / kGroupPages].load(std::memory_order_acquire);
+    return group ? group[page % kGroupPages].load(std::memory_order_acquire) : nullptr;
+  }
+
+  std::atomic<Group*> groups_[kPages / kGroupPages] = {};
 };
 
 CodeBytes& code_bytes() {
