@@ -113,9 +113,15 @@ class CodeBytes {
       if (page >= kPages) return;
       Bits* bits = make_bits(page);
       const std::uint64_t page_end = std::min(end, (page + 1) << kPageBits);
-      for (; a < page_end; ++a) {
+      // A word of the bitmap at a time (a block's bytes are one or two words), and no write when the
+      // bits are set already: the same code is translated again and again.
+      while (a < page_end) {
         const unsigned off = a & ((1u << kPageBits) - 1);
-        bits[off / 64].fetch_or(std::uint64_t{1} << (off % 64), std::memory_order_relaxed);
+        const unsigned n = static_cast<unsigned>(std::min<std::uint64_t>(page_end - a, 64 - off % 64));
+        const std::uint64_t mask = (n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1) << (off % 64);
+        Bits& word = bits[off / 64];
+        if ((word.load(std::memory_order_relaxed) & mask) != mask) word.fetch_or(mask, std::memory_order_relaxed);
+        a += n;
       }
     }
   }

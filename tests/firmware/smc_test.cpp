@@ -1,7 +1,8 @@
 // Self-modifying code runs as the instructions mean, with Unicorn's store path as bootsim sets it up
 // (sim/cpu/unicorn_store_path.h) and as the library has it on its own: same console, same trace. The
 // guest program (tests/guest/smc.S) patches code from another block, the next instruction of its own
-// block, and code on a page whose data it wrote 2000 times.
+// block, code on a page whose data it wrote 2000 times, a routine written as data where no code had been,
+// and the last byte of a block.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -47,12 +48,13 @@ TEST(SelfModifyingCode, RunsAsWrittenWithTheLeanStorePathAndTheLibrarysOwn) {
   EXPECT_EQ(library.skipped_checks, 0u);
 
   // And every patch took effect at once: A ran 10..14, B the patched 66, C the patched 77, D the
-  // patched 42
+  // patched 42, E the patched jump
   const std::string& console = lean.outcome.console_text;
   EXPECT_THAT(console, HasSubstr("A sum=005A"));
   EXPECT_THAT(console, HasSubstr("B al=66"));
   EXPECT_THAT(console, HasSubstr("C n=07D0 before=01 after=77"));
   EXPECT_THAT(console, HasSubstr("D before=21 after=42"));
+  EXPECT_THAT(console, HasSubstr("E before=01 after=02"));
 
   // And the library's own path printed and traced the same, byte for byte
   EXPECT_EQ(library.outcome.console_text, console);

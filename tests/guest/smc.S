@@ -8,7 +8,9 @@
  * C: data beside code on one page written 2000 times (past the engine's threshold for a code bitmap of
  *    the page) while the code runs on; then code on that page, translated before, is patched once more.
  * D: a routine written as data, 100 times, to a page that never held code (its stores take the engine's
- *    fast path), run, patched and run again: the page must have left the fast path when it became code. */
+ *    fast path), run, patched and run again: the page must have left the fast path when it became code.
+ * E: the last byte of a block patched: a store there must reach the engine (the bytes a block covers are
+ *    noted up to its end). */
         .include "lib.inc"
 
 main:
@@ -58,10 +60,25 @@ site_b: movb    $0x55, %al
         PHEX8   "D before=", %dl
         PHEX8   " after=", %al
         call    nl
+
+/* E: the jmp that makes up site_e's block first lands on e_one; then its displacement, the block's last
+ * byte, is patched to land on e_two (iPXE patches the vector of an `int`, the last byte of its block). */
+        call    site_e
+        movb    %al, %dl
+        movb    $e_two - e_one, site_e+1
+        call    site_e
+        PHEX8   "E before=", %dl
+        PHEX8   " after=", %al
+        call    nl
         EXIT
 
 site_a: movb    $0x10, %al
         ret
 site_c: movb    $0x01, %al
+        ret
+site_e: .byte   0xeb, 0x00              /* jmp e_one (rel8, patched) */
+e_one:  movb    $0x01, %al
+        ret
+e_two:  movb    $0x02, %al
         ret
 counter: .word 0
