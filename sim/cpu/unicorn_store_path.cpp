@@ -125,7 +125,7 @@ class CodeBytes {
       }
     }
   }
-  /// Whether any byte of [start, start + len) ever held code (len <= 8: one store).
+  /// Whether any byte of [start, start + len) ever held code.
   bool any(std::uint64_t start, int len) const {
     for (std::uint64_t a = start; a < start + static_cast<std::uint64_t>(len); ++a) {
       const std::uint64_t page = a >> kPageBits;
@@ -251,7 +251,8 @@ __attribute__((visibility("default"))) TranslationBlock* tb_gen_code_x86_64(CPUS
   static const bootsim::GenCodeFn library = bootsim::library<bootsim::GenCodeFn>("tb_gen_code_x86_64");
   TranslationBlock* tb = library(cpu, pc, cs_base, flags, cflags);
   // Its bytes, before it runs. A block of no instruction (Unicorn makes some, to stop at an address)
-  // counts its first byte: the library drops such blocks at any store to their page.
+  // counts its first byte; no store can change what it does (the library drops such a block at a store
+  // to its page only while the page has no code bitmap: a by-product, not something it needs).
   if (tb) {
     if (const auto size = bootsim::block_size(tb, pc, cs_base, flags))
       bootsim::code_bytes().mark(pc, pc + std::max<std::uint64_t>(*size, 1));
