@@ -1,7 +1,6 @@
 #include "sim/cpu/unicorn_cr0.h"
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>

@@ -1,19 +1,17 @@
 #include "sim/cpu/unicorn_store_path.h"
 
-#include "sim/cpu/unicorn_interpose.h"
-
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "sim/cpu/unicorn_interpose.h"
 
 // Unicorn's own names and signatures (x86_64 target: target_ulong, hwaddr and tb_page_addr_t are 64-bit;
 // MemTxAttrs is one 32-bit word of bit fields, passed by value as one).
