@@ -83,5 +83,36 @@ TEST(scenario_machine_view, OneMachineIsCheckedOnTheWholeTraceAsBefore) {
   EXPECT_EQ(check(expect(ExpectHandoff{}), r).evidence.rfind("multiboot handoff at ", 0), 0u);
 }
 
+TEST(scenario_machine_view, AFleetMachinesChecksFindTheTransfersTheyReadAmongItsOtherEvents) {
+  // Given two machines whose handoff command line does not start with the kernel's name, so that
+  // check_handoff looks for the kernel among the transfers, and HTTP transfers for check_phase; each
+  // machine's view is built without its frames and consoles (runner.cpp, view_of)
+  VariantResult r = two_machines();
+  r.events.insert(r.events.begin() + 1,
+                  {event(1500, "tftpd", "tftp", {{"file", "mboot.c32"}, {"bytes", 1000}}),
+                   event(1600, "m2", "frame_rx", {{"len", 60}, {"hex", std::string(120, '0')}}),
+                   event(1700, "m1", "http", {{"path", "/m1-script.ipxe"}, {"start_ns", 1700}, {"end_ns", 1800}}),
+                   event(1900, "m2", "http", {{"path", "/boot.ipxe"}, {"start_ns", 1900}, {"end_ns", 2000}}),
+                   event(2100, "m2", "http", {{"path", "/vmlinuz"}, {"start_ns", 2100}, {"end_ns", 5100}})});
+  r.events.back()["cmdline"] = "boot -c x";
+  ExpectHandoff by_transfer;
+  by_transfer.kind = ExpectHandoff::Kind::kKernel;
+  by_transfer.kernel = "mboot.c32";
+  // Then the kernel fetched by the TFTP server counts for m2
+  Verdict handoff = check(expect(by_transfer, "m2"), r);
+  EXPECT_EQ(handoff.status, VerdictStatus::kPass) << handoff.evidence;
+  // and another machine's transfer does not
+  by_transfer.kernel = "m1-script.ipxe";
+  EXPECT_EQ(check(expect(by_transfer, "m2"), r).status, VerdictStatus::kFail);
+  // And m2's second HTTP transfer of its own is its kernel download (m1's does not come first)
+  ExpectPhaseDuration kernel;
+  kernel.phase = Phase::kKernelDownload;
+  kernel.min = SimTime::from_ns(3000);
+  kernel.max = SimTime::from_ns(3000);
+  Verdict phase = check(expect(kernel, "m2"), r);
+  EXPECT_EQ(phase.status, VerdictStatus::kPass) << phase.evidence;
+  EXPECT_NE(phase.evidence.find("took "), std::string::npos) << phase.evidence;
+}
+
 }  // namespace
 }  // namespace bootsim::scenario
