@@ -127,9 +127,8 @@ Marker make_marker(const TraceEvent& e, size_t index) {
     m.label = "BIOS INT " + str_field(e, "int") + " " + str_field(e, "result");
   } else if (k == "frame_tx" || k == "frame_rx" || k == "frame_drop") {
     m.lane = "net";
-    auto hex = e.find("hex");  // read in place: a fleet's trace holds 60 MB of it
-    FrameSummary s = summarize_frame_hex(hex != e.end() && hex->is_string() ? hex->get_ref<const std::string&>()
-                                                                             : str_field(e, "hex"));
+    const std::string* hex = string_field(e, "hex");  // read in place: a fleet's trace holds 60 MB of it
+    FrameSummary s = summarize_frame_hex(hex ? *hex : str_field(e, "hex"));
     if (k == "frame_drop") {
       m.category = "drop";
       m.highlight = true;

@@ -181,6 +181,11 @@ std::string to_hex(const std::uint8_t* data, size_t len) {
   return s;
 }
 
+const std::string* string_field(const TraceEvent& ev, const char* key) {
+  auto it = ev.find(key);
+  return it != ev.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+}
+
 std::vector<std::uint8_t> from_hex(const std::string& hex) {
   // A table, not a branch per character: the reports decode every frame of a fleet's trace (60 MB of hex).
   static const std::array<std::int8_t, 256> nibble = [] {

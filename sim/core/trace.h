@@ -81,6 +81,10 @@ class Trace {
   std::function<void(const TraceEvent&)> listener_;
 };
 
+/// ev[key] read in place when it is a string; null when it is absent or anything else. For readers of a
+/// fleet's trace, where copying every frame's hex or every event's kind adds up.
+const std::string* string_field(const TraceEvent& ev, const char* key);
+
 /// Lowercase hex of a byte buffer, as frames appear in the trace.
 std::string to_hex(const std::uint8_t* data, size_t len);
 std::vector<std::uint8_t> from_hex(const std::string& hex);

@@ -37,9 +37,9 @@ struct DhcpFrame {
 
 /// A frame event's UDP datagram (nullopt: no bytes, or not UDP over IPv4).
 std::optional<UdpDatagram> udp_of(const TraceEvent& ev) {
-  auto it = ev.find("hex");
-  if (it == ev.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) return std::nullopt;
-  return parse_udp_frame(from_hex(it->get_ref<const std::string&>()));
+  const std::string* hex = string_field(ev, "hex");
+  if (!hex || hex->empty()) return std::nullopt;
+  return parse_udp_frame(from_hex(*hex));
 }
 
 std::optional<DhcpFrame> dhcp_frame(const std::optional<UdpDatagram>& udp) {

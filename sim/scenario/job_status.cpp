@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/core/trace.h"
+
 namespace bootsim::scenario {
 
 // Lock-free atomics of these sizes are plain memory operations, so they work between processes.
@@ -38,8 +40,7 @@ void JobStatus::note(size_t job, std::uint32_t machines, const TraceEvent& ev) {
   Slot& s = slots_[job];
   auto t = ev.find("t_ns");
   if (t != ev.end() && t->is_number_integer()) s.reached_ns.store(t->get<std::int64_t>(), std::memory_order_relaxed);
-  auto k = ev.find("kind");
-  if (k != ev.end() && k->is_string() && k->get_ref<const std::string&>() == "exit")
+  if (const std::string* kind = string_field(ev, "kind"); kind && *kind == "exit")
     s.machines_ended.fetch_add(1, std::memory_order_relaxed);
   s.machines.store(machines, std::memory_order_relaxed);
   s.started.store(1, std::memory_order_release);

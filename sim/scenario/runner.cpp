@@ -17,6 +17,7 @@
 #include "sim/machine/console.h"
 #include "sim/core/errors.h"
 #include "sim/core/host_paths.h"
+#include "sim/core/trace.h"
 #include "sim/scenario/interrupt.h"
 #include "sim/scenario/world_spec.h"
 
@@ -363,8 +364,8 @@ std::vector<int> event_machines(const VariantResult& v) {
   std::vector<int> out;
   out.reserve(v.events.size());
   for (const auto& ev : v.events) {
-    auto it = ev.find("machine");
-    auto found = it != ev.end() && it->is_string() ? index.find(it->get_ref<const std::string&>()) : index.end();
+    const std::string* machine = string_field(ev, "machine");
+    auto found = machine ? index.find(*machine) : index.end();
     out.push_back(found == index.end() ? -1 : found->second);
   }
   return out;
@@ -372,10 +373,8 @@ std::vector<int> event_machines(const VariantResult& v) {
 
 /// A TFTP or HTTP transfer event: the events a machine's view keeps.
 bool is_transfer(const TraceEvent& ev) {
-  auto it = ev.find("kind");
-  if (it == ev.end() || !it->is_string()) return false;
-  const std::string& kind = it->get_ref<const std::string&>();
-  return kind == "tftp" || kind == "http";
+  const std::string* kind = string_field(ev, "kind");
+  return kind && (*kind == "tftp" || *kind == "http");
 }
 
 /// machine_view() for v.machines[index]. `sources`: event_machines(v), or null for a view without events
